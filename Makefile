@@ -1,0 +1,38 @@
+# Fresh machine: `make run` (portal on http://127.0.0.1:8000 with demo data) and `make test` (every test).
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test setup system-deps messages migrate lint bench-api serve-production
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh $(SYSTEM_DEPS)
+
+messages: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+setup: $(VENV)/.installed messages
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+run: SYSTEM_DEPS = run
+run: system-deps migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: SYSTEM_DEPS = test
+test: system-deps setup
+	$(PY) manage.py collectstatic --noinput -v0
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,112 @@
+"""Host names that tokens are bound to: validation, normalisation and matching. Pure, no database."""
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+import idna
+from django.utils.translation import gettext as _
+
+MAX_HOST_LENGTH = 253
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class InvalidHost(ValueError):
+    """The text is not a host a token can be bound to; str() is a message for the developer."""
+
+
+def _ip(value):
+    candidate = value[1:-1] if value.startswith("[") and value.endswith("]") else value
+    try:
+        return ipaddress.ip_address(candidate)
+    except ValueError:
+        return None
+
+
+def _domain(value):
+    """IDNA-encodes and checks a domain name; returns it in lower case A-labels."""
+    try:
+        ascii_name = idna.encode(value, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise InvalidHost(_("“%(host)s” is not a valid domain name.") % {"host": value}) from exc
+    ascii_name = ascii_name.lower()
+    if len(ascii_name) > MAX_HOST_LENGTH:
+        raise InvalidHost(_("The host name is too long."))
+    if not all(_LABEL.match(label) for label in ascii_name.split(".")):
+        raise InvalidHost(_("“%(host)s” is not a valid domain name.") % {"host": value})
+    return ascii_name
+
+
+def normalise_host(value):
+    """Returns the canonical form of a host pattern typed by a developer, or raises InvalidHost.
+
+    Accepts a domain name (any case, Unicode or punycode), a leading "*." for the domain and
+    its subdomains, "localhost", or an IPv4/IPv6 address. Refuses a scheme, path, port,
+    query or credentials, with a message that says which.
+    """
+    text = (value or "").strip()
+    if not text:
+        raise InvalidHost(_("Enter the host name of your website, for example example.com."))
+    if "://" in text:
+        raise InvalidHost(_("Enter the host name only, without http:// or https://."))
+    if "@" in text:
+        raise InvalidHost(_("Enter the host name only, without a user name or password."))
+    if any(ch in text for ch in "/?#\\"):
+        raise InvalidHost(_("Enter the host name only, without a path."))
+    if any(ch.isspace() for ch in text):
+        raise InvalidHost(_("A host name cannot contain spaces."))
+    address = _ip(text)
+    if address is not None:
+        return address.compressed
+    if ":" in text:
+        raise InvalidHost(_("Enter the host name without a port number."))
+    text = text.rstrip(".")
+    wildcard = text.startswith("*.")
+    name = text[2:] if wildcard else text
+    if "*" in name:
+        raise InvalidHost(_("A wildcard is only allowed as a leading “*.”, as in *.example.com."))
+    name = _domain(name)
+    if name == "localhost":
+        if wildcard:
+            raise InvalidHost(_("A wildcard cannot be used with localhost."))
+        return name
+    if "." not in name:
+        raise InvalidHost(_("Enter a full domain name such as example.com, or localhost."))
+    return f"*.{name}" if wildcard else name
+
+
+def host_from_header(value):
+    """The host of a Referer or Origin header value, normalised; None when there is none to read."""
+    if not value:
+        return None
+    try:
+        host = urlsplit(value.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    address = _ip(host)
+    if address is not None:
+        return address.compressed
+    try:
+        return _domain(host.rstrip("."))
+    except InvalidHost:
+        return None
+
+
+def host_matches(pattern, host):
+    """Whether a normalised host is allowed by a token's host pattern ("*.example.com" allows the apex too)."""
+    if not host:
+        return False
+    if pattern.startswith("*."):
+        base = pattern[2:]
+        return host == base or host.endswith("." + base)
+    return pattern == host
+
+
+def patterns_for_host(host):
+    """Every pattern that would allow this host: itself and "*." with each parent of two labels or more."""
+    if _ip(host) is not None or "." not in host:
+        return [host]
+    labels = host.split(".")
+    return [host] + ["*." + ".".join(labels[i:]) for i in range(len(labels) - 1)]

@@ -1,0 +1,324 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import token_crypto
+from accounts.hosts import host_from_header, host_matches, patterns_for_host
+
+log = logging.getLogger(__name__)
+
+
+class TokenLimitReached(Exception):
+    """The developer already holds as many tokens as TOKENS_PER_DEVELOPER allows."""
+
+
+class InvalidTransition(Exception):
+    """The token's state does not allow this action (for example approving a revoked token)."""
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Tokens that may call the API now: state active and not past their expiry."""
+        return self.filter(state=ApiToken.State.ACTIVE).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+    def for_host(self, host):
+        """Tokens whose host pattern allows this (normalised) host; uses the host index."""
+        return self.filter(host__in=patterns_for_host(host))
+
+    def for_owner(self, user):
+        return self.filter(owner=user)
+
+    def counting_toward_cap(self):
+        return self.exclude(state__in=[ApiToken.State.REVOKED, ApiToken.State.REJECTED])
+
+
+class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
+    def lookup(self, value):
+        """The token this value is a secret of (current, or rolled-over previous), or None.
+
+        Sets token.matched_previous when the value is the previous secret of a roll; whether that
+        secret is still accepted is token.accepts(value).
+        """
+        if not value:
+            return None
+        hashed = token_crypto.digest(value)
+        token = self.filter(Q(digest=hashed) | Q(previous_digest=hashed)).first()
+        if token is not None:
+            token.matched_previous = token.digest != hashed
+        return token
+
+    def find_active(self, value):
+        """The active token that accepts this value now (current secret, or previous within its grace), or None."""
+        token = self.lookup(value)
+        if token is not None and token.is_active and token.accepts(value):
+            return token
+        return None
+
+
+class ApiToken(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        ACTIVE = "active", _("Active")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    GRACE_CHOICES = [
+        (0, _("None: the old token stops working now")),
+        (3600, _("1 hour")),
+        (86400, _("24 hours")),
+        (604800, _("7 days")),
+    ]
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    host = models.CharField(_("host"), max_length=255, db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
+    state_reason = models.TextField(_("reason"), blank=True)
+
+    prefix = models.CharField(max_length=8, editable=False)
+    last4 = models.CharField(max_length=4, editable=False)
+    secret_encrypted = models.TextField(editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    previous_secret_encrypted = models.TextField(blank=True, editable=False)
+    previous_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    previous_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    rate_limit_per_minute = models.PositiveIntegerField(
+        _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+
+    objects = ApiTokenManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.masked})"
+
+    # ---- reading -------------------------------------------------------------------------
+
+    @property
+    def masked(self):
+        return token_crypto.mask(self.prefix, self.last4)
+
+    @property
+    def secret(self):
+        """The token's plaintext. Only for the API's AES key and for an authorised reveal."""
+        return token_crypto.decrypt_secret(self.secret_encrypted)
+
+    @property
+    def effective_state(self):
+        if self.state == self.State.ACTIVE and self.expires_at and self.expires_at <= timezone.now():
+            return self.State.EXPIRED
+        return self.State(self.state)
+
+    @property
+    def is_active(self):
+        return self.effective_state == self.State.ACTIVE
+
+    @property
+    def previous_in_grace(self):
+        return bool(
+            self.previous_digest and self.previous_valid_until and self.previous_valid_until > timezone.now()
+        )
+
+    def accepts(self, value):
+        """Whether this value is a secret the token accepts now (its current one, or the previous in grace)."""
+        hashed = token_crypto.digest(value)
+        return hashed == self.digest or (hashed == self.previous_digest and self.previous_in_grace)
+
+    def accepted_secrets(self):
+        """Plaintexts accepted now, current first: the AES keys to try on an encrypted request."""
+        keys = [self.secret]
+        if self.previous_in_grace:
+            keys.append(token_crypto.decrypt_secret(self.previous_secret_encrypted))
+        return keys
+
+    def allows_host(self, host):
+        return host_matches(self.host, host)
+
+    def allows_referer(self, header_value):
+        """Whether a Referer/Origin header value names a host this token is bound to."""
+        return host_matches(self.host, host_from_header(header_value))
+
+    def rate_limit(self):
+        return self.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def _set_secret(self, plaintext):
+        self.prefix = plaintext[:4]
+        self.last4 = plaintext[-4:]
+        self.secret_encrypted = token_crypto.encrypt_secret(plaintext)
+        self.digest = token_crypto.digest(plaintext)
+
+    @classmethod
+    def issue(cls, owner, name, host, actor=None, ip=None):
+        """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored."""
+        with transaction.atomic():
+            # Lock the owner's row so two concurrent applications cannot both pass the cap.
+            type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+            if cls.objects.for_owner(owner).counting_toward_cap().count() >= settings.TOKENS_PER_DEVELOPER:
+                raise TokenLimitReached
+            auto = settings.TOKEN_APPROVAL == "auto"
+            token = cls(owner=owner, name=name, host=host, state=cls.State.ACTIVE if auto else cls.State.PENDING)
+            plaintext = token_crypto.generate_token()
+            token._set_secret(plaintext)
+            token.save()
+            TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, host)
+            if auto:
+                TokenEvent.record(token, TokenEvent.Kind.APPROVED, None, None, "automatic")
+        return token, plaintext
+
+    def _transition(self, allowed_from, new_state, kind, actor, ip, reason=""):
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if current.state not in allowed_from:
+                raise InvalidTransition(f"cannot go from {current.state} to {new_state}")
+            current.state = new_state
+            current.state_reason = reason
+            current.save(update_fields=["state", "state_reason", "updated_at"])
+            TokenEvent.record(current, kind, actor, ip, reason)
+        self.refresh_from_db()
+
+    def approve(self, actor=None, ip=None):
+        self._transition([self.State.PENDING], self.State.ACTIVE, TokenEvent.Kind.APPROVED, actor, ip)
+
+    def reject(self, reason, actor=None, ip=None):
+        self._transition([self.State.PENDING], self.State.REJECTED, TokenEvent.Kind.REJECTED, actor, ip, reason)
+
+    def suspend(self, reason="", actor=None, ip=None):
+        self._transition([self.State.ACTIVE], self.State.SUSPENDED, TokenEvent.Kind.SUSPENDED, actor, ip, reason)
+
+    def reactivate(self, actor=None, ip=None):
+        self._transition([self.State.SUSPENDED], self.State.ACTIVE, TokenEvent.Kind.REACTIVATED, actor, ip)
+
+    def revoke(self, actor=None, ip=None):
+        live = [self.State.PENDING, self.State.ACTIVE, self.State.SUSPENDED]
+        self._transition(live, self.State.REVOKED, TokenEvent.Kind.REVOKED, actor, ip)
+
+    def roll(self, grace_seconds, actor=None, ip=None):
+        """Gives the token a new secret at once; the old one is accepted for grace_seconds more. Returns the new plaintext."""
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)
+            if current.effective_state != self.State.ACTIVE:
+                raise InvalidTransition("only an active token can be rolled")
+            if grace_seconds:
+                current.previous_secret_encrypted = current.secret_encrypted
+                current.previous_digest = current.digest
+                current.previous_valid_until = timezone.now() + timedelta(seconds=grace_seconds)
+            else:
+                current.previous_secret_encrypted = ""
+                current.previous_digest = None
+                current.previous_valid_until = None
+            plaintext = token_crypto.generate_token()
+            current._set_secret(plaintext)
+            current.save()
+            TokenEvent.record(current, TokenEvent.Kind.ROLLED, actor, ip, f"grace {int(grace_seconds)}s")
+        self.refresh_from_db()
+        return plaintext
+
+    def reveal(self, actor, ip=None):
+        """The plaintext for an authorised developer; every reveal is audited."""
+        TokenEvent.record(self, TokenEvent.Kind.REVEALED, actor, ip)
+        return self.secret
+
+    def rename(self, name, actor=None, ip=None):
+        if name == self.name:
+            return
+        old = self.name
+        self.name = name
+        self.save(update_fields=["name", "updated_at"])
+        TokenEvent.record(self, TokenEvent.Kind.RENAMED, actor, ip, f"{old} → {name}")
+
+    def change_host(self, host, actor=None, ip=None):
+        if host == self.host:
+            return
+        old = self.host
+        self.host = host
+        self.save(update_fields=["host", "updated_at"])
+        TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, f"{old} → {host}")
+
+    def record_use(self, ip):
+        """Keeps last-used time and address current with at most one write per token per interval."""
+        try:
+            first_in_window = cache.add(f"token-used:{self.pk}", 1, settings.TOKEN_LAST_USED_WRITE_INTERVAL)
+        except Exception:  # cache down: skip the bookkeeping, never the request
+            log.warning("cache unavailable; last-used of token %s not recorded", self.pk)
+            return
+        if first_in_window:
+            type(self).objects.filter(pk=self.pk).update(last_used_at=timezone.now(), last_used_ip=ip or None)
+
+
+class TokenEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("token events are append-only")
+
+    def delete(self):
+        raise TypeError("token events are append-only")
+
+
+class TokenEvent(models.Model):
+    """Append-only audit log of everything that happens to a token."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+        REACTIVATED = "reactivated", _("Reactivated")
+        REVOKED = "revoked", _("Revoked")
+        ROLLED = "rolled", _("Rolled")
+        REVEALED = "revealed", _("Revealed")
+        RENAMED = "renamed", _("Renamed")
+        HOST_CHANGED = "host_changed", _("Host changed")
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(_("by"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = TokenEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("token event")
+        verbose_name_plural = _("token events")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.token_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("token events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("token events are append-only")
+
+    @classmethod
+    def record(cls, token, kind, actor=None, ip=None, detail=""):
+        label = "system" if actor is None else (getattr(actor, "email", "") or str(actor))
+        return cls.objects.create(
+            token=token, kind=kind, actor=actor, actor_label=label, ip=ip or None, detail=(detail or "")[:500]
+        )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApitesterConfig(AppConfig):
+    name = "apitester"
+    verbose_name = _("API test page")

@@ -1,0 +1,55 @@
+"""Fixtures shared by every app's tests: a developer who owns things, an outsider who must not see them, staff."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def make_developer(email, staff=False):
+    user = get_user_model().objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD, is_staff=staff, is_superuser=staff
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def developer(db):
+    return make_developer("owner@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    return make_developer("outsider@example.com")
+
+
+@pytest.fixture
+def staff(db):
+    return make_developer("staff@example.com", staff=True)
+
+
+@pytest.fixture
+def issued(developer):
+    """An active token for example.com owned by `developer`: (token, plaintext)."""
+    from accounts.models import ApiToken
+
+    return ApiToken.issue(developer, "My site", "example.com")
+
+
+@pytest.fixture
+def owner_client(client, developer):
+    client.force_login(developer)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client

@@ -1,0 +1,19 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CallbackNow"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("tester/", include("apitester.urls")),
+    path("", include("accounts.urls")),
+    # The Open API lives at the root of the site, as in the seed: keep it last.
+    path("", include("api.urls")),
+]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the portal needs, only where they are missing.
+#   run:  gettext (compiles the Korean and English catalogues)
+#   test: that, plus Chromium (browser tests) and PHP 8 with mcrypt and curl (the seed's PHP client)
+set -euo pipefail
+need=()
+command -v msgfmt >/dev/null || need+=(gettext)
+if [ "${1:-run}" = test ]; then
+  command -v chromium >/dev/null || need+=(chromium)
+  command -v php >/dev/null || need+=(php8.2-cli)
+  if command -v php >/dev/null; then
+    php -m | grep -qi '^mcrypt$' || need+=(php8.2-mcrypt)
+    php -m | grep -qi '^curl$' || need+=(php8.2-curl)
+  else
+    need+=(php8.2-mcrypt php8.2-curl)
+  fi
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Installing system packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
