@@ -9,6 +9,7 @@ admin.site.site_header = "CallbackNow"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("openapi.json", views.openapi_document, name="openapi"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
