@@ -4,6 +4,7 @@ The one source for the documentation table and every country selector of the por
 """
 
 import gettext
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,13 +36,49 @@ _NOT_IN_ISO_3166 = {
 }
 
 
+# The everyday names people look for, where ISO's formal name reads oddly in a list ("Korea, Republic of").
+_COMMON_EN = {
+    "BN": "Brunei",
+    "CD": "Congo (Democratic Republic)",
+    "CG": "Congo (Republic)",
+    "FM": "Micronesia",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "U.S. Virgin Islands",
+}
+_COMMON_KO = {
+    "AU": "호주",
+    "BN": "브루나이",
+    "BO": "볼리비아",
+    "IR": "이란",
+    "KP": "북한",
+    "LA": "라오스",
+    "MD": "몰도바",
+    "RU": "러시아",
+    "SY": "시리아",
+    "TW": "대만",
+    "TZ": "탄자니아",
+    "VA": "바티칸",
+    "VE": "베네수엘라",
+    "VG": "영국령 버진아일랜드",
+    "VI": "미국령 버진아일랜드",
+}
+
+
 @lru_cache(maxsize=1)
 def _korean():
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ko"], fallback=True)
 
 
 def _english_name(record):
-    return getattr(record, "common_name", None) or record.name
+    return _COMMON_EN.get(record.alpha_2) or getattr(record, "common_name", None) or record.name
+
+
+def _sort_key(name):
+    """Accents folded, so that Åland sorts with the A's and Côte d'Ivoire with the C's."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
 
 
 @lru_cache(maxsize=1)
@@ -51,11 +88,12 @@ def countries():
     for code in phonenumbers.SUPPORTED_REGIONS:
         record = pycountry.countries.get(alpha_2=code)
         if record:
-            name_en, name_ko = _english_name(record), _korean().gettext(record.name)
+            name_en = _english_name(record)
+            name_ko = _COMMON_KO.get(code) or _korean().gettext(record.name)
         else:
             name_en, name_ko = _NOT_IN_ISO_3166.get(code, (code, code))
         rows.append(Country(code, phonenumbers.country_code_for_region(code), name_en, name_ko))
-    return tuple(sorted(rows, key=lambda row: row.name_en))
+    return tuple(sorted(rows, key=lambda row: _sort_key(row.name_en)))
 
 
 def by_code(code):
@@ -70,5 +108,22 @@ def _index():
 
 def choices(language):
     """(iso, label) pairs for a form's select, sorted by the name in that language."""
-    rows = sorted(countries(), key=lambda c: c.name(language))
+    rows = sorted(countries(), key=lambda c: _sort_key(c.name(language)))
     return [(c.iso, f"{c.name(language)} (+{c.dialling_code})") for c in rows]
+
+
+def fold(text):
+    """Lower case without accents: what the country search compares ("aland" finds "Åland")."""
+    return _sort_key(text)
+
+
+def search(query):
+    """Countries whose ISO code, dialling code (with or without "+") or English or Korean name contains the query."""
+    needle = fold((query or "").strip()).lstrip("+")
+    if not needle:
+        return countries()
+    return tuple(
+        country
+        for country in countries()
+        if needle in fold(f"{country.code} +{country.dialling_code} {country.name_en} {country.name_ko}")
+    )
