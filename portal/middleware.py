@@ -1,8 +1,59 @@
+import logging
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+HEALTH_CHECK_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answers the load balancer's GET /healthz: 200 when the database and the cache answer, 503 otherwise.
+
+    It sits first in MIDDLEWARE because balancers probe each machine by its address over plain HTTP:
+    the probe must pass neither the ALLOWED_HOSTS check nor the HTTPS redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != HEALTH_CHECK_PATH:
+            return self.get_response(request)
+        checks = {"database": database_answers(), "cache": cache_answers()}
+        healthy = all(checks.values())
+        body = {"status": "ok" if healthy else "unavailable"}
+        body.update({name: "ok" if up else "unavailable" for name, up in checks.items()})
+        response = JsonResponse(body, status=200 if healthy else 503)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        log.warning("Health check: the database does not answer", exc_info=True)
+        return False
+
+
+def cache_answers():
+    try:
+        cache.set("healthz", "ok", 10)
+        return cache.get("healthz") == "ok"
+    except RedisError:  # Django's Redis cache lets the client's errors through unwrapped
+        log.warning("Health check: the cache does not answer", exc_info=True)
+        return False
 
 
 class ContentSecurityPolicyMiddleware:
-    """Adds the Content-Security-Policy header from settings to every HTML page."""
+    """Adds the Content-Security-Policy header from settings to every response that has none."""
 
     def __init__(self, get_response):
         self.get_response = get_response

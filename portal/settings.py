@@ -6,6 +6,7 @@ only by environment variables (see README, "Deployment").
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer probes machines by address over plain HTTP (no host check, no HTTPS redirect).
+    "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -170,7 +173,7 @@ USE_TZ = True
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -181,8 +184,10 @@ STORAGES = {
     },
 }
 
-# Mail: printed to the console and written under var/mail/ locally.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "portal.mail.ConsoleAndFileBackend")
+# Mail: printed to the console and written under var/mail/ locally; SMTP (EMAIL_HOST…) with DEBUG off.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND", "portal.mail.ConsoleAndFileBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
@@ -194,12 +199,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The seed's clients call the API over plain http:// and do not follow redirects (a 301 would break
+# every existing client), so the API paths are exempt from the HTTPS redirect unless API_REQUIRE_HTTPS.
+API_PATH_PATTERNS = [r"^[^/]+/(callback|neocallback|cancel|neocancel)(/|$)", r"^callback/callback_api\.php$"]
+SECURE_REDIRECT_EXEMPT = [] if env_bool("API_REQUIRE_HTTPS", False) else API_PATH_PATTERNS
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -215,12 +224,31 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
 )
 
+API_TOKEN_IN_PATH = re.compile(r"/[^/\s\"?]+(?=/(?:neo)?(?:callback|cancel)\b)")
+
+
+def redact_api_tokens(record):
+    """Log filter: a GET API path starts with the caller's token, so the path is logged without it."""
+    message = record.getMessage()
+    redacted = API_TOKEN_IN_PATH.sub("/[token]", message)
+    if redacted != message:
+        record.msg, record.args = redacted, ()
+    return True
+
+
+# Django logs every 4xx/5xx with its path ("Not Found: /<token>/callback/…"): those records are redacted.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_api_tokens": {"()": "django.utils.log.CallbackFilter", "callback": redact_api_tokens}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default adds a second console handler here; records reach the root's once.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["redact_api_tokens"]},
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["redact_api_tokens"]},
+    },
 }
 
 # django-allauth: email sign-in, mandatory verification, TOTP two-factor.
