@@ -1,0 +1,290 @@
+"""What the test page puts on the wire, and what comes back. No database.
+
+The seed's three transports: a GET URL, the same URL with a JSONP callback name, and the encrypted
+POST of its PHP client. Requests go only to the configured API base: every piece of user input is a
+percent-encoded path segment or query value, so it can never change the scheme, host or port.
+"""
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from http.client import HTTPException
+from urllib.parse import quote, urlsplit
+
+import requests
+from urllib3.exceptions import HTTPError as Urllib3Error
+from urllib3.exceptions import ReadTimeoutError
+
+from api.aes import encrypt_field
+
+ACTIONS = ("callback", "neocallback", "cancel", "neocancel")
+TRANSPORTS = ("get", "jsonp", "post")
+BY_ID = frozenset({"neocallback", "neocancel"})
+WITH_MESSAGE = frozenset({"callback", "neocallback"})
+POST_PATH = "callback/callback_api.php"
+USER_AGENT = "CallbackNow-API-tester/1.0"
+MAX_BODY_BYTES = 256 * 1024
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_JSONP = re.compile(r"\A\s*(?:/\*\*/\s*)?([A-Za-z_$][\w$.]*)\s*\((.*)\)\s*;?\s*\Z", re.DOTALL)
+
+
+class BadBaseURL(ValueError):
+    """The configured API base URL is not an http(s) URL with a host and nothing after its path."""
+
+
+@dataclass(frozen=True)
+class Base:
+    """Where the API lives: scheme, host and port are fixed here and nowhere else."""
+
+    scheme: str
+    host: str
+    port: int
+    netloc: str
+    path: str  # without a trailing slash: "" or "/prefix"
+
+    @classmethod
+    def parse(cls, url):
+        try:
+            parts = urlsplit((url or "").strip())
+            port = parts.port
+        except ValueError as exc:
+            raise BadBaseURL(f"not a URL: {url!r}") from exc
+        if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+            raise BadBaseURL(f"the API base must be an http or https URL with a host: {url!r}")
+        if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+            raise BadBaseURL(f"the API base must not carry credentials, a query or a fragment: {url!r}")
+        netloc = parts.netloc.lower()
+        return cls(parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme], netloc, parts.path.rstrip("/"))
+
+    @property
+    def url(self):
+        return f"{self.scheme}://{self.netloc}{self.path}"
+
+    def join(self, segments, trailing_slash=False, query=""):
+        """The URL of these path segments, each percent-encoded so it stays one segment of data."""
+        if not segments or any(segment == "" for segment in segments):
+            raise ValueError("every path segment must be non-empty")
+        path = "/".join(encode_segment(segment) for segment in segments)
+        return f"{self.url}/{path}{'/' if trailing_slash else ''}{'?' + query if query else ''}"
+
+    def owns(self, url):
+        """Whether a URL goes to this base's scheme, host and port."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port or DEFAULT_PORTS.get(parts.scheme)
+        except ValueError:
+            return False
+        return (parts.scheme, parts.hostname, port) == (self.scheme, self.host, self.port) and parts.username is None
+
+
+def encode_segment(text):
+    quoted = quote(text, safe="")
+    # "." and ".." are dot-segments that clients and proxies resolve; escaped, they stay data.
+    return quoted.replace(".", "%2E") if set(text) <= {"."} else quoted
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API call in the API's own terms; it never holds the token."""
+
+    action: str
+    transport: str
+    my_number: str
+    my_iso: str
+    target: str  # the target's number, or its CallbackNow ID for the neo actions
+    target_iso: str = ""
+    message: str = ""
+    callback: str = ""  # the JSONP function name
+
+    @property
+    def by_id(self):
+        return self.action in BY_ID
+
+    @property
+    def has_message(self):
+        return self.action in WITH_MESSAGE
+
+    def path_parts(self):
+        """The GET path after the token, in the seed's order."""
+        parts = [self.action, self.my_number, self.my_iso, self.target]
+        if not self.by_id:
+            parts.append(self.target_iso)
+        if self.has_message:
+            parts.append(self.message)
+        return parts
+
+    def post_plaintexts(self):
+        """The seed client's fields in its order, except mytoken and foot."""
+        return [
+            ("myaction", self.action),
+            ("mymsg", self.message if self.has_message else ""),
+            ("iso", "" if self.by_id else self.target_iso),
+            ("phonenumber", self.target),
+            ("myiso", self.my_iso),
+            ("myphonenumber", self.my_number),
+        ]
+
+
+@dataclass(frozen=True)
+class EncryptedField:
+    name: str
+    plaintext: str
+    ciphertext: str
+
+
+@dataclass
+class Outgoing:
+    """A request exactly as it goes on the wire."""
+
+    method: str
+    url: str
+    headers: list
+    body: bytes = b""
+    fields: list = field(default_factory=list)
+
+    @property
+    def body_text(self):
+        return self.body.decode("utf-8", "backslashreplace")
+
+
+def referer_for(host):
+    """The Referer the seed's client sends for a token's host; a wildcard host sends its bare domain."""
+    return f"http://{host.removeprefix('*.')}/"
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def build(call, token, base, referer_host="", foot=None):
+    """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST."""
+    headers = [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
+    if call.transport in ("get", "jsonp"):
+        jsonp = call.transport == "jsonp"
+        query = "callback=" + quote(call.callback, safe="") if jsonp else ""
+        url = base.join([token, *call.path_parts()], trailing_slash=jsonp, query=query)
+        return Outgoing("GET", url, headers + [("Connection", "close")])
+    plaintexts = call.post_plaintexts() + [("mytoken", token), ("foot", str(now_ms() if foot is None else foot))]
+    fields = [EncryptedField(name, value, encrypt_field(token, value)) for name, value in plaintexts]
+    # PHP's json_encode escapes "/" (base64 has them); do as the seed's client does.
+    body = json.dumps({f.name: f.ciphertext for f in fields}, separators=(",", ":")).replace("/", "\\/").encode()
+    headers += [
+        ("Referer", referer_for(referer_host)),
+        ("Content-Type", "application/json"),
+        ("Content-Length", str(len(body))),
+        ("Connection", "close"),
+    ]
+    return Outgoing("POST", base.join(POST_PATH.split("/")), headers, body, fields)
+
+
+@dataclass
+class Exchange:
+    """A request sent and what came back, or why nothing did."""
+
+    outgoing: Outgoing
+    status: int | None = None
+    reason: str = ""
+    http_version: str = ""
+    headers: list = field(default_factory=list)
+    body: bytes = b""
+    truncated: bool = False
+    elapsed_ms: float = 0.0
+    problem: str = ""  # "", "unreachable", "timeout"
+
+    @property
+    def status_line(self):
+        return f"{self.http_version} {self.status} {self.reason}".strip() if self.status else ""
+
+    @property
+    def body_text(self):
+        """The body as text, any byte that is not UTF-8 shown as an escape."""
+        return self.body.decode("utf-8", "backslashreplace")
+
+    @property
+    def document(self):
+        """(kind, value): ("json", obj), ("jsonp", obj) with the callback's argument, or (None, None)."""
+        if self.status is None or self.truncated:
+            return None, None
+        text = self.body.decode("utf-8", "replace")
+        for kind, candidate in (("json", text), ("jsonp", _jsonp_argument(text))):
+            if candidate is None:
+                continue
+            try:
+                return kind, json.loads(candidate)
+            except ValueError:
+                continue
+        return None, None
+
+    @property
+    def jsonp_name(self):
+        match = _JSONP.match(self.body.decode("utf-8", "replace")) if self.status is not None else None
+        return match.group(1) if match else ""
+
+    @property
+    def pretty(self):
+        kind, value = self.document
+        return json.dumps(value, indent=2, ensure_ascii=False) if kind else ""
+
+    @property
+    def result(self):
+        """The API's "result" ("success", "failed"), or "" when the answer is not the API's JSON."""
+        _, value = self.document
+        return value.get("result", "") if isinstance(value, dict) and isinstance(value.get("result"), str) else ""
+
+    @property
+    def outcome(self):
+        """One word for the exchange: success, failed, not_json, unreachable or timeout."""
+        if self.problem:
+            return self.problem
+        kind, _ = self.document
+        if not kind:
+            return "not_json"
+        return self.result or "not_json"
+
+
+def _jsonp_argument(text):
+    match = _JSONP.match(text)
+    return match.group(2) if match else None
+
+
+def send(outgoing, base, timeout):
+    """Sends the request to the base (and nowhere else), reads at most MAX_BODY_BYTES; never raises for the network."""
+    if not base.owns(outgoing.url):
+        raise ValueError("refusing to send outside the API base")
+    exchange = Exchange(outgoing)
+    prepared = requests.Request(outgoing.method, outgoing.url, headers=dict(outgoing.headers)).prepare()
+    # requests re-quotes URLs and would turn an escaped "%2E%2E" back into a dot-segment: send ours as built.
+    prepared.url = outgoing.url
+    prepared.body = outgoing.body or None
+    session = requests.Session()
+    session.trust_env = False  # no proxy or netrc from the environment: the base is the only destination
+    started = time.perf_counter()
+    deadline = started + timeout
+    try:
+        response = session.send(prepared, timeout=(timeout, timeout), allow_redirects=False, stream=True)
+        try:
+            exchange.status, exchange.reason = response.status_code, response.reason or ""
+            exchange.http_version = {10: "HTTP/1.0", 11: "HTTP/1.1"}.get(response.raw.version, "HTTP")
+            exchange.headers = list(response.raw.headers.items())
+            chunks, size = [], 0
+            for chunk in response.raw.stream(8192, decode_content=False):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    exchange.truncated = True
+                    break
+                if time.perf_counter() > deadline:
+                    raise requests.Timeout("the body did not arrive in time")
+            exchange.body = b"".join(chunks)[:MAX_BODY_BYTES]
+        finally:
+            response.close()
+    except (requests.Timeout, ReadTimeoutError, TimeoutError):
+        exchange.problem = "timeout"
+    # Reading the body streams through urllib3 and http.client, whose errors requests does not wrap.
+    except (requests.RequestException, Urllib3Error, HTTPException, OSError):
+        exchange.problem = "unreachable"
+    finally:
+        session.close()
+        exchange.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return exchange
