@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts import token_crypto
 from accounts.hosts import host_from_header, host_matches, patterns_for_host
@@ -134,6 +135,16 @@ class ApiToken(models.Model):
         return self.effective_state == self.State.ACTIVE
 
     @property
+    def is_closed(self):
+        """Revoked or rejected: the token can never work again, so it is no longer renamed, moved or revealed."""
+        return self.state in (self.State.REVOKED, self.State.REJECTED)
+
+    @property
+    def is_live(self):
+        """Pending, active (even if expired) or suspended: the states a developer can still revoke."""
+        return self.state in (self.State.PENDING, self.State.ACTIVE, self.State.SUSPENDED)
+
+    @property
     def previous_in_grace(self):
         return bool(
             self.previous_digest and self.previous_valid_until and self.previous_valid_until > timezone.now()
@@ -170,11 +181,12 @@ class ApiToken(models.Model):
         self.digest = token_crypto.digest(plaintext)
 
     @classmethod
+    @sensitive_variables("plaintext")
     def issue(cls, owner, name, host, actor=None, ip=None):
         """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored."""
         with transaction.atomic():
             # Lock the owner's row so two concurrent applications cannot both pass the cap.
-            type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+            owner._meta.model.objects.select_for_update().filter(pk=owner.pk).first()  # owner may be a lazy request.user
             if cls.objects.for_owner(owner).counting_toward_cap().count() >= settings.TOKENS_PER_DEVELOPER:
                 raise TokenLimitReached
             auto = settings.TOKEN_APPROVAL == "auto"
@@ -214,6 +226,7 @@ class ApiToken(models.Model):
         live = [self.State.PENDING, self.State.ACTIVE, self.State.SUSPENDED]
         self._transition(live, self.State.REVOKED, TokenEvent.Kind.REVOKED, actor, ip)
 
+    @sensitive_variables("plaintext")
     def roll(self, grace_seconds, actor=None, ip=None):
         """Gives the token a new secret at once; the old one is accepted for grace_seconds more. Returns the new plaintext."""
         with transaction.atomic():
@@ -237,10 +250,16 @@ class ApiToken(models.Model):
 
     def reveal(self, actor, ip=None):
         """The plaintext for an authorised developer; every reveal is audited."""
+        self._refuse_if_closed()
         TokenEvent.record(self, TokenEvent.Kind.REVEALED, actor, ip)
         return self.secret
 
+    def _refuse_if_closed(self):
+        if self.is_closed:
+            raise InvalidTransition(f"a {self.state} token cannot be changed or revealed")
+
     def rename(self, name, actor=None, ip=None):
+        self._refuse_if_closed()
         if name == self.name:
             return
         old = self.name
@@ -249,6 +268,7 @@ class ApiToken(models.Model):
         TokenEvent.record(self, TokenEvent.Kind.RENAMED, actor, ip, f"{old} → {name}")
 
     def change_host(self, host, actor=None, ip=None):
+        self._refuse_if_closed()
         if host == self.host:
             return
         old = self.host

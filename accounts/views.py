@@ -1,10 +1,204 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from functools import wraps
 
-from accounts.models import ApiToken
+from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
+from allauth.account.utils import has_verified_email
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+
+from accounts import token_crypto
+from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
+from accounts.models import ApiToken, InvalidTransition, TokenLimitReached
+from portal.client_ip import client_ip
+
+SHOW_ONCE_SESSION_KEY = "accounts:show_once"
+READ = ("GET", "HEAD")
+WRITE = ("POST",)
+
+
+def _get_token_for_user(request, pk):
+    """The signed-in developer's token; 404 for anyone else's, so nobody learns what exists."""
+    return get_object_or_404(ApiToken.objects.for_owner(request.user), pk=pk)
+
+
+def owned_token(methods):
+    """Passes the developer's own token to the view: the 404 comes before any method or other check."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, pk):
+            token = _get_token_for_user(request, pk)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, token)
+
+        return wrapper
+
+    return decorator
+
+
+def token_log_url(token):
+    """The token's request log (the api app's page), or None while that page does not exist."""
+    try:
+        return reverse("api:token_log", args=[token.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _actor(request):
+    return {"actor": request.user, "ip": client_ip(request)}
+
+
+@sensitive_variables("plaintext")
+def _show_once(request, token, plaintext, rolled=False):
+    """Hands a new secret to the next render of the issued page only, encrypted while it waits in the session."""
+    request.session[SHOW_ONCE_SESSION_KEY] = {
+        "token": token.pk,
+        "secret": token_crypto.encrypt_secret(plaintext),
+        "rolled": rolled,
+    }
+    return redirect("accounts:token_issued", token.pk)
+
+
+def _refused(request, token):
+    messages.error(
+        request, _("This is not possible while the token is “%(state)s”.") % {"state": token.get_state_display()}
+    )
+    return redirect("accounts:token_detail", token.pk)
 
 
 @login_required
 def token_list(request):
-    tokens = ApiToken.objects.for_owner(request.user)
-    return render(request, "accounts/token_list.html", {"tokens": tokens})
+    tokens = list(ApiToken.objects.for_owner(request.user))
+    for token in tokens:
+        token.log_url = token_log_url(token)
+    counted = sum(1 for token in tokens if token.state not in (ApiToken.State.REVOKED, ApiToken.State.REJECTED))
+    context = {"tokens": tokens, "counted": counted, "cap": settings.TOKENS_PER_DEVELOPER}
+    return render(request, "accounts/token_list.html", context)
+
+
+@login_required
+def token_apply(request):
+    if not has_verified_email(request.user):
+        addresses = EmailAddress.objects.filter(user=request.user)
+        return render(request, "accounts/verify_email_first.html", {"addresses": addresses})
+    form = ApplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, plaintext = ApiToken.issue(
+                request.user, form.cleaned_data["name"], form.cleaned_data["host"], **_actor(request)
+            )
+        except TokenLimitReached:
+            form.add_error(
+                None,
+                _("You already have %(cap)d tokens, the most one developer may hold. Revoke one you no longer use.")
+                % {"cap": settings.TOKENS_PER_DEVELOPER},
+            )
+        else:
+            return _show_once(request, token, plaintext)
+    context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual"}
+    return render(request, "accounts/token_apply.html", context)
+
+
+@owned_token(READ)
+@never_cache
+@sensitive_variables("plaintext", "pending")
+def token_issued(request, token):
+    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
+    if not pending or pending["token"] != token.pk:
+        messages.info(
+            request, _("The full token is shown only once. To see it again, reveal it and confirm your password.")
+        )
+        return redirect("accounts:token_detail", token.pk)
+    plaintext = token_crypto.decrypt_secret(pending["secret"])
+    context = {"token": token, "plaintext": plaintext, "rolled": pending["rolled"]}
+    return render(request, "accounts/token_issued.html", context)
+
+
+def _render_detail(request, token, **forms):
+    context = {
+        "token": token,
+        "events": token.events.select_related("actor"),
+        "log_url": token_log_url(token),
+        "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),
+        "host_form": forms.get("host_form") or HostForm(initial={"host": token.host}),
+        "roll_form": forms.get("roll_form") or RollForm(),
+    }
+    return render(request, "accounts/token_detail.html", context)
+
+
+@owned_token(READ)
+def token_detail(request, token):
+    return _render_detail(request, token)
+
+
+@owned_token(WRITE)
+def token_rename(request, token):
+    form = RenameForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, token, rename_form=form)
+    try:
+        token.rename(form.cleaned_data["name"], **_actor(request))
+    except InvalidTransition:
+        return _refused(request, token)
+    messages.success(request, _("The token is now called “%(name)s”.") % {"name": token.name})
+    return redirect("accounts:token_detail", token.pk)
+
+
+@owned_token(WRITE)
+def token_change_host(request, token):
+    form = HostForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, token, host_form=form)
+    try:
+        token.change_host(form.cleaned_data["host"], **_actor(request))
+    except InvalidTransition:
+        return _refused(request, token)
+    messages.success(request, _("The token now works for %(host)s.") % {"host": token.host})
+    return redirect("accounts:token_detail", token.pk)
+
+
+@owned_token(WRITE)
+@reauthentication_required
+@sensitive_variables("plaintext")
+def token_roll(request, token):
+    form = RollForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, token, roll_form=form)
+    try:
+        plaintext = token.roll(form.cleaned_data["grace_seconds"], **_actor(request))
+    except InvalidTransition:
+        return _refused(request, token)
+    return _show_once(request, token, plaintext, rolled=True)
+
+
+@owned_token(READ + WRITE)
+def token_revoke(request, token):
+    if request.method != "POST":
+        return render(request, "accounts/token_revoke.html", {"token": token})
+    try:
+        token.revoke(**_actor(request))
+    except InvalidTransition:
+        return _refused(request, token)
+    messages.success(request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name})
+    return redirect("accounts:token_detail", token.pk)
+
+
+@owned_token(WRITE)
+@reauthentication_required
+@never_cache
+@sensitive_variables("plaintext")
+def token_reveal(request, token):
+    try:
+        plaintext = token.reveal(**_actor(request))
+    except InvalidTransition:
+        return _refused(request, token)
+    return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": plaintext})

@@ -1,0 +1,77 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.hosts import InvalidHost, normalise_host
+from accounts.models import ApiToken
+
+
+class HostField(forms.CharField):
+    """A token's host, cleaned to its canonical form by accounts.hosts.normalise_host."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Website host"))
+        kwargs.setdefault("max_length", 255)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "The host name of the website that will call the API, such as example.com. "
+                "Start with *. to allow its subdomains too; localhost and IP addresses work for development."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return normalise_host(value)
+        except InvalidHost as exc:
+            raise ValidationError(str(exc), code="invalid_host") from exc
+
+
+def _name_field():
+    return forms.CharField(
+        label=_("App name"),
+        max_length=100,
+        help_text=_("For you and for us, to tell your tokens apart."),
+    )
+
+
+class ApplyForm(forms.Form):
+    name = _name_field()
+    host = HostField()
+
+
+class RenameForm(forms.Form):
+    name = _name_field()
+
+
+class HostForm(forms.Form):
+    host = HostField()
+
+
+class RollForm(forms.Form):
+    grace_seconds = forms.TypedChoiceField(
+        label=_("Keep the old token working for"),
+        choices=ApiToken.GRACE_CHOICES,
+        coerce=int,
+        initial=86400,
+        widget=forms.RadioSelect,
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason staff give when they reject or suspend tokens; the developer sees it."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        help_text=_("Shown to the developer."),
+    )
+
+    def __init__(self, *args, required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required

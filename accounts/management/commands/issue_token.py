@@ -1,0 +1,56 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from accounts.hosts import InvalidHost, normalise_host
+from accounts.models import ApiToken, TokenLimitReached
+
+
+def developer_for_email(email):
+    """The developer with this email, or a new one with a verified address and no usable password."""
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address is not None:
+        return address.user
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        user = get_user_model()(email=email)
+        get_adapter().populate_username(None, user)
+        user.set_unusable_password()
+        user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+class Command(BaseCommand):
+    help = (
+        "Issues an active API token for a developer's host and prints only the token. "
+        "Creates the developer (verified email, no usable password) if there is none."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+        parser.add_argument("host", help="e.g. example.com, *.example.com, localhost")
+        parser.add_argument("--name", help="the token's name (default: the host)")
+
+    def handle(self, *args, email, host, name=None, **options):
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise CommandError(f"“{email}” is not an email address.") from exc
+        try:
+            host = normalise_host(host)
+        except InvalidHost as exc:
+            raise CommandError(f"Invalid host: {exc}") from exc
+        name = (name or host)[:100]
+        try:
+            with transaction.atomic():
+                token, plaintext = ApiToken.issue(developer_for_email(email), name, host)
+                if token.state == ApiToken.State.PENDING:
+                    token.approve()  # an operator issuing a token is its approval
+        except TokenLimitReached as exc:
+            raise CommandError(f"{email} already holds the most tokens one developer may have.") from exc
+        self.stdout.write(plaintext)
