@@ -1,0 +1,49 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Variables a production run sets itself; whatever the developer's shell holds for them is dropped.
+CONTROLLED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "TOKEN_ENCRYPTION_KEY",
+    "ALLOWED_HOSTS",
+    "REDIS_URL",
+    "VAR_DIR",
+    "STATIC_ROOT",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "EMAIL_BACKEND",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    """The environment of a production machine: DEBUG off, real keys, PostgreSQL URL and Redis URL."""
+    env = {name: value for name, value in os.environ.items() if name not in CONTROLLED}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        TOKEN_ENCRYPTION_KEY=secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="developers.callbacknow.test",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        VAR_DIR=str(tmp_path / "var"),
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    env.setdefault("DATABASE_URL", "postgres://callbacknow:secret@127.0.0.1:5432/callbacknow")
+    return env
+
+
+def manage(env, *args, timeout=60):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )

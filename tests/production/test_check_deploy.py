@@ -1,0 +1,46 @@
+"""`manage.py check --deploy` with production's environment, and the refusal to start on development keys."""
+
+from tests.production.conftest import manage
+
+
+def test_it_passes_the_deployment_checklist_without_a_warning(production_env):
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_refuses_to_start_on_the_development_secret_key(production_env):
+    del production_env["SECRET_KEY"]
+
+    result = manage(production_env, "check")
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_on_the_development_token_encryption_key(production_env):
+    del production_env["TOKEN_ENCRYPTION_KEY"]
+
+    result = manage(production_env, "check")
+
+    assert result.returncode != 0
+    assert "Set TOKEN_ENCRYPTION_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_on_a_short_secret_key(production_env):
+    production_env["SECRET_KEY"] = "too-short"
+
+    result = manage(production_env, "check")
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_it_sends_mail_over_smtp_when_debug_is_off(production_env):
+    result = manage(
+        production_env, "shell", "-v", "0", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"

@@ -1,0 +1,46 @@
+"""GET /healthz: what a load balancer probes on each machine."""
+
+import socket
+
+import pytest
+from django.test import override_settings
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_it_answers_ok_when_the_database_and_cache_answer(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.django_db
+@override_settings(ALLOWED_HOSTS=["developers.callbacknow.test"], SECURE_SSL_REDIRECT=True)
+def test_it_answers_a_probe_by_address_over_plain_http(client):
+    response = client.get("/healthz", HTTP_HOST="10.0.0.7:8000")
+
+    assert response.status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_redis_does_not(client):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
