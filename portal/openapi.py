@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 
+from api import wire
+
 POST_PATH = "/callback/callback_api.php"
 
 # The seed's own example values: the demo data registers the target 01011111111/kr (operator
@@ -149,7 +151,7 @@ def _success_response(jsonp):
     if jsonp:
         content["application/javascript"] = {
             "schema": {"$ref": "#/components/schemas/JsonpBody"},
-            "example": EXAMPLE_JSONP_CALLBACK + '({"result":"success","opname":"SRTelecom","iso":"kr",'
+            "example": "/**/" + EXAMPLE_JSONP_CALLBACK + '({"result":"success","opname":"SRTelecom","iso":"kr",'
             '"phone_number":"01011111111"});',
         }
     description = "Done (with ?callback=: every answer, success or failure, is a 200 JavaScript call)"
@@ -241,8 +243,8 @@ def _schemas(reasons):
         },
         "JsonpBody": {
             "type": "string",
-            "pattern": r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*\(\{.*\}\);?$",
-            "description": "The JSON answer wrapped in a call of the ?callback= function",
+            "pattern": r"^(/\*\*/)?[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*\(\{.*\}\);$",
+            "description": "The JSON answer (success or failure) as the argument of a call of the ?callback= function",
         },
         "EncryptedRequest": {
             "type": "object",
@@ -286,7 +288,11 @@ def document(base_url, reasons):
                     "required": False,
                     "description": "JSONP: the name of a JavaScript function (identifiers joined by dots) to wrap "
                     "the answer in; the answer is then application/javascript with HTTP 200.",
-                    "schema": {"type": "string", "pattern": r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$"},
+                    "schema": {
+                        "type": "string",
+                        "maxLength": wire.CALLBACK_MAX_LENGTH,
+                        "pattern": r"^[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$",
+                    },
                     "example": EXAMPLE_JSONP_CALLBACK,
                 },
                 "pageReferer": {

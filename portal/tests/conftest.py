@@ -1,0 +1,26 @@
+"""Fixtures of the portal's tests: the API's demo target and a fresh cache for live round trips."""
+
+import pytest
+from django.core.cache import cache
+
+from api import demo
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and replay memory must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo_target(db):
+    """The seed's example target 01011111111/kr (SRTelecom, ID airpagephone), as `make run` loads it."""
+    demo.load(None)
+
+
+@pytest.fixture
+def live_token(transactional_db, live_server, demo_target, issued):
+    """(base URL, plaintext) of an active token for example.com, with the demo target registered, on a live server."""
+    return live_server.url, issued[1]

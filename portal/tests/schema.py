@@ -1,0 +1,56 @@
+"""A small validator for the JSON Schema subset of OpenAPI 3.0 that portal/openapi.py writes.
+
+It refuses keywords it does not know, so that the document cannot grow a rule this check would silently skip.
+"""
+
+import base64
+import binascii
+import re
+
+KNOWN = {"$ref", "allOf", "type", "enum", "pattern", "maxLength", "format", "required", "properties",
+         "description", "example", "x-plaintext"}
+TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool, "array": list}
+
+
+def resolve(document, node):
+    """Follows "#/…" references to the node they name."""
+    while "$ref" in node:
+        target = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def errors(document, schema, value, where="$"):
+    """Every way value breaks schema, as readable strings (empty when it validates)."""
+    schema = resolve(document, schema)
+    unknown = set(schema) - KNOWN
+    if unknown:
+        return [f"{where}: the test's validator does not know {sorted(unknown)}"]
+    found = []
+    for part in schema.get("allOf", []):
+        found += errors(document, part, value, where)
+    expected = schema.get("type")
+    if expected and not isinstance(value, TYPES[expected]):
+        return found + [f"{where}: {value!r} is not of type {expected}"]
+    if "enum" in schema and value not in schema["enum"]:
+        found.append(f"{where}: {value!r} is not one of {schema['enum']}")
+    if isinstance(value, str):
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            found.append(f"{where}: longer than {schema['maxLength']}")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            found.append(f"{where}: {value!r} does not match {schema['pattern']}")
+        if schema.get("format") == "byte":
+            try:
+                base64.b64decode(value, validate=True)
+            except binascii.Error:
+                found.append(f"{where}: {value!r} is not base64")
+    if isinstance(value, dict):
+        for name in schema.get("required", []):
+            if name not in value:
+                found.append(f"{where}: {name} is required")
+        for name, subschema in schema.get("properties", {}).items():
+            if name in value:
+                found += errors(document, subschema, value[name], f"{where}.{name}")
+    return found
