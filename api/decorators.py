@@ -1,0 +1,135 @@
+"""How every API call is answered and logged, and how a GET caller is authenticated."""
+
+import ipaddress
+import logging
+import time
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.hosts import host_from_header
+from accounts.models import ApiToken
+from api import reasons, wire
+from api.actions import ACTIONS, ApiError
+from api.models import ApiRequestLog
+from portal.client_ip import client_ip
+
+log = logging.getLogger(__name__)
+
+MAX_TOKEN_LENGTH = 64
+
+
+def api_endpoint(view):
+    """Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call.
+
+    The view returns the success payload or raises ApiError. Any other failure (database or cache
+    down, or a bug) is answered 503 "service unavailable": never a 500 or an HTML page.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.monotonic()
+        request.api_token, request.api_action = None, ""
+        callback = request.GET.get("callback") if request.method == "GET" else None
+        transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
+        if callback is not None:
+            transport = ApiRequestLog.Transport.JSONP
+        try:
+            if callback is not None and not wire.is_valid_callback_name(callback):
+                callback = None
+                raise ApiError(reasons.INVALID_CALLBACK)
+            payload, status = view(request, *args, **kwargs), 200
+        except ApiError as error:
+            payload, status = failure(error.reason)
+        except Exception:
+            log.exception("API call failed")
+            payload, status = failure(reasons.SERVICE_UNAVAILABLE)
+        response = render(payload, status, callback)
+        record_call(request, transport, payload, status, started)
+        return response
+
+    return wrapper
+
+
+def failure(reason):
+    return {"result": "failed", "reason": reason.text}, reason.status
+
+
+def render(payload, status, callback=None):
+    if callback is not None:  # JSONP: a script tag cannot read the status, so always 200
+        response = HttpResponse(wire.jsonp_body(callback, payload), content_type="application/javascript; charset=utf-8")
+    else:
+        response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
+        response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def record_call(request, transport, payload, status, started):
+    """Writes the call to the request log; a database that is down loses the entry, not the answer."""
+    action = request.api_action if request.api_action in ACTIONS else ""
+    try:
+        ApiRequestLog.objects.create(
+            token=request.api_token,
+            action=action,
+            transport=transport,
+            result=payload["result"],
+            reason=payload.get("reason", ""),
+            status=status,
+            client_ip=valid_ip(client_ip(request)),
+            referer_host=(referer_host(request) or "")[:255],
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    except Exception:
+        log.warning("API call not logged (database unavailable?)", exc_info=True)
+
+
+def valid_ip(value):
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return None
+
+
+def referer_host(request):
+    return host_from_header(request.headers.get("Origin") or request.headers.get("Referer"))
+
+
+def token_in_path(view):
+    """Authenticates a GET by the token in its path and attaches it to request.api_token."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        api_token = ApiToken.objects.lookup(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
+        if api_token is None:
+            raise ApiError(reasons.UNKNOWN_TOKEN)
+        request.api_token = api_token
+        if not (api_token.is_active and api_token.accepts(token)):
+            raise ApiError(reasons.TOKEN_NOT_ACTIVE)
+        # A page's request names its site; a server-to-server call has neither header (the token is the secret).
+        for header in ("Origin", "Referer"):
+            value = request.headers.get(header)
+            if value and not api_token.allows_referer(value):
+                raise ApiError(reasons.HOST_MISMATCH)
+        admit(request, api_token)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def admit(request, token):
+    """Counts the call against the token's rate limit (ApiError when over it) and marks the token used."""
+    window = int(time.time() // 60)
+    key = f"api-rate:{token.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the counter was evicted between add and incr
+        cache.add(key, 1, timeout=120)
+        count = 1
+    if count > token.rate_limit():
+        raise ApiError(reasons.RATE_LIMITED)
+    token.record_use(valid_ip(client_ip(request)))

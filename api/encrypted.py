@@ -1,0 +1,139 @@
+"""The encrypted POST of the seed's PHP client: reading the body, finding the caller, foot and replay."""
+
+import hashlib
+import json
+import time
+from datetime import UTC, datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import UnreadablePostError
+
+from accounts.hosts import host_from_header
+from accounts.models import ApiToken
+from api import reasons
+from api.actions import ApiError, CallSpec
+from api.aes import UndecryptableField, decrypt_field
+from api.decorators import admit
+from api.models import SeenRequest
+
+FIELDS = ("myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot")
+MAX_BODY_BYTES = 16 * 1024
+
+
+def token_in_body(view):
+    """Authenticates an encrypted POST: attaches request.api_token and the decrypted request.api_fields.
+
+    The Referer's (or Origin's) host selects the candidate tokens; the one whose key decrypts
+    mytoken to itself is the caller. foot must be near the server's clock and the request new.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            raise ApiError(reasons.METHOD_NOT_ALLOWED)
+        fields = read_fields(request)
+        host = host_from_header(request.headers.get("Referer") or request.headers.get("Origin"))
+        if not host:
+            raise ApiError(reasons.REFERER_REQUIRED)
+        if not fields.get("mytoken"):
+            raise ApiError(reasons.MISSING_PARAMETER)
+        token, key = find_caller(host, fields["mytoken"])
+        request.api_token = token
+        if not token.is_active:
+            raise ApiError(reasons.TOKEN_NOT_ACTIVE)
+        admit(request, token)
+        plain = decrypt_fields(key, fields)
+        request.api_action = plain.get("myaction", "")
+        foot = foot_millis(plain.get("foot", ""))
+        until = datetime.fromtimestamp(foot / 1000 + settings.API_FOOT_WINDOW_SECONDS, tz=UTC)
+        if not SeenRequest.objects.remember(fingerprint(token, plain), until):
+            raise ApiError(reasons.REPLAYED_REQUEST)
+        request.api_fields = plain
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def read_fields(request):
+    """The body's fields of the seed's protocol: a JSON object whose known fields are strings."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise ApiError(reasons.MALFORMED_BODY) from None
+    if declared > MAX_BODY_BYTES:
+        raise ApiError(reasons.MALFORMED_BODY)
+    try:
+        data = json.loads(request.body)
+    except (RequestDataTooBig, UnreadablePostError, ValueError, RecursionError):
+        raise ApiError(reasons.MALFORMED_BODY) from None
+    if not isinstance(data, dict):
+        raise ApiError(reasons.MALFORMED_BODY)
+    fields = {name: data[name] for name in FIELDS if name in data}
+    if not all(isinstance(value, str) for value in fields.values()):
+        raise ApiError(reasons.MALFORMED_BODY)
+    return fields
+
+
+def find_caller(host, mytoken):
+    """(token, key): the token of this host, and which of its accepted secrets, that encrypted mytoken."""
+    for token in ApiToken.objects.for_host(host):
+        try:
+            keys = token.accepted_secrets()
+        except ValueError:  # stored under another TOKEN_ENCRYPTION_KEY: cannot be this caller
+            continue
+        for key in keys:
+            try:
+                if decrypt_field(key, mytoken) == key:
+                    return token, key
+            except UndecryptableField:
+                continue
+    raise ApiError(reasons.UNKNOWN_TOKEN)
+
+
+def decrypt_fields(key, fields):
+    """Plaintext of every field sent; an empty field stands for an empty value."""
+    try:
+        return {name: decrypt_field(key, value) if value else "" for name, value in fields.items()}
+    except UndecryptableField:
+        raise ApiError(reasons.UNDECRYPTABLE_FIELD) from None
+
+
+def foot_millis(text):
+    """foot as milliseconds since the epoch, if within the window of the server's clock."""
+    if not text:
+        raise ApiError(reasons.MISSING_PARAMETER)
+    if not (text.isascii() and text.isdigit() and len(text) <= 15):
+        raise ApiError(reasons.INVALID_FOOT)
+    foot = int(text)
+    if abs(time.time() * 1000 - foot) > settings.API_FOOT_WINDOW_SECONDS * 1000:
+        raise ApiError(reasons.STALE_FOOT)
+    return foot
+
+
+def fingerprint(token, plain):
+    """Identifies a request for replay: token, foot, action and both parties (not the message, which
+    CBC without a MAC lets an eavesdropper alter)."""
+    parts = [str(token.pk)] + [plain.get(name, "") for name in ("foot", "myaction", "myphonenumber", "myiso")]
+    parts += [plain.get("phonenumber", ""), plain.get("iso", "")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def call_spec(plain):
+    """The call the decrypted fields ask for. For neocallback/neocancel phonenumber holds the target's ID;
+    a cancel without a target country is a neocancel, as in the seed's GET example."""
+    action = plain.get("myaction", "")
+    if action == "cancel" and plain.get("phonenumber") and not plain.get("iso"):
+        action = "neocancel"
+    spec = CallSpec(
+        action=action,
+        my_number=plain.get("myphonenumber", ""),
+        my_iso=plain.get("myiso", ""),
+        message=plain.get("mymsg", ""),
+    )
+    if action in ("neocallback", "neocancel"):
+        spec.target_id = plain.get("phonenumber", "")
+    else:
+        spec.target_number, spec.target_iso = plain.get("phonenumber", ""), plain.get("iso", "")
+    return spec

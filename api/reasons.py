@@ -1,0 +1,183 @@
+"""Every failure the Open API can answer: a stable English reason and its HTTP status. Pure, no database.
+
+Clients compare these texts, so they never change once published; the documentation page and the
+OpenAPI document render ALL as the table of failures. A JSONP answer is always HTTP 200 (a script
+tag cannot read the status); the reason is the same.
+"""
+
+from typing import NamedTuple
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Reason(NamedTuple):
+    code: str
+    text: str
+    status: int
+    description: str
+
+
+UNKNOWN_TOKEN = Reason(
+    "UNKNOWN_TOKEN",
+    "unknown token",
+    401,
+    _("No token has this value. For POST: no token bound to the Referer's host encrypted mytoken with itself."),
+)
+TOKEN_NOT_ACTIVE = Reason(
+    "TOKEN_NOT_ACTIVE",
+    "token not active",
+    403,
+    _("The token is pending approval, rejected, suspended, revoked or expired, or it is a rolled-over value past its grace period."),
+)
+HOST_MISMATCH = Reason(
+    "HOST_MISMATCH",
+    "host mismatch",
+    403,
+    _("The request carries a Referer or Origin whose host the token is not bound to."),
+)
+REFERER_REQUIRED = Reason(
+    "REFERER_REQUIRED",
+    "referer required",
+    400,
+    _("An encrypted POST must carry a Referer (or Origin) naming the token's host: it selects the token."),
+)
+RATE_LIMITED = Reason(
+    "RATE_LIMITED",
+    "rate limited",
+    429,
+    _("The token has made more calls this minute than its limit allows. Try again in the next minute."),
+)
+METHOD_NOT_ALLOWED = Reason(
+    "METHOD_NOT_ALLOWED",
+    "method not allowed",
+    405,
+    _("The GET endpoints take GET only; /callback/callback_api.php takes POST only."),
+)
+UNKNOWN_ACTION = Reason(
+    "UNKNOWN_ACTION",
+    "unknown action",
+    404,
+    _("The action is not one of callback, neocallback, cancel, neocancel."),
+)
+MISSING_PARAMETER = Reason(
+    "MISSING_PARAMETER",
+    "missing parameter",
+    400,
+    _("A parameter the action needs is absent or empty."),
+)
+TOO_MANY_PARAMETERS = Reason(
+    "TOO_MANY_PARAMETERS",
+    "too many parameters",
+    400,
+    _("The path has more parts than the action takes (only a message may contain “/”)."),
+)
+BAD_COUNTRY_CODE = Reason(
+    "BAD_COUNTRY_CODE",
+    "bad country code",
+    400,
+    _("The country is not an ISO 3166 alpha-2 code with telephone numbering (any letter case)."),
+)
+INVALID_NUMBER = Reason(
+    "INVALID_NUMBER",
+    "invalid number",
+    400,
+    _("The phone number is not a valid number of the given country."),
+)
+INVALID_MESSAGE = Reason(
+    "INVALID_MESSAGE",
+    "invalid message",
+    400,
+    _("The message contains control characters."),
+)
+MESSAGE_TOO_LONG = Reason(
+    "MESSAGE_TOO_LONG",
+    "message too long",
+    400,
+    _("The message is longer than the maximum number of characters."),
+)
+INVALID_CALLBACK = Reason(
+    "INVALID_CALLBACK",
+    "invalid callback name",
+    400,
+    _("The JSONP callback is not a JavaScript identifier path (such as cb or app.on_done) of at most 64 characters. Answered as plain JSON."),
+)
+MALFORMED_BODY = Reason(
+    "MALFORMED_BODY",
+    "malformed body",
+    400,
+    _("The POST body is not a JSON object of strings, or is larger than 16 KiB."),
+)
+UNDECRYPTABLE_FIELD = Reason(
+    "UNDECRYPTABLE_FIELD",
+    "undecryptable field",
+    400,
+    _("A field is not base64 of AES-CBC (zero IV, PKCS#7) of UTF-8 text under the token."),
+)
+INVALID_FOOT = Reason(
+    "INVALID_FOOT",
+    "invalid foot",
+    400,
+    _("foot does not decrypt to a whole number of milliseconds since the epoch."),
+)
+STALE_FOOT = Reason(
+    "STALE_FOOT",
+    "stale foot",
+    400,
+    _("foot is further from the server's clock than the allowed window (five minutes by default)."),
+)
+REPLAYED_REQUEST = Reason(
+    "REPLAYED_REQUEST",
+    "replayed request",
+    409,
+    _("An encrypted request with the same token, foot, action and parties was already received."),
+)
+TARGET_NOT_REGISTERED = Reason(
+    "TARGET_NOT_REGISTERED",
+    "target number is not registered to callbacknow",
+    404,
+    _("The target number does not belong to a CallbackNow user."),
+)
+TARGET_ID_NOT_REGISTERED = Reason(
+    "TARGET_ID_NOT_REGISTERED",
+    "target id is not registered to callbacknow",
+    404,
+    _("No CallbackNow user has this ID."),
+)
+NOTHING_PENDING = Reason(
+    "NOTHING_PENDING",
+    "nothing pending to cancel",
+    409,
+    _("There is no pending call request from this number to this target (never sent, cancelled or expired)."),
+)
+SERVICE_UNAVAILABLE = Reason(
+    "SERVICE_UNAVAILABLE",
+    "service unavailable",
+    503,
+    _("The service cannot reach its database or cache right now. Nothing was changed; try again shortly."),
+)
+
+ALL = [
+    UNKNOWN_TOKEN,
+    TOKEN_NOT_ACTIVE,
+    HOST_MISMATCH,
+    REFERER_REQUIRED,
+    RATE_LIMITED,
+    METHOD_NOT_ALLOWED,
+    UNKNOWN_ACTION,
+    MISSING_PARAMETER,
+    TOO_MANY_PARAMETERS,
+    BAD_COUNTRY_CODE,
+    INVALID_NUMBER,
+    INVALID_MESSAGE,
+    MESSAGE_TOO_LONG,
+    INVALID_CALLBACK,
+    MALFORMED_BODY,
+    UNDECRYPTABLE_FIELD,
+    INVALID_FOOT,
+    STALE_FOOT,
+    REPLAYED_REQUEST,
+    TARGET_NOT_REGISTERED,
+    TARGET_ID_NOT_REGISTERED,
+    NOTHING_PENDING,
+    SERVICE_UNAVAILABLE,
+]

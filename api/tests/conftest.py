@@ -1,0 +1,68 @@
+"""Fixtures of the API's tests: the seed's demo target, callers' tokens and the encrypted POST body."""
+
+import json
+import time
+
+import pytest
+from django.core.cache import cache
+
+from api import demo
+from api.aes import encrypt_field
+from api.models import Subscriber
+
+MY_NUMBER, MY_ISO = "01010041004", "kr"
+TARGET_NUMBER, TARGET_ISO, TARGET_ID, OPERATOR = "01011111111", "kr", "airpagephone", "SRTelecom"
+SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
+SEED_NOT_REGISTERED = {"result": "failed", "reason": "target number is not registered to callbacknow"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The shared developer fixtures hash a password; the API's tests do not exercise hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters must not leak from one test to the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def target(db):
+    """The seed's demo target, registered as the demo data does."""
+    demo.load(None)
+    return Subscriber.objects.get(public_id=TARGET_ID)
+
+
+@pytest.fixture
+def token(issued):
+    return issued[0]
+
+
+@pytest.fixture
+def value(issued):
+    """The plaintext of the developer's active token for example.com."""
+    return issued[1]
+
+
+def now_millis():
+    return int(time.time() * 1000)
+
+
+def seed_body(key, action="callback", msg="hello", iso=TARGET_ISO, phonenumber=TARGET_NUMBER, myiso=MY_ISO,
+              myphonenumber=MY_NUMBER, mytoken=None, foot=None):
+    """The JSON body the seed's PHP client sends: every field encrypted under the token."""
+    fields = {
+        "myaction": action,
+        "mymsg": msg,
+        "iso": iso,
+        "phonenumber": phonenumber,
+        "myiso": myiso,
+        "myphonenumber": myphonenumber,
+        "mytoken": key if mytoken is None else mytoken,
+        "foot": str(now_millis() if foot is None else foot),
+    }
+    return json.dumps({name: encrypt_field(key, text) for name, text in fields.items()})

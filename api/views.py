@@ -1,0 +1,80 @@
+"""The Open API endpoints, at the root of the site as in the seed."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import URLResolver, get_resolver
+
+from api import actions, reasons
+from api.actions import ApiError, CallSpec
+from api.decorators import api_endpoint, token_in_path
+from api.encrypted import call_spec, token_in_body
+from api.wire import decode_path_message
+
+
+def path_call(request, token, action, params=None):
+    """GET /<token>/<action>/<parameters…>[/][?callback=name]"""
+    if action not in actions.ACTIONS and token in page_prefixes():
+        raise Http404  # a mistyped address of one of the portal's pages: its HTML 404, not the API's JSON
+    return api_call(request, token, action, params)
+
+
+@api_endpoint
+@token_in_path
+def api_call(request, action, params=None):
+    if request.method != "GET":
+        raise ApiError(reasons.METHOD_NOT_ALLOWED)
+    spec = spec_from_path(action, params or "")
+    request.api_action = spec.action
+    return actions.perform(request.api_token, spec)
+
+
+@api_endpoint
+@token_in_body
+def encrypted_call(request):
+    """POST /callback/callback_api.php with the seed's PHP client's encrypted JSON body."""
+    return actions.perform(request.api_token, call_spec(request.api_fields))
+
+
+def spec_from_path(action, params):
+    """The call a GET path asks for. A message is the rest of the path, "/" included; the seed's
+    four-part cancel (/cancel/<my number>/<my iso>/<target id>) is a neocancel."""
+    if action not in actions.ACTIONS:
+        raise ApiError(reasons.UNKNOWN_ACTION)
+    text = params[:-1] if params.endswith("/") else params
+    if action in actions.REQUESTS:
+        fixed = 4 if action == actions.CALLBACK else 3
+        parts = text.split("/", fixed)
+        message = decode_path_message(parts[fixed]) if len(parts) > fixed else None
+        parts = (parts + [""] * fixed)[:fixed]
+    else:
+        parts = text.split("/") if text else []
+        if action == actions.CANCEL and len(parts) == 3:
+            action = actions.NEOCANCEL
+        if len(parts) > (4 if action == actions.CANCEL else 3):
+            raise ApiError(reasons.TOO_MANY_PARAMETERS)
+        parts, message = (parts + [""] * 4)[:4], ""
+    spec = CallSpec(action=action, my_number=parts[0], my_iso=parts[1], message=message)
+    if action in actions.BY_ID:
+        spec.target_id = parts[2]
+    else:
+        spec.target_number, spec.target_iso = parts[2], parts[3]
+    return spec
+
+
+@lru_cache(maxsize=1)
+def page_prefixes():
+    """The first path segments of the site's other pages ("admin", "accounts", "tokens", …)."""
+    prefixes = {settings.STATIC_URL.strip("/").split("/")[0]}
+
+    def walk(patterns):
+        for pattern in patterns:
+            route = str(pattern.pattern).lstrip("^")
+            if isinstance(pattern, URLResolver) and not route:
+                walk(pattern.url_patterns)
+            elif route and route[0] not in "(<[":
+                prefixes.add(route.split("/")[0].replace("\\", ""))
+
+    walk(get_resolver().url_patterns)
+    return frozenset(prefixes - {""})
