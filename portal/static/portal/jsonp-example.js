@@ -1,0 +1,41 @@
+// A complete JSONP client of the CallbackNow Open API: the GET URL, with ?callback=<function name> at the end.
+(function () {
+  "use strict";
+  var form = document.getElementById("jsonp-form");
+  var shownUrl = document.getElementById("jsonp-url");
+  var shownAnswer = document.getElementById("jsonp-answer");
+  if (!form.elements.api.value) form.elements.api.value = window.location.origin;
+
+  // The API calls this function with its JSON answer: {"result":"success",…} or {"result":"failed","reason":…}.
+  window.CallbackNowExample = {
+    done: function (answer) {
+      shownAnswer.textContent = JSON.stringify(answer, null, 2);
+    }
+  };
+
+  function callUrl(fields) {
+    var parts = [fields.token.value, fields.action.value, fields.my_number.value, fields.my_iso.value,
+                 fields.target_number.value, fields.target_iso.value];
+    if (fields.action.value === "callback") parts.push(fields.message.value);
+    var path = parts.map(function (part) { return encodeURIComponent(part.trim()); }).join("/");
+    return fields.api.value.replace(/\/+$/, "") + "/" + path + "/?callback=CallbackNowExample.done";
+  }
+
+  function masked(url, token) {
+    return token.length > 8 ? url.split(token).join(token.slice(0, 4) + "…" + token.slice(-4)) : url;
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var url = callUrl(form.elements);
+    shownUrl.textContent = masked(url, encodeURIComponent(form.elements.token.value.trim()));
+    shownAnswer.textContent = "…";
+    var script = document.createElement("script");
+    script.src = url;
+    script.addEventListener("error", function () {
+      shownAnswer.textContent = "The API could not be reached. · API에 연결할 수 없습니다.";
+    });
+    script.addEventListener("load", function () { script.remove(); });
+    document.head.appendChild(script);
+  });
+})();

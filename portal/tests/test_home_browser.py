@@ -1,0 +1,77 @@
+"""The documentation page and its JSONP example page in a real browser."""
+
+import pytest
+
+from accounts.models import ApiToken
+
+pytestmark = pytest.mark.browser
+
+
+def visible_country_rows(page):
+    return page.locator("#country-table tbody tr:not(.no-match):visible")
+
+
+def test_it_filters_the_country_table_as_you_type(page):
+    page.goto("/#countries")
+    assert visible_country_rows(page).count() == 245
+    page.fill("#country-q", "대한")
+    assert visible_country_rows(page).count() == 1
+    assert visible_country_rows(page).first.inner_text().split("\t")[:2] == ["KR", "+82"]
+    assert page.inner_text("#country-count") == "Showing 1 of 245"
+    page.fill("#country-q", "aland")
+    assert "Åland Islands" in visible_country_rows(page).first.inner_text()
+    page.fill("#country-q", "no such place")
+    assert visible_country_rows(page).count() == 0
+    assert page.locator("tr.no-match").is_visible()
+    page.fill("#country-q", "")
+    assert visible_country_rows(page).count() == 245
+
+
+def test_it_shows_all_rows_again_after_a_server_side_filter(page):
+    page.goto("/?q=korea#countries")
+    assert visible_country_rows(page).count() == 2
+    page.fill("#country-q", "")
+    assert visible_country_rows(page).count() == 245
+
+
+def test_it_copies_an_example(page):
+    page.goto("/")
+    button = page.locator('button[data-copy-target="#get-callback"]')
+    button.click()
+    assert button.inner_text() == "Copied"
+
+
+def test_it_switches_to_korean_and_remembers_it(page):
+    page.goto("/")
+    page.select_option("#lang-select", "ko")
+    page.wait_for_selector("html[lang=ko]")
+    assert page.inner_text("#get-heading") == "A. GET으로 호출하기"
+    page.goto("/#countries")
+    assert page.inner_text("#countries-heading") == "E. 국가별 ISO 코드"
+
+
+def test_it_calls_the_api_from_the_jsonp_example_page(page, developer, demo_target):
+    _token, plaintext = ApiToken.issue(developer, "Local page", "localhost")
+    page.goto("/static/portal/jsonp-example.html")
+    assert page.input_value("#api") == page.evaluate("location.origin")
+    page.fill("#token", plaintext)
+    page.click("button[type=submit]")
+    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    answer = page.inner_text("#jsonp-answer")
+    assert '"result": "success"' in answer and '"opname": "SRTelecom"' in answer
+    assert plaintext not in page.inner_text("#jsonp-url")
+    page.select_option("#action", "cancel")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    assert '"result": "success"' in page.inner_text("#jsonp-answer")
+    page.click("button[type=submit]")
+    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('nothing pending')")
+
+
+def test_it_shows_the_api_s_refusal_on_a_page_of_another_host(page, issued, demo_target):
+    _token, plaintext = issued  # bound to example.com, while this page is on localhost
+    page.goto("/static/portal/jsonp-example.html")
+    page.fill("#token", plaintext)
+    page.click("button[type=submit]")
+    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    assert '"reason": "host mismatch"' in page.inner_text("#jsonp-answer")
