@@ -5,4 +5,6 @@ from apitester import views
 app_name = "apitester"
 urlpatterns = [
     path("", views.tester, name="tester"),
+    path("history/<int:pk>/resend/", views.resend, name="resend"),
+    path("history/clear/", views.clear_history, name="clear_history"),
 ]

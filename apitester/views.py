@@ -1,5 +1,67 @@
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apitester import trial as trials
+from apitester import wire
+from apitester.forms import TesterForm
+from apitester.models import SentRequest
+from portal.countries import choices
 
 
+def _history_entry(request, pk):
+    """The signed-in developer's own history entry; 404 for anyone else's (nobody learns what exists)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    return get_object_or_404(SentRequest.objects.for_owner(request.user), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
 def tester(request):
-    return render(request, "apitester/tester.html")
+    """The form; sending it (without JavaScript, or with it through fetch) shows the exchange below it."""
+    if request.method == "POST":
+        return _send(request, TesterForm(request.user, data=request.POST))
+    initial = {}
+    if request.GET.get("from", "").isdigit():
+        initial = _history_entry(request, int(request.GET["from"])).form_data()
+    return _respond(request, TesterForm(request.user, initial=initial))
+
+
+@require_POST
+def resend(request, pk):
+    """Sends a request of the history again, with the same token (if it is still active and theirs)."""
+    return _send(request, TesterForm(request.user, data=_history_entry(request, pk).form_data()))
+
+
+@require_POST
+def clear_history(request):
+    SentRequest.objects.for_owner(request.user).delete()
+    return redirect("apitester:tester")
+
+
+def _send(request, form):
+    trial = trials.run(request, form) if form.is_valid() else None
+    return _respond(request, form, trial)
+
+
+def _respond(request, form, trial=None):
+    context = {
+        "form": form,
+        "trial": trial,
+        "history": SentRequest.objects.for_owner(request.user).select_related("token")[: SentRequest.KEEP],
+        "countries": choices(get_language()),
+        "timeout": settings.API_TESTER_TIMEOUT_SECONDS,
+        "max_body": wire.MAX_BODY_BYTES,
+    }
+    if "application/json" not in request.headers.get("Accept", ""):
+        return render(request, "apitester/tester.html", context)
+    # The page's script: swap the form, the result and the history in place, without a reload.
+    parts = {
+        name: render_to_string(f"apitester/_{name}.html", context, request) for name in ("form", "result", "history")
+    }
+    return JsonResponse(
+        {"valid": form.is_bound and form.is_valid(), **parts}, status=200 if trial or not form.is_bound else 400
+    )

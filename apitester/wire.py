@@ -78,6 +78,14 @@ class Base:
         return (parts.scheme, parts.hostname, port) == (self.scheme, self.host, self.port) and parts.username is None
 
 
+def path_message(message):
+    """The message as a GET path carries it. The API takes one surrounding pair of double quotes off (the
+    seed's examples quote) and one trailing "/": quote an empty message, a quoted one or one ending in "/"."""
+    if not message or message.endswith("/") or (len(message) >= 2 and message[0] == message[-1] == '"'):
+        return f'"{message}"'
+    return message
+
+
 def encode_segment(text):
     quoted = quote(text, safe="")
     # "." and ".." are dot-segments that clients and proxies resolve; escaped, they stay data.
@@ -111,7 +119,7 @@ class Call:
         if not self.by_id:
             parts.append(self.target_iso)
         if self.has_message:
-            parts.append(self.message)
+            parts.append(path_message(self.message))
         return parts
 
     def post_plaintexts(self):
@@ -147,17 +155,28 @@ class Outgoing:
     def body_text(self):
         return self.body.decode("utf-8", "backslashreplace")
 
+    @property
+    def request_line(self):
+        """The first line of the HTTP request: method, path and query, version."""
+        parts = urlsplit(self.url)
+        return f"{self.method} {parts.path}{'?' + parts.query if parts.query else ''} HTTP/1.1"
 
-def referer_for(host):
-    """The Referer the seed's client sends for a token's host; a wildcard host sends its bare domain."""
-    return f"http://{host.removeprefix('*.')}/"
+
+def referer_host(host_pattern):
+    """The host a Referer names for a token's host pattern: a wildcard ("*.example.com") its bare domain."""
+    return (host_pattern or "").removeprefix("*.")
+
+
+def referer_for(host_pattern):
+    """The Referer the seed's client sends: http://<host>/."""
+    return f"http://{referer_host(host_pattern)}/"
 
 
 def now_ms():
     return int(time.time() * 1000)
 
 
-def build(call, token, base, referer_host="", foot=None):
+def build(call, token, base, host_pattern="", foot=None):
     """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST."""
     headers = [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
     if call.transport in ("get", "jsonp"):
@@ -170,7 +189,7 @@ def build(call, token, base, referer_host="", foot=None):
     # PHP's json_encode escapes "/" (base64 has them); do as the seed's client does.
     body = json.dumps({f.name: f.ciphertext for f in fields}, separators=(",", ":")).replace("/", "\\/").encode()
     headers += [
-        ("Referer", referer_for(referer_host)),
+        ("Referer", referer_for(host_pattern)),
         ("Content-Type", "application/json"),
         ("Content-Length", str(len(body))),
         ("Connection", "close"),

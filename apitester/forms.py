@@ -1,0 +1,231 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.hosts import InvalidHost, normalise_host
+from accounts.models import ApiToken
+from api import phones
+from api.models import normalise_public_id
+from api.wire import has_control_characters, is_valid_callback_name
+from apitester import wire
+from apitester.models import SentRequest
+
+ACTION_CHOICES = [
+    ("callback", _("callback: ask the target to call you back")),
+    ("neocallback", _("neocallback: ask by the target's CallbackNow ID")),
+    ("cancel", _("cancel: withdraw a request to a number")),
+    ("neocancel", _("neocancel: withdraw a request to an ID")),
+]
+# Which actions and transports show a field (the page hides the others with JavaScript).
+FIELD_ACTIONS = {
+    "target_number": ("callback", "cancel"),
+    "target_country": ("callback", "cancel"),
+    "target_id": ("neocallback", "neocancel"),
+    "message": ("callback", "neocallback"),
+}
+FIELD_TRANSPORTS = {"callback": ("jsonp",), "host": ("post",)}
+MAX_AES_KEY_BYTES = 32
+
+
+class TokenChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} · {obj.host} · {obj.masked}"
+
+
+class TesterForm(forms.Form):
+    """One API call to try. A signed-in developer picks an active token of theirs; a visitor pastes one."""
+
+    token = TokenChoiceField(label=_("Token"), queryset=ApiToken.objects.none(), empty_label=None)
+    pasted_token = forms.CharField(
+        label=_("Token"),
+        max_length=128,
+        strip=True,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("Paste your developer token. It is used for this request only and never stored."),
+    )
+    host = forms.CharField(
+        label=_("Your token's host"),
+        max_length=255,
+        required=False,
+        help_text=_("Encrypted POST only: the host the token is bound to; it is sent as the Referer."),
+    )
+    action = forms.ChoiceField(label=_("Action"), choices=ACTION_CHOICES, initial="callback", widget=forms.RadioSelect)
+    transport = forms.ChoiceField(
+        label=_("Transport"), choices=SentRequest.Transport.choices, initial="get", widget=forms.RadioSelect
+    )
+    my_number = forms.CharField(
+        label=_("My number"),
+        max_length=64,
+        initial="01010041004",
+        help_text=_("The number that receives the call back."),
+    )
+    my_country = forms.CharField(
+        label=_("My country"),
+        max_length=64,
+        initial="kr",
+        help_text=_("Type a name, ISO code or dialling code and pick from the list; the ISO code is sent."),
+    )
+    target_number = forms.CharField(
+        label=_("Target number"),
+        max_length=64,
+        required=False,
+        initial="01011111111",
+        help_text=_("callback and cancel: the CallbackNow user's number."),
+    )
+    target_country = forms.CharField(
+        label=_("Target country"),
+        max_length=64,
+        required=False,
+        initial="kr",
+        help_text=_("callback and cancel: the target number's country."),
+    )
+    target_id = forms.CharField(
+        label=_("Target ID"),
+        max_length=128,
+        required=False,
+        initial="airpagephone",
+        help_text=_("neocallback and neocancel: the CallbackNow user's ID."),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        max_length=2000,
+        required=False,
+        strip=False,
+        initial="hello world",
+        help_text=_("callback and neocallback: shown on the target's call request screen."),
+    )
+    callback = forms.CharField(
+        label=_("JSONP callback name"),
+        max_length=128,
+        required=False,
+        initial="mycallbackfunction",
+        help_text=_("GET with JSONP only: the function the answer calls, such as cb or app.on_done."),
+    )
+    as_typed = forms.BooleanField(
+        label=_("Send as typed, without checking, to see how the API answers a mistake"),
+        required=False,
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.is_authenticated:
+            self.fields["token"].queryset = ApiToken.objects.for_owner(user).active()
+            del self.fields["pasted_token"], self.fields["host"]
+        else:
+            del self.fields["token"]
+        self.fields["message"].help_text = _(
+            "callback and neocallback: shown on the target's call request screen (at most %(max)s characters)."
+        ) % {"max": settings.API_MESSAGE_MAX_LENGTH}
+        for name, field in self.fields.items():
+            field.actions = FIELD_ACTIONS.get(name, ())
+            field.transports = FIELD_TRANSPORTS.get(name, ())
+        for name in ("my_country", "target_country"):
+            self.fields[name].widget.attrs.update({"list": "countries", "autocomplete": "off", "spellcheck": "false"})
+        for name in ("my_number", "target_number"):
+            self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    @property
+    def signed_in(self):
+        return self.user.is_authenticated
+
+    def clean(self):
+        data = super().clean()
+        action, transport = data.get("action"), data.get("transport")
+        if not action or not transport:
+            return data
+        by_id = action in wire.BY_ID
+        required = ["my_number", "my_country"] + (["target_id"] if by_id else ["target_number", "target_country"])
+        if transport == "jsonp":
+            required.append("callback")
+        if transport == "post" and not self.signed_in:
+            required.append("host")
+        for name in required:
+            if name not in self.errors and not (data.get(name) or "").strip():
+                self.add_error(name, _("This field is required for this action and transport."))
+        self._check_token(data, transport)
+        if transport == "post" and not self.signed_in and data.get("host"):
+            try:
+                data["host"] = normalise_host(data["host"])
+            except InvalidHost as error:
+                self.add_error("host", str(error))
+        if not data.get("as_typed"):
+            self._check_like_the_api(data, action, transport)
+        return data
+
+    def _check_token(self, data, transport):
+        value = self.token_value() if "token" in data or "pasted_token" in data else ""
+        if transport == "post" and len(value.encode("utf-8")) > MAX_AES_KEY_BYTES:
+            field = "token" if self.signed_in else "pasted_token"
+            self.add_error(field, _("An encrypted POST needs a token of at most 32 bytes: it is the AES key."))
+
+    def _check_like_the_api(self, data, action, transport):
+        """The API's own rules, so that a mistake shows beside its field before anything is sent."""
+        self._check_phone(data, "my_number", "my_country")
+        if action in wire.BY_ID:
+            if data.get("target_id") and normalise_public_id(data["target_id"]) is None:
+                self.add_error(
+                    "target_id", _("A CallbackNow ID has 1 to 64 letters, digits, dots, hyphens or underscores.")
+                )
+        else:
+            self._check_phone(data, "target_number", "target_country")
+        if action in wire.WITH_MESSAGE:
+            message = data.get("message", "")
+            if has_control_characters(message):
+                self.add_error("message", _("The message cannot contain control characters such as line breaks."))
+            elif len(message) > settings.API_MESSAGE_MAX_LENGTH:
+                self.add_error(
+                    "message",
+                    _("The message has %(length)s characters; the API takes at most %(max)s.")
+                    % {"length": len(message), "max": settings.API_MESSAGE_MAX_LENGTH},
+                )
+        if transport == "jsonp" and data.get("callback") and not is_valid_callback_name(data["callback"]):
+            self.add_error("callback", _("Use a JavaScript name such as cb or app.on_done (at most 64 characters)."))
+
+    def _check_phone(self, data, number_field, country_field):
+        number, country = data.get(number_field), data.get(country_field)
+        if not number or not country:
+            return
+        try:
+            phones.normalise(number, country.strip())
+        except phones.BadCountryCode:
+            self.add_error(country_field, _("Choose a country from the list (an ISO code such as kr or us)."))
+        except phones.InvalidNumber:
+            self.add_error(number_field, _("This is not a valid phone number of the chosen country."))
+
+    # ---- what the page sends -------------------------------------------------------------
+
+    def token_value(self):
+        """The token's text, for the request only (the owner's is decrypted server-side)."""
+        if self.signed_in:
+            token = self.cleaned_data.get("token")
+            return token.secret if token else ""
+        return self.cleaned_data.get("pasted_token", "")
+
+    def api_token(self):
+        """The token the request is made with, when the page knows it (a signed-in developer's choice)."""
+        return self.cleaned_data.get("token") if self.signed_in else None
+
+    def referer_host(self):
+        token = self.api_token()
+        return token.host if token else self.cleaned_data.get("host", "")
+
+    def call(self):
+        data = self.cleaned_data
+        by_id = data["action"] in wire.BY_ID
+        return wire.Call(
+            action=data["action"],
+            transport=data["transport"],
+            my_number=data["my_number"],
+            my_iso=_iso(data["my_country"]),
+            target=data["target_id"] if by_id else data["target_number"],
+            target_iso="" if by_id else _iso(data["target_country"]),
+            message=data["message"] if data["action"] in wire.WITH_MESSAGE else "",
+            callback=data["callback"] if data["transport"] == "jsonp" else "",
+        )
+
+
+def _iso(country):
+    """The country as the API's examples write it: an ISO code in lower case (anything else as typed)."""
+    country = (country or "").strip()
+    return country.lower() if len(country) == 2 else country

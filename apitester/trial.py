@@ -1,0 +1,159 @@
+"""One test request from the page: where it goes, what it shows, what the history keeps."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from accounts.models import ApiToken
+from api import phones
+from api.models import CallRequest, Subscriber
+from apitester import snippets, wire
+from apitester.models import SentRequest
+
+PENDING_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Masker:
+    """Hides a token wherever it appears in what the page shows; `reveal` lets its owner unhide it."""
+
+    secret: str
+    masked: str
+    reveal: bool = False
+
+    def _pattern(self):
+        variants = {self.secret, wire.encode_segment(self.secret)} - {""}
+        return re.compile("|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)))
+
+    def redact(self, text):
+        return self._pattern().sub(self.masked, text) if self.secret else text
+
+    def html(self, text):
+        """The text, HTML-escaped, each occurrence of the token in a span that shows it masked."""
+        if not self.secret:
+            return escape(text)
+        out, last = [], 0
+        for match in self._pattern().finditer(text):
+            out.append(escape(text[last : match.start()]))
+            full = f'<span class="secret-full">{escape(match.group())}</span>' if self.reveal else ""
+            out.append(f'<span class="secret"><span class="secret-masked">{escape(self.masked)}</span>{full}</span>')
+            last = match.end()
+        out.append(escape(text[last:]))
+        return mark_safe("".join(out))
+
+
+def masked_form(value):
+    """How a pasted token is shown: its first and last four characters, or nothing of a short one."""
+    return f"{value[:4]}…{value[-4:]}" if len(value) >= 12 else "•" * 8
+
+
+def api_base(request):
+    """The API base: the setting, or this site as the request names it (ALLOWED_HOSTS vouches for the host)."""
+    if settings.API_BASE_URL:
+        return wire.Base.parse(settings.API_BASE_URL)
+    if "*" in settings.ALLOWED_HOSTS:
+        raise wire.BadBaseURL("set API_BASE_URL: with ALLOWED_HOSTS = '*' the Host header is anyone's to choose")
+    return wire.Base.parse(request.build_absolute_uri("/"))
+
+
+@dataclass
+class Trial:
+    """What the page shows after sending: the exchange, its snippets and what the target has pending."""
+
+    call: wire.Call
+    masker: Masker
+    exchange: wire.Exchange | None = None
+    problem: str = ""  # "misconfigured": the page could not send at all
+    snippets: list = field(default_factory=list)
+    snippets_have_token: bool = False
+    pending: list | None = None
+    entry: SentRequest | None = None
+
+    @property
+    def fields(self):
+        """For a POST: (name, plaintext as HTML, ciphertext) of each encrypted field."""
+        return [(f.name, self.masker.html(f.plaintext), f.ciphertext) for f in self.exchange.outgoing.fields]
+
+    @property
+    def url_html(self):
+        return self.masker.html(self.exchange.outgoing.url)
+
+    @property
+    def request_line_html(self):
+        return self.masker.html(self.exchange.outgoing.request_line)
+
+    @property
+    def request_headers(self):
+        return [(name, self.masker.html(value)) for name, value in self.exchange.outgoing.headers]
+
+    @property
+    def body_html(self):
+        return self.masker.html(self.exchange.body_text)
+
+    @property
+    def request_body_html(self):
+        return self.masker.html(self.exchange.outgoing.body_text)
+
+
+def run(request, form):
+    """Sends the form's call to the API base and keeps it in the signed-in developer's history."""
+    call, token = form.call(), form.api_token()
+    secret = form.token_value()
+    masker = Masker(secret, token.masked if token else masked_form(secret), reveal=token is not None)
+    trial = Trial(call, masker)
+    try:
+        base = api_base(request)
+    except wire.BadBaseURL:
+        trial.problem = "misconfigured"
+        return trial
+    outgoing = wire.build(call, secret, base, form.referer_host())
+    trial.exchange = wire.send(outgoing, base, settings.API_TESTER_TIMEOUT_SECONDS)
+    trial.snippets_have_token = token is not None
+    trial.snippets = snippets.snippets(
+        call,
+        base.url,
+        secret if token else snippets.PLACEHOLDER_TOKEN,
+        wire.referer_host(form.referer_host()),
+        settings.API_TESTER_TIMEOUT_SECONDS,
+    )
+    trial.pending = pending_for(call, request.user, token if token else ApiToken.objects.lookup(secret))
+    if request.user.is_authenticated:
+        trial.entry = SentRequest.record(
+            request.user,
+            token,
+            form.cleaned_data,
+            trial.exchange,
+            masker.redact(outgoing.url),
+            masker.redact(trial.exchange.body_text),
+        )
+    return trial
+
+
+def pending_for(call, user, token):
+    """The target's pending call requests that this developer (or this pasted token) made, newest first.
+
+    None when the target is not a CallbackNow user. Other developers' requests are never shown.
+    """
+    target = _subscriber(call)
+    if target is None:
+        return None
+    requests = CallRequest.objects.pending().filter(target=target)
+    if user.is_authenticated:
+        requests = requests.filter(token__owner=user)
+    elif token is not None:
+        requests = requests.filter(token=token)
+    else:
+        requests = requests.none()
+    return list(requests.order_by("-updated_at")[:PENDING_SHOWN])
+
+
+def _subscriber(call):
+    if call.by_id:
+        return Subscriber.objects.by_public_id(call.target)
+    try:
+        return Subscriber.objects.for_number(phones.normalise(call.target, call.target_iso).e164)
+    except ValueError:
+        return None
