@@ -7,45 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SentRequest',
+            name="SentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=16, verbose_name='action')),
-                ('transport', models.CharField(choices=[('get', 'GET URL'), ('jsonp', 'GET with a JSONP callback'), ('post', "Encrypted POST (the seed's PHP client)")], max_length=8, verbose_name='transport')),
-                ('my_number', models.CharField(max_length=64)),
-                ('my_country', models.CharField(max_length=64)),
-                ('target_number', models.CharField(blank=True, max_length=64)),
-                ('target_country', models.CharField(blank=True, max_length=64)),
-                ('target_id', models.CharField(blank=True, max_length=128)),
-                ('message', models.TextField(blank=True)),
-                ('callback', models.CharField(blank=True, max_length=128)),
-                ('as_typed', models.BooleanField(default=False)),
-                ('method', models.CharField(max_length=8)),
-                ('url', models.TextField(help_text='With the token masked.', verbose_name='URL')),
-                ('status', models.PositiveSmallIntegerField(null=True, verbose_name='HTTP status')),
-                ('outcome', models.CharField(choices=[('success', 'Success'), ('failed', 'Failed'), ('not_json', 'Not JSON'), ('unreachable', 'Unreachable'), ('timeout', 'Timed out')], max_length=16, verbose_name='outcome')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('response_body', models.TextField(blank=True)),
-                ('elapsed_ms', models.FloatField(verbose_name='time (ms)')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sent_test_requests', to=settings.AUTH_USER_MODEL)),
-                ('token', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.apitoken')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("action", models.CharField(max_length=16, verbose_name="action")),
+                (
+                    "transport",
+                    models.CharField(
+                        choices=[
+                            ("get", "GET URL"),
+                            ("jsonp", "GET with a JSONP callback"),
+                            ("post", "Encrypted POST (the seed's PHP client)"),
+                        ],
+                        max_length=8,
+                        verbose_name="transport",
+                    ),
+                ),
+                ("my_number", models.CharField(max_length=64)),
+                ("my_country", models.CharField(max_length=64)),
+                ("target_number", models.CharField(blank=True, max_length=64)),
+                ("target_country", models.CharField(blank=True, max_length=64)),
+                ("target_id", models.CharField(blank=True, max_length=128)),
+                ("message", models.TextField(blank=True)),
+                ("callback", models.CharField(blank=True, max_length=128)),
+                ("as_typed", models.BooleanField(default=False)),
+                ("method", models.CharField(max_length=8)),
+                ("url", models.TextField(help_text="With the token masked.", verbose_name="URL")),
+                ("status", models.PositiveSmallIntegerField(null=True, verbose_name="HTTP status")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("success", "Success"),
+                            ("failed", "Failed"),
+                            ("not_json", "Not JSON"),
+                            ("unreachable", "Unreachable"),
+                            ("timeout", "Timed out"),
+                        ],
+                        max_length=16,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("response_body", models.TextField(blank=True)),
+                ("elapsed_ms", models.FloatField(verbose_name="time (ms)")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sent_test_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.apitoken",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'test page request',
-                'verbose_name_plural': 'test page requests',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['owner', '-created_at'], name='apitester_sent_owner_time')],
+                "verbose_name": "test page request",
+                "verbose_name_plural": "test page requests",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["owner", "-created_at"], name="apitester_sent_owner_time")],
             },
         ),
     ]
