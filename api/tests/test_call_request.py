@@ -1,0 +1,84 @@
+"""CallRequest: one pending request per requester and target, refreshed, cancelled, expired, race-free."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import requests
+from django.db import IntegrityError
+from django.utils import timezone
+
+from api.models import CallRequest
+from api.phones import normalise
+from api.tests.conftest import SEED_SUCCESS
+
+REQUESTER = normalise("01010041004", "kr")
+
+
+@pytest.mark.django_db
+def test_it_creates_then_refreshes_the_pending_request(target, token, settings):
+    settings.CALL_REQUEST_TTL_SECONDS = 60
+
+    assert CallRequest.request_call(REQUESTER, target, "first", token) is True
+    first = CallRequest.objects.pending_between(REQUESTER, target).get()
+    assert CallRequest.request_call(REQUESTER, target, "second", None) is False
+
+    refreshed = CallRequest.objects.pending_between(REQUESTER, target).get()
+    assert (refreshed.pk, refreshed.message, refreshed.token) == (first.pk, "second", None)
+    assert refreshed.expires_at >= first.expires_at
+    assert timedelta(seconds=59) < refreshed.expires_at - timezone.now() <= timedelta(seconds=60)
+
+
+@pytest.mark.django_db
+def test_it_starts_a_new_request_once_the_last_one_expired(target, token):
+    CallRequest.request_call(REQUESTER, target, "old", token)
+    CallRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert not CallRequest.objects.pending_between(REQUESTER, target).exists()
+    assert CallRequest.request_call(REQUESTER, target, "new", token) is True
+    assert list(CallRequest.objects.order_by("id").values_list("message", "state")) == [
+        ("old", "expired"),
+        ("new", "pending"),
+    ]
+
+
+@pytest.mark.django_db
+def test_it_cancels_only_the_pending_request_of_that_pair(target, token):
+    other = normalise("01010041005", "kr")
+    CallRequest.request_call(REQUESTER, target, "mine", token)
+    CallRequest.request_call(other, target, "theirs", token)
+
+    assert CallRequest.cancel_pending(REQUESTER, target) is True
+    assert CallRequest.cancel_pending(REQUESTER, target) is False
+
+    assert dict(CallRequest.objects.values_list("message", "state")) == {"mine": "cancelled", "theirs": "pending"}
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_pending_request_for_a_pair(target):
+    expires = timezone.now() + timedelta(hours=1)
+    CallRequest.objects.create(requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires)
+
+    with pytest.raises(IntegrityError):
+        CallRequest.objects.create(requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_exactly_one_pending_request_after_concurrent_identical_calls(live_server, target, value):
+    url = f"{live_server.url}/{value}/callback/01010041004/kr/01011111111/kr/same"
+    start = threading.Barrier(8)
+    answers = []
+
+    def send():
+        start.wait()
+        answers.append(requests.get(url, timeout=30).json())
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert answers == [SEED_SUCCESS] * 8
+    assert CallRequest.objects.count() == 1
+    assert CallRequest.objects.get().state == CallRequest.State.PENDING
