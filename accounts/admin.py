@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +31,27 @@ class ApiTokenAdminForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "host", "rate_limit_per_minute", "expires_at"]
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The state a developer sees: "expired" is an active token past its expiry, not a stored state."""
+
+    title = gettext_lazy("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return ApiToken.State.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        expired = Q(state=ApiToken.State.ACTIVE, expires_at__lte=timezone.now())
+        if value == ApiToken.State.EXPIRED:
+            return queryset.filter(expired)
+        if value == ApiToken.State.ACTIVE:
+            return queryset.active()
+        return queryset.filter(state=value)
 
 
 class TokenEventInline(admin.TabularInline):
@@ -53,7 +76,7 @@ class TokenEventInline(admin.TabularInline):
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenAdminForm
     list_display = ["name", "owner_email", "host", "masked", "state_badge", "created_at", "last_used_at"]
-    list_filter = ["state", "created_at"]
+    list_filter = [StateFilter, "created_at"]
     list_select_related = ["owner"]
     search_fields = ["owner__email", "host", "name", "=last4"]
     search_help_text = gettext_lazy(
@@ -61,7 +84,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
     fieldsets = [
-        (None, {"fields": ["owner", "name", "host", "masked", "state", "state_reason"]}),
+        (None, {"fields": ["owner_link", "name", "host", "masked", "state", "state_reason"]}),
         (gettext_lazy("Limits"), {"fields": ["rate_limit_per_minute", "expires_at"]}),
         (
             gettext_lazy("Use"),
@@ -69,7 +92,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = [
-        "owner",
+        "owner_link",
         "masked",
         "state",
         "state_reason",
@@ -89,6 +112,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("owner"), ordering="owner__email")
     def owner_email(self, token):
         return token.owner.email
+
+    @admin.display(description=gettext_lazy("owner"))
+    def owner_link(self, token):
+        url = reverse("admin:auth_user_change", args=[token.owner_id])
+        return format_html('<a href="{}">{}</a>', url, token.owner.email or token.owner)
 
     @admin.display(description=gettext_lazy("token"))
     def masked(self, token):

@@ -15,6 +15,12 @@ SECRET_ON_PAGE = re.compile(r'<code id="token-secret">([^<]+)</code>')
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real password checks, without PBKDF2's deliberate slowness: the suite creates many developers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """allauth's rate limits and used-code memory live in the cache; start every test without them."""
     cache.clear()

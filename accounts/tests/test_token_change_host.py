@@ -1,0 +1,30 @@
+"""POST /tokens/<pk>/host/."""
+
+from django.urls import reverse
+
+from accounts.models import ApiToken
+
+
+def url(token):
+    return reverse("accounts:token_change_host", args=[token.pk])
+
+
+def test_it_moves_the_token_to_the_normalised_host_and_audits(owner_client, issued, developer):
+    token, plaintext = issued
+    owner_client.post(url(token), {"host": "WWW.Example.com."}, REMOTE_ADDR="192.0.2.8")
+    token.refresh_from_db()
+    assert token.host == "www.example.com"
+    assert list(ApiToken.objects.active().for_host("www.example.com")) == [token]
+    assert not token.allows_referer("https://example.com/")
+    event = token.events.get(kind="host_changed")
+    assert (event.actor, event.ip, event.detail) == (developer, "192.0.2.8", "example.com → www.example.com")
+
+
+def test_it_explains_a_bad_host_and_changes_nothing(owner_client, issued):
+    token, _ = issued
+    response = owner_client.post(url(token), {"host": "http://www.example.com/"})
+    assert response.status_code == 200
+    assert "without http:// or https://" in response.content.decode()
+    token.refresh_from_db()
+    assert token.host == "example.com"
+    assert not token.events.filter(kind="host_changed").exists()

@@ -1,0 +1,50 @@
+"""/tokens/: the developer's tokens."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ApiToken
+
+URL = reverse("accounts:token_list")
+
+
+def test_it_lists_own_tokens_masked_with_state_reason_and_last_use(owner_client, developer, outsider, staff):
+    active, active_secret = ApiToken.issue(developer, "Shop", "shop.example")
+    suspended, _ = ApiToken.issue(developer, "Blog", "blog.example")
+    suspended.suspend("Too many failed requests", actor=staff)
+    ApiToken.objects.filter(pk=active.pk).update(last_used_at=timezone.now(), last_used_ip="203.0.113.9")
+    foreign, _ = ApiToken.issue(outsider, "Foreign", "foreign.example")
+
+    page = owner_client.get(URL).content.decode()
+    assert "Shop" in page and "shop.example" in page and active.masked in page
+    assert active_secret not in page
+    assert "badge-active" in page and "badge-suspended" in page
+    assert "Too many failed requests" in page
+    assert "203.0.113.9" in page
+    assert reverse("accounts:token_detail", args=[active.pk]) in page
+    assert "Foreign" not in page and foreign.masked not in page
+    assert "2 of at most 10 tokens" in page
+
+
+def test_it_shows_expired_tokens_as_expired(owner_client, issued):
+    token, _ = issued
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    assert "badge-expired" in owner_client.get(URL).content.decode()
+
+
+def test_it_hides_the_apply_button_at_the_cap(owner_client, issued, settings):
+    settings.TOKENS_PER_DEVELOPER = 1
+    page = owner_client.get(URL).content.decode()
+    assert reverse("accounts:token_apply") not in page
+
+
+def test_it_invites_a_developer_without_tokens_to_apply(owner_client):
+    page = owner_client.get(URL).content.decode()
+    assert "You have no tokens yet" in page and reverse("accounts:token_apply") in page
+
+
+def test_it_sends_visitors_to_sign_in(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302 and response.url.startswith(reverse("account_login"))

@@ -1,0 +1,49 @@
+"""POST /tokens/<pk>/reveal/: the full token again, after the password, audited."""
+
+from django.urls import reverse
+
+from accounts.tests.conftest import reauthenticate, secret_on_page
+
+
+def url(token):
+    return reverse("accounts:token_reveal", args=[token.pk])
+
+
+def test_it_reveals_after_reauthentication_and_records_it(owner_client, issued, developer, password):
+    token, plaintext = issued
+    response = owner_client.post(url(token))
+    assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
+    assert not token.events.filter(kind="revealed").exists()
+
+    page = reauthenticate(owner_client, password, url(token))
+    assert page.status_code == 200 and secret_on_page(page) == plaintext
+    assert "no-store" in page["Cache-Control"]
+    event = token.events.get(kind="revealed")
+    assert event.actor == developer and event.ip == "127.0.0.1"
+
+    # Within the re-authentication window a second reveal needs no password, and is recorded too.
+    again = owner_client.post(url(token))
+    assert secret_on_page(again) == plaintext
+    assert token.events.filter(kind="revealed").count() == 2
+
+
+def test_it_does_not_reveal_with_a_wrong_password(owner_client, issued):
+    token, plaintext = issued
+    owner_client.post(url(token))
+    page = owner_client.post(reverse("account_reauthenticate") + f"?next={url(token)}", {"password": "nope"})
+    assert plaintext not in page.content.decode()
+    assert not token.events.filter(kind="revealed").exists()
+
+
+def test_it_does_not_reveal_a_revoked_token(owner_client, issued, password):
+    token, plaintext = issued
+    token.revoke()
+    owner_client.post(url(token))
+    page = reauthenticate(owner_client, password, url(token))
+    assert plaintext not in page.content.decode()
+    assert not token.events.filter(kind="revealed").exists()
+
+
+def test_it_takes_no_get(owner_client, issued):
+    token, _ = issued
+    assert owner_client.get(url(token)).status_code == 405
