@@ -35,10 +35,13 @@ class Operation:
     summary: str
 
     def path(self, token, **values):
-        """The template filled with the example values (overridable), each percent-encoded as one segment."""
-        filled = {**EXAMPLE_VALUES, **values, "token": token}
-        path = self.template
-        for name, value in filled.items():
+        """The template filled with the example values (overridable), each percent-encoded as one segment.
+
+        The token goes in as given: real tokens are letters and digits, and a masked one ("cbn_…AbCd") reads
+        better as itself in an example.
+        """
+        path = self.template.replace("{token}", token)
+        for name, value in {**EXAMPLE_VALUES, **values}.items():
             path = path.replace(f"{{{name}}}", quote(str(value), safe=""))
         return path
 
@@ -219,10 +222,14 @@ def _schemas(reasons):
             "properties": {
                 "result": {"type": "string", "enum": ["success"]},
                 "opname": {"type": "string", "description": "The target's operator name", "example": "SRTelecom"},
-                "iso": {"type": "string", "description": "The target's ISO country code as sent", "example": "kr"},
+                "iso": {
+                    "type": "string",
+                    "description": "The target's ISO country code as sent (for an ID: that user's)",
+                    "example": "kr",
+                },
                 "phone_number": {
                     "type": "string",
-                    "description": "The target's number (or ID) as sent",
+                    "description": "The target's number as sent (for an ID: that user's number)",
                     "example": "01011111111",
                 },
             },

@@ -1,0 +1,154 @@
+import re
+
+import pytest
+from django.conf import settings
+
+from accounts.models import ApiToken
+from api import reasons
+
+SECTIONS_EN = [
+    "Developer registration (apply for a token)",
+    "Open API test page",
+    "Download CallbackNow",
+    "A. Calling with GET",
+    "B. Sending the request encrypted with the token (POST)",
+    "C. API responses",
+    "D. Test page",
+    "E. ISO country codes",
+    "JSONP and cross-origin calls",
+]
+SECTIONS_KO = [
+    "개발자 등록 (토큰 신청)",
+    "오픈 API 테스트 페이지",
+    "시시콜콜(CallbackNow) 내려받기",
+    "A. GET으로 호출하기",
+    "B. API 요청을 토큰으로 암호화하여 전송하기 (POST)",
+    "C. API 응답",
+    "D. 테스트 페이지",
+    "E. 국가별 ISO 코드",
+    "JSONP와 다른 도메인에서 호출하기",
+]
+
+
+def text(response):
+    return response.content.decode()
+
+
+def country_rows(response):
+    return re.findall(r"<tr(?: hidden)?><td><code>([A-Z]{2})</code></td><td>\+(\d+)</td>", text(response))
+
+
+@pytest.mark.parametrize(("language", "sections"), [("en", SECTIONS_EN), ("ko", SECTIONS_KO)])
+def test_it_renders_every_section_in_the_browser_s_language(client, language, sections):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = text(response)
+    assert f'<html lang="{language}">' in page
+    for heading in sections:
+        assert heading in page, heading
+    for anchor in ("get", "post", "responses", "tester", "countries", "jsonp"):
+        assert f'id="{anchor}"' in page
+
+
+def test_it_speaks_korean_throughout_when_asked(client):
+    page = text(client.get("/", HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9"))
+    for phrase in ("토큰이 곧 비밀번호입니다", "실패 사유", "국가 번호", "245개 중 245개 표시", "로그인", "복사"):
+        assert phrase in page, phrase
+    for english in ("The token is the secret", "Failure reasons", "Dialling code", "Sign in"):
+        assert english not in page, english
+
+
+def test_it_remembers_the_language_chosen_with_the_switcher(client):
+    response = client.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    later = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "A. GET으로 호출하기" in text(later)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "A. Calling with GET" in text(client.get("/", HTTP_ACCEPT_LANGUAGE="ko"))
+
+
+def test_it_links_registration_the_test_page_and_the_app_store(client):
+    page = text(client.get("/"))
+    assert 'href="/accounts/signup/"' in page
+    assert 'href="/tester/"' in page
+    assert f'href="{settings.APP_STORE_URL}"' in page
+    assert 'href="/openapi.json"' in page
+    assert 'href="/static/portal/jsonp-example.html"' in page
+
+
+def test_it_builds_the_examples_from_this_site_s_address(client):
+    page = text(client.get("/", HTTP_HOST="127.0.0.1:8000"))
+    assert "curl &#x27;http://127.0.0.1:8000/YOUR_TOKEN/callback/01010041004/kr/01011111111/kr/hello%20world&#x27;" in page
+    assert "curl &#x27;http://127.0.0.1:8000/YOUR_TOKEN/neocancel/01010041004/kr/airpagephone&#x27;" in page
+    assert "http://127.0.0.1:8000/callback/callback_api.php" in page
+    assert "?callback=mycallbackfunction" in page
+
+
+def test_it_shows_the_signed_in_developer_s_token_masked_never_in_full(owner_client, issued):
+    token, plaintext = issued
+    page = text(owner_client.get("/"))
+    assert plaintext not in page
+    assert f"/{token.masked}/callback/01010041004/kr/01011111111/kr/hello%20world" in page
+    assert f'$myToken = &quot;{token.masked}&quot;;' in page
+    assert "YOUR_TOKEN" not in page
+
+
+def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(outsider_client, issued):
+    token, plaintext = issued
+    page = text(outsider_client.get("/"))
+    assert token.masked not in page and plaintext not in page
+    assert "/YOUR_TOKEN/callback/" in page
+    assert "You have no active token yet" in page
+
+
+def test_it_uses_an_active_token_and_the_host_a_wildcard_allows(owner_client, developer):
+    ApiToken.issue(developer, "Wildcard", "*.example.org")
+    pending, _plaintext = ApiToken.issue(developer, "Later", "later.example")
+    pending.suspend()
+    page = text(owner_client.get("/"))
+    assert pending.masked not in page
+    assert "Referer: http://$HOST/" in page and "HOST=&#x27;www.example.org&#x27;" in page
+
+
+def test_it_tables_every_failure_reason_with_its_status(client):
+    page = text(client.get("/"))
+    rows = re.findall(r'<tr id="reason-([a-z_]+)"><th scope="row"><code>([^<]+)</code></th><td>(\d+)</td>', page)
+    assert rows == [(r.code.lower(), r.text, str(r.status)) for r in reasons.ALL]
+
+
+def test_it_tables_every_failure_reason_in_korean_too(client):
+    page = text(client.get("/", HTTP_ACCEPT_LANGUAGE="ko"))
+    for reason in reasons.ALL:
+        assert f"<code>{reason.text}</code>" in page  # the wire text stays English
+
+
+def test_it_lists_all_245_countries_with_codes_from_phonenumbers(client):
+    import phonenumbers
+
+    rows = country_rows(client.get("/"))
+    assert len(rows) == 245
+    assert {code for code, _dial in rows} == set(phonenumbers.SUPPORTED_REGIONS)
+    for code, dialling_code in rows:
+        assert int(dialling_code) == phonenumbers.country_code_for_region(code), code
+
+
+def test_it_filters_the_country_table_on_the_server_without_javascript(client):
+    response = client.get("/", {"q": "대한"})
+    page = text(response)
+    assert len(country_rows(response)) == 245  # all present, the rest hidden
+    assert page.count("<tr><td><code>") == 1
+    assert "<tr><td><code>KR</code></td><td>+82</td><td>South Korea</td><td lang=\"ko\">대한민국</td></tr>" in page
+    assert "Showing 1 of 245" in page
+    assert 'value="대한"' in page
+
+
+def test_it_says_so_when_no_country_matches(client):
+    page = text(client.get("/", {"q": "atlantis"}))
+    assert "Showing 0 of 245" in page
+    assert '<tr class="no-match"><td colspan="4">No country matches.</td></tr>' in page
+
+
+def test_it_never_fails_on_odd_search_text(client):
+    for query in ("<script>", "%", "+", "a" * 5000, "\u0000"):
+        assert client.get("/", {"q": query}).status_code == 200
