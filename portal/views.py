@@ -22,7 +22,7 @@ GET_EXAMPLES = (
     ("neocallback", _("Call request to a CallbackNow ID (neocallback)")),
     ("cancel", _("Withdraw a call request to a number (cancel)")),
     ("neocancel", _("Withdraw a call request to an ID (neocancel)")),
-    ("cancelById", _("The seed's form of neocancel: cancel with an ID, accepted too")),
+    ("cancelById", _("The original page's form of neocancel: cancel with an ID, also accepted")),
 )
 
 
