@@ -64,13 +64,16 @@ def form_data(**overrides):
 
 def snippet(html, key):
     """The text of a code snippet as the page shows it (what the copy button copies)."""
-    match = re.search(r'<code id="snippet-code-[\w-]+" class="[^"]*" data-snippet="' + key + r'">(.*?)</code>', html, re.S)
+    match = re.search(
+        r'<code id="snippet-code-[\w-]+" class="[^"]*" data-snippet="' + key + r'">(.*?)</code>', html, re.S
+    )
     assert match, f"no {key} snippet on the page"
     return unescape(match.group(1))
 
 
 def element(html, element_id):
-    """The text content of the element with this id (tags stripped, entities decoded)."""
-    match = re.search(r'id="' + element_id + r'"[^>]*>(.*?)</(?:code|pre|table|p|div)>', html, re.S)
+    """The text a reader sees in the element with this id: tags stripped, the token masked (not revealed)."""
+    match = re.search(r'<(\w+)[^>]*\bid="' + element_id + r'"[^>]*>(.*?)</\1>', html, re.S)
     assert match, f"no #{element_id} on the page"
-    return unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+    shown = re.sub(r'<span class="secret-full">.*?</span>', "", match.group(2))
+    return unescape(re.sub(r"<[^>]+>", "", shown))

@@ -1,0 +1,196 @@
+"""The test page calling the real API over HTTP on a live server: every action in every transport,
+the raw exchange, the target's pending requests, and the page's snippets run as a developer would."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from api.aes import decrypt_field
+from api.models import CallRequest
+from apitester.models import SentRequest
+from apitester.tests.conftest import element, form_data, snippet
+
+SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
+TRANSPORTS = ["get", "jsonp", "post"]
+
+
+def send(client, **fields):
+    response = client.post("/tester/", form_data(**fields))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def outcome(html):
+    return element(html, "received-json") if 'id="received-json"' in html else ""
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_it_sends_every_action_and_shows_the_raw_exchange(owner_client, issued, target, api_on_live_server, transport):
+    token, plaintext = issued
+    steps = [
+        ("callback", {}),
+        ("cancel", {}),
+        ("neocallback", {"message": "안녕하세요 / by ID"}),
+        ("neocancel", {}),
+    ]
+    for action, extra in steps:
+        html = send(owner_client, token=token.pk, transport=transport, action=action, **extra)
+        pretty = json.loads(outcome(html))
+        assert pretty == SUCCESS, (action, transport, pretty)
+        assert 'data-outcome="success"' in html
+        request = element(html, "sent-request")
+        response = element(html, "received-response")
+        assert response.startswith("HTTP/1.1 200 OK")
+        assert f"Host: {api_on_live_server.removeprefix('http://')}" in request
+        if transport == "post":
+            assert request.startswith("POST /callback/callback_api.php HTTP/1.1")
+            assert "Referer: http://example.com/" in request
+            fields = element(html, "sent-fields")
+            assert f"myaction{action}" in fields.replace(" ", "").replace("\n", "")
+        else:
+            assert request.startswith(f"GET /{token.masked}/{action}/01010041004/kr/")
+            assert ("?callback=mycallbackfunction" in request) == (transport == "jsonp")
+        if transport == "jsonp":
+            assert "/**/mycallbackfunction({" in response
+        pending = CallRequest.objects.pending().filter(target=target)
+        assert pending.count() == (1 if action in ("callback", "neocallback") else 0)
+        if action == "neocallback":
+            assert pending.get().message == "안녕하세요 / by ID"
+            assert "안녕하세요 / by ID" in element(html, "pending-requests")
+    assert SentRequest.objects.for_owner(token.owner).count() == 4
+
+
+def test_it_masks_the_token_and_lets_its_owner_reveal_it(owner_client, issued, target, api_on_live_server):
+    token, plaintext = issued
+    html = send(owner_client, token=token.pk, transport="post")
+    assert 'class="reveal-toggle"' in html
+    assert f'<span class="secret-masked">{token.masked}</span><span class="secret-full">{plaintext}</span>' in html
+    body = json.loads(element(html, "sent-request").split("\n\n", 1)[1])
+    assert decrypt_field(plaintext, body["mytoken"]) == plaintext
+
+
+def test_it_shows_the_apis_own_answer_to_a_mistake_sent_as_typed(owner_client, issued, target, api_on_live_server):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, target_number="12", as_typed="on")
+    assert 'data-outcome="failed"' in html
+    assert json.loads(outcome(html)) == {"result": "failed", "reason": "invalid number"}
+    assert element(html, "received-response").startswith("HTTP/1.1 400 Bad Request")
+
+
+def test_it_shows_a_target_that_is_not_registered(owner_client, issued, target, api_on_live_server):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, target_number="01022223333")
+    assert json.loads(outcome(html)) == {
+        "result": "failed",
+        "reason": "target number is not registered to callbacknow",
+    }
+    assert 'id="pending-requests"' not in html
+
+
+def run_snippet(code, suffix, command, tmp_path):
+    path = tmp_path / f"snippet{suffix}"
+    path.write_text(code)
+    done = subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def answer_in(output):
+    """The API's JSON in a snippet's output (curl prints it, Python prints the status first)."""
+    text = output.strip().removeprefix("200 ")
+    if text.startswith("/**/"):
+        text = text[text.index("(") + 1 : text.rindex(")")]
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_it_gives_curl_and_python_snippets_that_run(
+    owner_client, issued, target, api_on_live_server, tmp_path, transport
+):
+    token, plaintext = issued
+    html = send(owner_client, token=token.pk, transport=transport, message="from a snippet")
+    curl, python = snippet(html, "curl"), snippet(html, "python")
+    assert plaintext in curl and plaintext in python  # the signed-in owner's own token
+    CallRequest.objects.all().delete()
+
+    assert answer_in(run_snippet(curl, ".sh", ["bash"], tmp_path)) == SUCCESS
+    assert CallRequest.objects.pending().get(target=target).message == "from a snippet"
+    CallRequest.objects.all().delete()
+
+    assert answer_in(run_snippet(python, ".py", [sys.executable], tmp_path)) == SUCCESS
+    assert CallRequest.objects.pending().get(target=target).message == "from a snippet"
+
+
+@pytest.mark.php
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_it_gives_a_php_snippet_that_runs_on_php_8(
+    owner_client, issued, target, api_on_live_server, tmp_path, transport
+):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, transport=transport, action="neocallback")
+    assert answer_in(run_snippet(snippet(html, "php"), ".php", ["php"], tmp_path)) == SUCCESS
+
+
+@pytest.mark.parametrize("transport", ["get", "post"])
+def test_it_gives_a_javascript_snippet_that_runs_on_node(
+    owner_client, issued, target, api_on_live_server, tmp_path, transport
+):
+    if not shutil.which("node"):
+        pytest.skip("Node.js is not installed")
+    token, _ = issued
+    html = send(owner_client, token=token.pk, transport=transport)
+    output = run_snippet(snippet(html, "javascript"), ".js", ["node"], tmp_path)
+    assert '"result":"success"' in output or "success" in output.split()[0]
+
+
+def test_it_lets_a_visitor_paste_a_token(client, issued, target, api_on_live_server):
+    token, plaintext = issued
+    for transport in TRANSPORTS:
+        html = send(client, pasted_token=plaintext, host="example.com", transport=transport)
+        assert json.loads(outcome(html)) == SUCCESS
+        # Only in the field the visitor pasted it into: masked in the exchange, a placeholder in the code.
+        assert html.count(plaintext) == 1
+        assert f'value="{plaintext}"' in html
+        assert "YOUR_TOKEN" in snippet(html, "curl")
+        assert 'class="reveal-toggle"' not in html
+    assert "Referer: http://example.com/" in element(html, "sent-request")
+    assert not SentRequest.objects.exists()
+
+
+def test_it_shows_a_visitor_the_apis_answer_to_an_unknown_token(client, target, api_on_live_server):
+    html = send(client, pasted_token="mytokentoken", transport="get")
+    assert json.loads(outcome(html)) == {"result": "failed", "reason": "unknown token"}
+    assert "myto…oken" in element(html, "sent-request")
+
+
+def test_it_reopens_and_resends_from_the_history(owner_client, issued, target, api_on_live_server):
+    token, _ = issued
+    send(owner_client, token=token.pk, transport="jsonp", action="neocallback", message="again")
+    entry = SentRequest.objects.get()
+    assert entry.url.startswith(f"{api_on_live_server}/{token.masked}/neocallback/")
+
+    reopened = owner_client.get(f"/tester/?from={entry.pk}").content.decode()
+    assert 'value="again"' in reopened
+    assert re.search(r'<input type="radio" name="action" value="neocallback"[^>]*\bchecked', reopened)
+    assert re.search(r'<input type="radio" name="transport" value="jsonp"[^>]*\bchecked', reopened)
+
+    CallRequest.objects.all().delete()
+    resent = owner_client.post(f"/tester/history/{entry.pk}/resend/").content.decode()
+    assert json.loads(outcome(resent)) == SUCCESS
+    assert CallRequest.objects.pending().get(target=target).message == "again"
+    assert SentRequest.objects.count() == 2
+
+
+def test_it_answers_fragments_to_the_pages_script(owner_client, issued, target, api_on_live_server):
+    token, _ = issued
+    response = owner_client.post("/tester/", form_data(token=token.pk), headers={"Accept": "application/json"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["valid"] is True
+    assert 'data-outcome="success"' in data["result"]
+    assert 'id="tester-form"' in data["form"]
+    assert 'id="history-table"' in data["history"]
