@@ -50,8 +50,8 @@ def test_it_switches_to_korean_and_remembers_it(page):
     assert page.inner_text("#countries-heading") == "E. 국가별 ISO 코드"
 
 
-def test_it_calls_the_api_from_the_jsonp_example_page(page, developer, demo_target):
-    _token, plaintext = ApiToken.issue(developer, "Local page", "localhost")
+def test_it_calls_the_api_from_the_jsonp_example_page(page, local_token):
+    plaintext = local_token
     page.goto("/static/portal/jsonp-example.html")
     assert page.input_value("#api") == page.evaluate("location.origin")
     page.fill("#token", plaintext)
@@ -75,3 +75,39 @@ def test_it_shows_the_api_s_refusal_on_a_page_of_another_host(page, issued, demo
     page.click("button[type=submit]")
     page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
     assert '"reason": "host mismatch"' in page.inner_text("#jsonp-answer")
+
+
+@pytest.fixture
+def local_token(developer, demo_target):
+    """The plaintext of a token bound to localhost, the live server's host."""
+    return ApiToken.issue(developer, "Local page", "localhost")[1]
+
+
+@pytest.fixture
+def scripted_page(chromium, live_server):
+    """A page that may run pasted snippets (the site's CSP forbids inline script, as it should)."""
+    context = chromium.new_context(locale="en-US", base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_it_runs_the_jsonp_snippet_in_a_page(scripted_page, local_token):
+    page = scripted_page
+    page.goto("/")
+    snippet = page.inner_text("#js-jsonp").replace("YOUR_TOKEN", local_token)
+    spy = "var shown = mycallbackfunction; window.mycallbackfunction = function (a) { window.answer = a; shown(a); };"
+    page.add_script_tag(content=snippet + "\n" + spy)
+    page.wait_for_function("window.answer !== undefined")
+    assert page.evaluate("window.answer") == {
+        "result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"
+    }
+
+
+def test_it_runs_the_fetch_snippet_in_a_page(scripted_page, local_token):
+    page = scripted_page
+    page.goto("/")
+    with page.expect_console_message(predicate=lambda message: message.type == "log") as message:
+        page.add_script_tag(content=page.inner_text("#js-fetch").replace("YOUR_TOKEN", local_token))
+    assert message.value.text == "failed nothing pending to cancel"
