@@ -67,3 +67,10 @@ def digest(plaintext):
 def mask(prefix, last4):
     """How a token is shown after issue: prefix…last four."""
     return f"{prefix}…{last4}"
+
+
+class ShownSecret(str):
+    """A token's text on its way to a page: prints as asterisks in reprs, so debug pages and logs of frames hide it."""
+
+    def __repr__(self):
+        return "'********'"

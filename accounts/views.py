@@ -118,7 +118,7 @@ def token_issued(request, token):
             request, _("The full token is shown only once. To see it again, reveal it and confirm your password.")
         )
         return redirect("accounts:token_detail", token.pk)
-    plaintext = token_crypto.decrypt_secret(pending["secret"])
+    plaintext = token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"]))
     context = {"token": token, "plaintext": plaintext, "rolled": pending["rolled"]}
     return render(request, "accounts/token_issued.html", context)
 
@@ -198,7 +198,7 @@ def token_revoke(request, token):
 @sensitive_variables("plaintext")
 def token_reveal(request, token):
     try:
-        plaintext = token.reveal(**_actor(request))
+        plaintext = token_crypto.ShownSecret(token.reveal(**_actor(request)))
     except InvalidTransition:
         return _refused(request, token)
     return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": plaintext})

@@ -45,3 +45,9 @@ def test_it_digests_with_a_key_so_the_digest_is_stable_but_keyed():
 
 def test_it_masks_as_prefix_and_last_four():
     assert token_crypto.mask("cbn_", "AbCd") == "cbn_…AbCd"
+
+
+def test_it_hides_a_shown_secret_in_reprs_but_not_in_its_text():
+    secret = token_crypto.ShownSecret("cbn_" + "a" * 28)
+    assert repr(secret) == "'********'" and repr({"plaintext": secret}) == "{'plaintext': '********'}"
+    assert str(secret) == "cbn_" + "a" * 28 and f"{secret}" == "cbn_" + "a" * 28

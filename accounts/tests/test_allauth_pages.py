@@ -1,0 +1,108 @@
+"""The allauth pages in our layout: password reset and change, email change, TOTP with recovery codes, admin login."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.tests.conftest import reauthenticate, totp_code
+
+NEW_PASSWORD = "another fine passphrase 93"
+
+
+def link_in_last_mail(pattern):
+    return re.search(r"https?://[^/\s]+(" + pattern + ")", mail.outbox[-1].body).group(1)
+
+
+def sign_in(client, email, password):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+@pytest.mark.parametrize("name", ["account_login", "account_signup", "account_reset_password"])
+def test_it_renders_entrance_pages_in_the_site_layout(client, db, name):
+    page = client.get(reverse(name)).content.decode()
+    assert 'class="site-header"' in page and "accounts/entrance.css" in page
+    assert '<form class="card"' in page and 'class="button"' in page
+
+
+@pytest.mark.parametrize("name", ["account_email", "account_change_password", "mfa_index"])
+def test_it_renders_account_pages_with_their_tabs(owner_client, name):
+    page = owner_client.get(reverse(name)).content.decode()
+    assert 'class="account-tabs"' in page and 'aria-current="page"' in page
+
+
+def test_it_speaks_korean_on_allauth_pages(client, db):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert '<html lang="ko">' in page and "로그인" in page
+
+
+def test_it_resets_a_forgotten_password_by_mail(client, developer):
+    client.post(reverse("account_reset_password"), {"email": developer.email})
+    reset = link_in_last_mail(r"/accounts/password/reset/key/[^\s]+/")
+    form_url = client.get(reset).url
+    response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert sign_in(client, developer.email, NEW_PASSWORD).url == reverse("accounts:token_list")
+
+
+def test_it_changes_the_password(owner_client, developer, password):
+    response = owner_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": password, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    developer.refresh_from_db()
+    assert developer.check_password(NEW_PASSWORD)
+
+
+def test_it_changes_the_email_address_after_verifying_the_new_one(owner_client, developer):
+    owner_client.post(reverse("account_email"), {"email": "moved@example.net", "action_add": ""})
+    assert mail.outbox[-1].to == ["moved@example.net"]
+    confirm = link_in_last_mail(r"/accounts/confirm-email/[^/\s]+/")
+    owner_client.post(confirm)
+    developer.refresh_from_db()
+    assert developer.email == "moved@example.net"
+    assert EmailAddress.objects.get(user=developer).email == "moved@example.net"
+
+
+def test_it_guards_sign_in_with_totp_and_recovery_codes(owner_client, developer, password):
+    activate = reverse("mfa_activate_totp")
+    reauthenticate(owner_client, password, activate)
+    page = owner_client.get(activate).content.decode()
+    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page).group(1)
+    assert 'class="qr-code"' in page
+    response = owner_client.post(activate, {"code": totp_code(secret)})
+    assert response.status_code == 302
+
+    codes_page = owner_client.get(reverse("mfa_view_recovery_codes")).content.decode()
+    codes = re.search(r"<textarea[^>]*>([^<]+)</textarea>", codes_page).group(1).split()
+    assert len(codes) == 10
+
+    owner_client.logout()
+    assert sign_in(owner_client, developer.email, password).url == reverse("mfa_authenticate")
+    wrong = owner_client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    assert wrong.status_code == 200 and "Incorrect code" in wrong.content.decode()
+    cache.clear()  # a used code is remembered for one period; forget it rather than wait
+    assert owner_client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
+    assert owner_client.get(reverse("accounts:token_list")).status_code == 200
+
+    owner_client.logout()
+    sign_in(owner_client, developer.email, password)
+    assert owner_client.post(reverse("mfa_authenticate"), {"code": codes[0]}).status_code == 302
+    assert owner_client.get(reverse("accounts:token_list")).status_code == 200
+
+
+def test_it_sends_the_admin_login_through_allauth(client, staff, password):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert response.request["QUERY_STRING"] == "next=%2Fadmin%2F"
+    signed_in = client.post(reverse("account_login") + "?next=/admin/", {"login": staff.email, "password": password})
+    assert signed_in.url == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_it_refuses_the_admin_to_developers(owner_client):
+    assert owner_client.get(reverse("admin:login")).status_code == 403
