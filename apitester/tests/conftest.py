@@ -1,7 +1,10 @@
 """Fixtures of the test page's tests: the API on a live server, the demo target, a recorder of outgoing URLs."""
 
 import re
+import socket
+import threading
 from html import unescape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -77,3 +80,70 @@ def element(html, element_id):
     assert match, f"no #{element_id} on the page"
     shown = re.sub(r'<span class="secret-full">.*?</span>', "", match.group(2))
     return unescape(re.sub(r"<[^>]+>", "", shown))
+
+
+@pytest.fixture
+def answering_server():
+    """Starts tiny local HTTP servers that answer every request with a fixed response; returns their URL."""
+    servers = []
+
+    def start(status=200, headers=(), body=b""):
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def silent_server():
+    """A local server that accepts connections and never answers; returns its URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held, stop = [], threading.Event()
+
+    def hold():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A local address where nothing listens."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return f"http://127.0.0.1:{port}"
