@@ -1,10 +1,11 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
-from api import views
+from api import dashboard, views
 
 app_name = "api"
 urlpatterns = [
+    path("tokens/<int:pk>/log/", dashboard.token_log, name="token_log"),
     re_path(r"^callback/callback_api\.php/?$", views.encrypted_call, name="encrypted_call"),
-    # Any other path of two parts or more is an API call: /<token>/<action>/<parameters…>
-    re_path(r"^(?P<token>[^/]+)/(?P<action>[^/]+)(?:/(?P<params>[\s\S]*))?$", views.path_call, name="path_call"),
+    # Any other path of two parts or more is an API call: /<token>/<action>/<parameters…> (parts may be empty).
+    re_path(r"^(?P<token>[^/]*)/(?P<action>[^/]+|(?=/))(?:/(?P<params>[\s\S]*))?$", views.path_call, name="path_call"),
 ]

@@ -296,3 +296,10 @@ def test_it_never_answers_html_even_without_debug(client):
     response, body = call(client, "/x/y/%ff%fe/" + "%00" * 3)
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["//callback/01010041004/kr", "/x//01010041004", "/x//"])
+def test_it_answers_empty_parts_in_json(client, path):
+    response, body = call(client, path)
+
+    assert response.status_code in (401, 404)

@@ -1,0 +1,50 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from api.models import ApiRequestLog, CallRequest, Subscriber
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["number", "country", "operator", "public_id", "active", "created_at"]
+    list_filter = ["active", "country", "operator"]
+    search_fields = ["number", "public_id", "operator"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the selected subscribers (callers then get “not registered”)"))
+    def deactivate(self, request, queryset):
+        updated = queryset.update(active=False)
+        self.message_user(request, _("%(count)d subscribers deactivated.") % {"count": updated})
+
+
+@admin.register(CallRequest)
+class CallRequestAdmin(admin.ModelAdmin):
+    list_display = ["requester_number", "target", "state", "message", "token", "updated_at", "expires_at"]
+    list_filter = ["state"]
+    search_fields = ["requester_number", "target__number", "target__public_id"]
+    list_select_related = ["target", "token"]
+    raw_id_fields = ["target", "token"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "updated_at"
+
+
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the API and pruned by `manage.py prune_api_log`."""
+
+    list_display = ["created_at", "token", "action", "transport", "result", "reason", "status", "client_ip",
+                    "referer_host", "duration_ms"]
+    list_filter = ["result", "transport", "action", "status"]
+    search_fields = ["token__name", "token__host", "token__prefix", "client_ip", "referer_host", "reason"]
+    list_select_related = ["token"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

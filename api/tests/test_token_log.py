@@ -1,0 +1,125 @@
+"""/tokens/<pk>/log/: the owner's request log with filters, pagination and the 30-day chart; 404 for anyone else."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from api.models import ApiRequestLog
+
+pytestmark = pytest.mark.django_db
+
+
+def url(token):
+    return f"/tokens/{token.pk}/log/"
+
+
+def entry(token, result="success", action="callback", age=timedelta(0), reason=""):
+    return ApiRequestLog.objects.create(
+        token=token, action=action, transport="GET", result=result, reason=reason,
+        status=200 if result == "success" else 404, client_ip="203.0.113.9", referer_host="example.com",
+        duration_ms=3, created_at=timezone.now() - age,
+    )
+
+
+def test_it_shows_the_tokens_calls_made_through_the_api(owner_client, token, value, target):
+    owner_client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hi")
+
+    response = owner_client.get(url(token))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "target number is not registered to callbacknow" in page
+    assert value not in page
+
+
+def test_it_filters_by_result_action_and_date(owner_client, token):
+    entry(token, "success", "callback")
+    entry(token, "failed", "cancel", reason="nothing pending to cancel")
+    entry(token, "failed", "callback", age=timedelta(days=3), reason="invalid number")
+    today = timezone.localdate().isoformat()
+
+    def shown(**query):
+        return [e.reason for e in owner_client.get(url(token), query).context["page"].object_list]
+
+    assert shown(result="failed") == ["nothing pending to cancel", "invalid number"]
+    assert shown(action="callback", result="failed") == ["invalid number"]
+    assert shown(date_from=today, result="failed") == ["nothing pending to cancel"]
+    assert shown(date_to=(timezone.localdate() - timedelta(days=1)).isoformat()) == ["invalid number"]
+
+
+def test_it_shows_an_invalid_filter_as_a_form_error_and_the_whole_log(owner_client, token):
+    entry(token)
+
+    response = owner_client.get(url(token), {"date_from": "yesterday", "result": "maybe"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"date_from", "result"}
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_it_pages_the_log_fifty_at_a_time_keeping_the_filters(owner_client, token):
+    ApiRequestLog.objects.bulk_create(
+        [ApiRequestLog(token=token, transport="GET", result="failed", status=401, duration_ms=1) for _ in range(60)]
+    )
+
+    first = owner_client.get(url(token), {"result": "failed"})
+    second = owner_client.get(url(token), {"result": "failed", "page": 2})
+
+    assert len(first.context["page"].object_list) == 50
+    assert "?result=failed&amp;page=2" in first.content.decode()
+    assert len(second.context["page"].object_list) == 10
+
+
+def test_it_charts_successes_and_failures_per_day_for_30_days(owner_client, token):
+    entry(token, "success"), entry(token, "success"), entry(token, "failed")
+    entry(token, "failed", age=timedelta(days=2))
+    entry(token, "failed", age=timedelta(days=45))
+
+    chart = owner_client.get(url(token)).context["chart"]
+
+    days = chart["days"]
+    assert len(days) == 30 and days[-1].date == timezone.localdate()
+    assert (days[-1].success.count, days[-1].failed.count) == (2, 1)
+    assert (days[-3].success.count, days[-3].failed.count) == (0, 1)
+    assert sum(day.failed.count for day in days) == 2
+    assert days[-1].success.height > days[-1].failed.height > 0 == days[0].success.height
+
+
+def test_it_draws_the_chart_as_svg_without_inline_styles_or_scripts(owner_client, token):
+    entry(token)
+
+    page = owner_client.get(url(token)).content.decode()
+
+    assert "<svg" in page and 'class="chart-success"' in page
+    assert "style=" not in page and "<script>" not in page
+
+
+def test_it_does_not_show_the_calls_of_other_tokens(owner_client, token, developer, outsider):
+    from accounts.models import ApiToken
+
+    other, _value = ApiToken.issue(outsider, "Theirs", "example.com")
+    entry(other, reason="somebody else's call")
+
+    assert "somebody else" not in owner_client.get(url(token)).content.decode()
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "delete", "head"])
+def test_it_answers_404_to_another_developer(outsider_client, token, method):
+    assert getattr(outsider_client, method)(url(token)).status_code == 404
+
+
+def test_it_answers_405_to_the_owner_for_a_post(owner_client, token):
+    assert owner_client.post(url(token)).status_code == 405
+
+
+def test_it_sends_a_visitor_to_sign_in(client, token):
+    response = client.get(url(token))
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_speaks_korean(owner_client, token):
+    response = owner_client.get(url(token), headers={"Accept-Language": "ko"})
+
+    assert "요청 기록" in response.content.decode()
