@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from django.utils import translation
 
 from api import reasons
 from api.aes import encrypt_field
@@ -26,10 +27,19 @@ def test_it_serves_an_openapi_3_document_for_this_site(client):
     response = client.get("/openapi.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
     document = response.json()
     assert document["openapi"].startswith("3.0.")
     assert document["servers"] == [{"url": "http://testserver"}]
     assert document["info"]["title"]
+
+
+def test_it_describes_the_reasons_in_english_whatever_the_page_language(client):
+    document = client.get("/openapi.json", HTTP_ACCEPT_LANGUAGE="ko").json()
+    description = document["components"]["schemas"]["Failure"]["properties"]["reason"]["description"]
+    with translation.override("en"):
+        assert str(reasons.UNKNOWN_TOKEN.description) in description
+    assert "토큰" not in description
 
 
 def test_it_documents_the_seed_s_paths(document):
