@@ -62,6 +62,4 @@ def _respond(request, form, trial=None):
     parts = {
         name: render_to_string(f"apitester/_{name}.html", context, request) for name in ("form", "result", "history")
     }
-    return JsonResponse(
-        {"valid": form.is_bound and form.is_valid(), **parts}, status=200 if trial or not form.is_bound else 400
-    )
+    return JsonResponse({"valid": form.is_bound and form.is_valid(), **parts})

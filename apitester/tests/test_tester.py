@@ -118,7 +118,6 @@ def test_it_refuses_a_pasted_token_too_long_to_be_an_aes_key(client, db, sent_ur
 def test_it_answers_the_pages_script_with_errors_beside_the_fields(owner_client, issued, sent_urls):
     data = form_data(token=issued[0].pk, my_number="12")
     response = owner_client.post("/tester/", data, headers={"Accept": "application/json"})
-    assert response.status_code == 400
     body = response.json()
     assert body["valid"] is False and body["result"].strip() == ""
     assert "not a valid phone number" in body["form"]

@@ -73,7 +73,8 @@
 
   function send(form, submitter) {
     busy(submitter, true);
-    fetch(form.action, {
+    // form.action would be the input named "action": read the attribute.
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "Accept": "application/json" },
