@@ -106,3 +106,21 @@ def test_it_sends_the_admin_login_through_allauth(client, staff, password):
 
 def test_it_refuses_the_admin_to_developers(owner_client):
     assert owner_client.get(reverse("admin:login")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account_logout", "account_email", "account_change_password", "mfa_index", "account_reauthenticate"],
+)
+def test_it_renders_every_signed_in_page_without_error(owner_client, name):
+    response = owner_client.get(reverse(name))
+    assert response.status_code == 200 and 'class="site-header"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account_email_verification_sent", "account_reset_password_done", "account_inactive", "account_reset_password"],
+)
+def test_it_renders_every_visitor_page_without_error(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200 and 'class="site-header"' in response.content.decode()

@@ -1,5 +1,6 @@
 """/tokens/<pk>/issued/: the full token, shown once right after issue."""
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
@@ -46,3 +47,26 @@ def test_it_is_not_found_for_an_outsider(owner_client, outsider):
     token, url = apply(owner_client)
     owner_client.force_login(outsider)
     assert owner_client.get(url).status_code == 404
+
+
+@pytest.mark.browser
+def test_it_copies_the_token_with_one_click_in_a_browser(page, developer, password):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(reverse("account_login"))
+    page.fill("input[name=login]", developer.email)
+    page.fill("input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.goto(reverse("accounts:token_apply"))
+    page.fill("input[name=name]", "Shop")
+    page.fill("input[name=host]", "shop.example")
+    page.click("main form button[type=submit]")
+
+    shown = page.locator("#token-secret").inner_text()
+    page.click("[data-copy-target='#token-secret']")
+    page.wait_for_selector("button.copied")
+    assert page.evaluate("navigator.clipboard.readText()") == shown
+    assert ApiToken.objects.get().accepts(shown)
+
+    page.reload()
+    assert page.locator("#token-secret").count() == 0
+    assert ApiToken.objects.get().masked in page.content()

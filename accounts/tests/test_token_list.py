@@ -48,3 +48,18 @@ def test_it_invites_a_developer_without_tokens_to_apply(owner_client):
 def test_it_sends_visitors_to_sign_in(client, db):
     response = client.get(URL)
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def test_it_speaks_korean(owner_client, issued):
+    page = owner_client.get(URL, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "내 토큰" in page and "사용 중" in page and "최대 10개 중 1개" in page
+
+
+def test_it_links_each_token_to_its_request_log_once_the_api_offers_one(owner_client, issued):
+    from accounts.views import token_log_url
+
+    token, _ = issued
+    log_url = token_log_url(token)
+    assert log_url in (None, f"/tokens/{token.pk}/log/")
+    if log_url:
+        assert log_url in owner_client.get(URL).content.decode()

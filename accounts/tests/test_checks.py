@@ -1,0 +1,31 @@
+"""The start-up checks of the token settings."""
+
+import pytest
+from django.core.checks import run_checks
+
+
+def ids(**kwargs):
+    return {problem.id for problem in run_checks(**kwargs) if problem.id.startswith("accounts.")}
+
+
+def test_it_accepts_the_defaults():
+    assert ids() == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("TOKEN_APPROVAL", "sometimes", "accounts.E001"),
+        ("TOKENS_PER_DEVELOPER", 0, "accounts.E002"),
+        ("TOKEN_PREFIX", "callbacknow_", "accounts.E003"),
+        ("TOKEN_PREFIX", "cb-", "accounts.E003"),
+    ],
+)
+def test_it_refuses_settings_that_would_misbehave(settings, name, value, problem):
+    setattr(settings, name, value)
+    assert problem in ids()
+
+
+def test_it_warns_on_deploy_when_the_token_key_is_the_secret_key(settings):
+    settings.TOKEN_ENCRYPTION_KEY = settings.SECRET_KEY
+    assert "accounts.W001" in ids(include_deployment_checks=True)
