@@ -177,3 +177,12 @@ def test_it_clears_only_the_developers_own_history(owner_client, outsider, issue
     response = owner_client.post("/tester/history/clear/")
     assert response.status_code == 302
     assert list(SentRequest.objects.values_list("owner", flat=True)) == [outsider.pk]
+
+
+def test_it_speaks_korean(owner_client, issued, settings):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    html = owner_client.get("/tester/").content.decode()
+    assert "API 테스트 페이지" in html and "요청 보내기" in html
+    assert re.search(r'<option value="kr">대한민국 \(\+82\)</option>', html)
+    html = owner_client.post("/tester/", form_data(token=issued[0].pk, my_number="12")).content.decode()
+    assert "선택한 국가의 올바른 전화번호가 아닙니다." in field_errors(html, "my_number")
