@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from api import aes, reasons
+from api import aes, reasons, wire
 from portal import countries, openapi
 
 TOKEN_PLACEHOLDER = "YOUR_TOKEN"
@@ -49,6 +49,8 @@ def home(request):
         "korean_message": KOREAN_MESSAGE,
         "korean_message_encoded": quote(KOREAN_MESSAGE),
         "message_max_length": settings.API_MESSAGE_MAX_LENGTH,
+        "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
+        "callback_max_length": wire.CALLBACK_MAX_LENGTH,
         "post_url": site["base_url"] + openapi.POST_PATH,
         "post_fields": openapi.POST_FIELDS,
         "sample_key": SAMPLE_KEY,
