@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apitester import trial as trials
@@ -19,17 +22,19 @@ def _history_entry(request, pk):
     return get_object_or_404(SentRequest.objects.for_owner(request.user), pk=pk)
 
 
+@never_cache  # an owner's page holds their token in the snippets: no cache may keep it
 @require_http_methods(["GET", "POST"])
 def tester(request):
     """The form; sending it (without JavaScript, or with it through fetch) shows the exchange below it."""
     if request.method == "POST":
         return _send(request, TesterForm(request.user, data=request.POST))
     initial = {}
-    if request.GET.get("from", "").isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", request.GET.get("from", "")):
         initial = _history_entry(request, int(request.GET["from"])).form_data()
     return _respond(request, TesterForm(request.user, initial=initial))
 
 
+@never_cache
 @require_POST
 def resend(request, pk):
     """Sends a request of the history again, with the same token (if it is still active and theirs)."""

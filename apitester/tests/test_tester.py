@@ -156,6 +156,14 @@ def test_it_hides_a_developers_history_from_an_outsider(outsider_client, issued)
     assert outsider_client.post(f"/tester/history/{entry.pk}/resend/").status_code == 404
 
 
+def test_it_answers_404_to_ids_that_cannot_exist(owner_client, issued):
+    huge = "9" * 30
+    assert owner_client.get(f"/tester/?from={'9' * 18}").status_code == 404
+    assert owner_client.get(f"/tester/?from={huge}").status_code == 200  # not an id: the empty form
+    assert owner_client.get("/tester/?from=²").status_code == 200
+    assert owner_client.post(f"/tester/history/{huge}/resend/").status_code == 404
+
+
 def test_it_hides_history_from_a_visitor(client, issued):
     entry = history_entry(issued[0])
     assert client.get(f"/tester/?from={entry.pk}").status_code == 404

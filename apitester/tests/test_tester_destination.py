@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from apitester.tests.conftest import form_data
+from apitester.tests.conftest import element, form_data
 
 NASTY = [
     "../../../admin/",
@@ -62,9 +62,8 @@ class RecordingAPI(BaseHTTPRequestHandler):
     seen = None
 
     def _answer(self):
-        self.seen.append((self.command, self.path, dict(self.headers)))
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        self.seen.append((self.command, self.path, dict(self.headers), self.rfile.read(length)))
         body = b'{"result":"failed","reason":"unknown token"}'
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
@@ -96,7 +95,7 @@ def assert_only_the_base(settings, sent_urls, seen):
         assert (parts.scheme, parts.hostname, parts.port) == (base.scheme, base.hostname, base.port), url
         assert parts.username is None and parts.password is None and not parts.fragment, url
     assert len(seen) == len(sent_urls)  # each request arrived at the base: none went elsewhere
-    for method, path, headers in seen:
+    for method, path, headers, _body in seen:
         assert "X-Injected" not in headers
         assert headers["Host"] == base.netloc
         assert path.startswith("/callback/callback_api.php" if method == "POST" else "/")
@@ -154,5 +153,18 @@ def test_it_sends_nasty_input_in_every_field_only_to_the_api_base(
 def test_it_keeps_nasty_input_as_data_inside_the_path(client, db, api_base, settings, sent_urls):
     nasty_value = "../../admin/?x=1#y"
     post(client, form_data(pasted_token="mytoken", as_typed="on", message=nasty_value))
-    [(method, path, _headers)] = api_base
+    [(method, path, _headers, _body)] = api_base
     assert path == "/mytoken/callback/01010041004/kr/01011111111/kr/..%2F..%2Fadmin%2F%3Fx%3D1%23y"
+
+
+@pytest.mark.parametrize("transport", ["get", "jsonp", "post"])
+def test_it_shows_the_request_exactly_as_it_arrived(client, db, api_base, transport):
+    data = form_data(pasted_token="mytokentoken", host="example.com", transport=transport, message="안녕 /x")
+    html = client.post("/tester/", data).content.decode()
+    [(method, path, headers, body)] = api_base
+    shown = element(html, "sent-request")
+    head, _, shown_body = shown.partition("\n\n")
+    request_line, *header_lines = head.rstrip("\n").split("\n")
+    assert request_line == f"{method} {path} HTTP/1.1".replace("mytokentoken", "myto…oken")
+    assert header_lines == [f"{name}: {value}" for name, value in headers.items()]
+    assert shown_body.strip() == body.decode()

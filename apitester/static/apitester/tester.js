@@ -42,8 +42,17 @@
         }
       });
     };
-    tabs.forEach(function (tab) {
+    tabs.forEach(function (tab, index) {
       tab.addEventListener("click", function () { select(tab); });
+      // Arrow keys move between tabs, as in any tab list.
+      tab.addEventListener("keydown", function (event) {
+        var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        var chosen = tabs[(next + tabs.length) % tabs.length];
+        select(chosen);
+        chosen.focus();
+      });
     });
     select(tabs[0]);
   }
