@@ -1,0 +1,49 @@
+"""Switching language: Korean and English on every kind of page, chosen by the browser or the switcher, remembered."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+PAGES = [("/", "docs"), ("/tester/", "test-page"), ("/accounts/login/", "sign-in"), ("/accounts/signup/", "sign-up")]
+
+
+def assert_in_language(page, code):
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.get_by_role("link", name="테스트 페이지" if code == "ko" else "Test page", exact=True)).to_be_visible()
+    if code == "ko":
+        heading = page.locator("h1").first.inner_text()
+        assert HANGUL.search(heading), f"{page.url}: the heading {heading!r} is not in Korean"
+
+
+def test_it_switches_to_korean_and_back_and_remembers_the_choice(visitor):
+    me = visitor("visitor")
+    page = me.visit("/", "docs-en")
+    assert_in_language(page, "en")
+
+    page.get_by_label("Language").select_option("ko")
+    page.wait_for_url("**/")
+    me.snap("docs-ko")
+    assert_in_language(page, "ko")
+    for path, name in PAGES[1:]:
+        me.visit(path, f"{name}-ko")
+        assert_in_language(page, "ko")
+
+    page.get_by_label(re.compile("언어|Language")).select_option("en")
+    page.wait_for_load_state("load")
+    me.snap("sign-up-en-again")
+    assert_in_language(page, "en")
+    me.visit("/tester/", "test-page-en-again")
+    assert_in_language(page, "en")
+    assert me.problems == []
+
+
+def test_it_answers_in_korean_to_a_korean_browser(visitor):
+    me = visitor("korean-browser", locale="ko-KR")
+    for path, name in PAGES:
+        page = me.visit(path, name)
+        assert_in_language(page, "ko")
+    assert me.problems == []
