@@ -146,9 +146,7 @@ class ApiToken(models.Model):
 
     @property
     def previous_in_grace(self):
-        return bool(
-            self.previous_digest and self.previous_valid_until and self.previous_valid_until > timezone.now()
-        )
+        return bool(self.previous_digest and self.previous_valid_until and self.previous_valid_until > timezone.now())
 
     def accepts(self, value):
         """Whether this value is a secret the token accepts now (its current one, or the previous in grace)."""
@@ -186,7 +184,9 @@ class ApiToken(models.Model):
         """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored."""
         with transaction.atomic():
             # Lock the owner's row so two concurrent applications cannot both pass the cap.
-            owner._meta.model.objects.select_for_update().filter(pk=owner.pk).first()  # owner may be a lazy request.user
+            owner._meta.model.objects.select_for_update().filter(
+                pk=owner.pk
+            ).first()  # owner may be a lazy request.user
             if cls.objects.for_owner(owner).counting_toward_cap().count() >= settings.TOKENS_PER_DEVELOPER:
                 raise TokenLimitReached
             auto = settings.TOKEN_APPROVAL == "auto"

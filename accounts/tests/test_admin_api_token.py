@@ -167,8 +167,12 @@ def test_it_never_shows_the_secret(staff_client, issued):
     token, plaintext = issued
     token.roll(3600)
     token.refresh_from_db()
-    for url in (CHANGELIST, change_url(token), reverse("admin:accounts_tokenevent_changelist"),
-                reverse("admin:auth_user_change", args=[token.owner_id])):
+    for url in (
+        CHANGELIST,
+        change_url(token),
+        reverse("admin:accounts_tokenevent_changelist"),
+        reverse("admin:auth_user_change", args=[token.owner_id]),
+    ):
         page = staff_client.get(url).content.decode()
         assert token.secret not in page and plaintext not in page
         assert token.secret_encrypted not in page and token.digest not in page
@@ -177,8 +181,15 @@ def test_it_never_shows_the_secret(staff_client, issued):
 
 def test_it_edits_name_and_host_through_the_audited_domain_methods(staff_client, staff, issued):
     token, _ = issued
-    form = {"name": "Renamed by staff", "host": "*.Example.COM", "rate_limit_per_minute": "5", "expires_at_0": "",
-            "expires_at_1": "", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}
+    form = {
+        "name": "Renamed by staff",
+        "host": "*.Example.COM",
+        "rate_limit_per_minute": "5",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
     response = staff_client.post(change_url(token), form, REMOTE_ADDR="198.51.100.20")
     assert response.status_code == 302, response.content.decode()[:2000]
     token.refresh_from_db()
@@ -189,8 +200,15 @@ def test_it_edits_name_and_host_through_the_audited_domain_methods(staff_client,
 
 def test_it_refuses_an_invalid_host(staff_client, issued):
     token, _ = issued
-    form = {"name": "My site", "host": "https://example.com/x", "rate_limit_per_minute": "", "expires_at_0": "",
-            "expires_at_1": "", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}
+    form = {
+        "name": "My site",
+        "host": "https://example.com/x",
+        "rate_limit_per_minute": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
     response = staff_client.post(change_url(token), form)
     assert response.status_code == 200
     assert "without http:// or https://" in response.content.decode()

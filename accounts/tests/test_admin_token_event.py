@@ -33,7 +33,10 @@ def test_it_is_read_only(staff_client, issued):
     assert page.status_code == 200 and 'type="submit"' not in page.content.decode().split('id="content-main"')[1]
     assert staff_client.post(change, {"detail": "rewritten"}).status_code == 403
     assert staff_client.get(reverse("admin:accounts_tokenevent_add")).status_code == 403
-    assert staff_client.post(reverse("admin:accounts_tokenevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        staff_client.post(reverse("admin:accounts_tokenevent_delete", args=[event.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     event.refresh_from_db()
     assert event.detail != "rewritten"
     assert "delete_selected" not in staff_client.get(CHANGELIST).content.decode()

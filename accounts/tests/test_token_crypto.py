@@ -14,7 +14,9 @@ def test_it_generates_32_character_tokens_with_the_prefix():
         assert token_crypto.looks_like_token(token)
 
 
-@pytest.mark.parametrize("value", ["", None, "cbn_short", "xyz_" + "a" * 28, "cbn_" + "a" * 27 + "!", "cbn_" + "a" * 29])
+@pytest.mark.parametrize(
+    "value", ["", None, "cbn_short", "xyz_" + "a" * 28, "cbn_" + "a" * 27 + "!", "cbn_" + "a" * 29]
+)
 def test_it_tells_what_does_not_look_like_a_token(value):
     assert not token_crypto.looks_like_token(value)
 
