@@ -251,3 +251,30 @@ def test_it_logs_the_call_with_the_referer_host(client, value, token, target):
     assert (log.token, log.action, log.transport, log.result, log.reason, log.status, log.referer_host) == (
         token, "cancel", "POST", "failed", "nothing pending to cancel", 409, "example.com"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_accepts_one_of_many_simultaneous_copies_of_a_request(live_server, value, target):
+    """Each server thread has its own database connection, as separate processes or machines would."""
+    import threading
+
+    import requests
+
+    body = seed_body(value)
+    start = threading.Barrier(6)
+    answers = []
+
+    def send():
+        start.wait()
+        answers.append(requests.post(f"{live_server.url}{URL}", data=body, timeout=30,
+                                     headers={"Referer": "http://example.com/", "Content-Type": "application/json"}).json())
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answer["result"] for answer in answers) == ["failed"] * 5 + ["success"]
+    assert {answer.get("reason") for answer in answers} == {None, "replayed request"}
+    assert CallRequest.objects.count() == 1

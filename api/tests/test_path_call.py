@@ -303,3 +303,30 @@ def test_it_answers_empty_parts_in_json(client, path):
     response, body = call(client, path)
 
     assert response.status_code in (401, 404)
+
+
+def test_it_answers_a_cache_outage_with_503_json(client, value, target, monkeypatch):
+    import redis
+
+    class DownCache:
+        def add(self, *args, **kwargs):
+            raise redis.exceptions.ConnectionError("Redis is down")
+
+        incr = add
+
+    monkeypatch.setattr("api.decorators.cache", DownCache())
+
+    response, body = call(client, f"/{value}/neocallback/01010041004/kr/airpagephone/hi")
+
+    assert (response.status_code, body) == (503, failed("service unavailable"))
+    assert not CallRequest.objects.exists()
+
+
+@pytest.mark.parametrize("forwarded, logged", [("198.51.100.7", "198.51.100.7"), ("not-an-address", None)])
+def test_it_logs_the_client_address_behind_a_trusted_proxy(client, value, target, settings, forwarded, logged):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    response, body = call(client, f"/{value}/cancel/01010041004/kr/airpagephone", X_Forwarded_For=forwarded)
+
+    assert response.status_code == 409
+    assert ApiRequestLog.objects.get().client_ip == logged
