@@ -143,7 +143,9 @@ class TesterForm(forms.Form):
         for name in required:
             if name not in self.errors and not (data.get(name) or "").strip():
                 self.add_error(name, _("This field is required for this action and transport."))
-        self._check_token(data, transport)
+        if transport == "post" and len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
+            field = "token" if self.signed_in else "pasted_token"
+            self.add_error(field, _("An encrypted POST needs a token of at most 32 bytes: it is the AES key."))
         if transport == "post" and not self.signed_in and data.get("host"):
             try:
                 data["host"] = normalise_host(data["host"])
@@ -152,12 +154,6 @@ class TesterForm(forms.Form):
         if not data.get("as_typed"):
             self._check_like_the_api(data, action, transport)
         return data
-
-    def _check_token(self, data, transport):
-        value = self.token_value() if "token" in data or "pasted_token" in data else ""
-        if transport == "post" and len(value.encode("utf-8")) > MAX_AES_KEY_BYTES:
-            field = "token" if self.signed_in else "pasted_token"
-            self.add_error(field, _("An encrypted POST needs a token of at most 32 bytes: it is the AES key."))
 
     def _check_like_the_api(self, data, action, transport):
         """The API's own rules, so that a mistake shows beside its field before anything is sent."""

@@ -9,6 +9,8 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from django.utils.html import escape
+
 from apitester.wire import POST_PATH, encode_segment
 
 PLACEHOLDER_TOKEN = "YOUR_TOKEN"
@@ -145,13 +147,9 @@ def _js_jsonp(call, base_url, token, timeout):
 <script>
   {define}
 </script>
-<script src="{_html_attr(src)}"></script>
+<script src="{escape(src)}"></script>
 """
     return Snippet("javascript", "JavaScript (JSONP)", "html", code)
-
-
-def _html_attr(value):
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _curl_post(call, base_url, token, host, timeout):

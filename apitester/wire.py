@@ -9,6 +9,7 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from http.client import HTTPException
 from urllib.parse import quote, urlsplit
 
@@ -220,7 +221,7 @@ class Exchange:
         """The body as text, any byte that is not UTF-8 shown as an escape."""
         return self.body.decode("utf-8", "backslashreplace")
 
-    @property
+    @cached_property
     def document(self):
         """(kind, value): ("json", obj), ("jsonp", obj) with the callback's argument, or (None, None)."""
         if self.status is None or self.truncated:
