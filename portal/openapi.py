@@ -29,7 +29,6 @@ EXAMPLE_JSONP_CALLBACK = "mycallbackfunction"
 
 @dataclass(frozen=True)
 class Operation:
-    action: str  # the wire name in the path
     operation_id: str
     template: str  # an OpenAPI path template
     summary: str
@@ -49,33 +48,28 @@ class Operation:
 GET_OPERATIONS = (
     Operation(
         "callback",
-        "callback",
         "/{token}/callback/{my_number}/{my_iso}/{target_number}/{target_iso}/{message}",
         "Send a call request to a phone number",
     ),
     Operation(
-        "neocallback",
         "neocallback",
         "/{token}/neocallback/{my_number}/{my_iso}/{target_id}/{message}",
         "Send a call request to a CallbackNow user's ID",
     ),
     Operation(
         "cancel",
-        "cancel",
         "/{token}/cancel/{my_number}/{my_iso}/{target_number}/{target_iso}",
         "Withdraw a call request sent to a phone number",
     ),
     Operation(
         "neocancel",
-        "neocancel",
         "/{token}/neocancel/{my_number}/{my_iso}/{target_id}",
         "Withdraw a call request sent to a CallbackNow user's ID",
     ),
     Operation(
-        "cancel",
         "cancelById",
         "/{token}/cancel/{my_number}/{my_iso}/{target_id}",
-        "Withdraw a call request sent to an ID (the seed's form of neocancel)",
+        "Withdraw a call request sent to an ID (the original documentation's form of neocancel)",
     ),
 )
 
@@ -92,11 +86,11 @@ _PARAMETERS = {
         EXAMPLE_VALUES["my_iso"],
     ),
     "target_number": ("The number that receives the call request.", EXAMPLE_VALUES["target_number"]),
-    "target_iso": ("ISO 3166-1 alpha-2 code of target_number's country, any letter case.", "kr"),
+    "target_iso": ("ISO 3166-1 alpha-2 code of target_number's country, any letter case.", EXAMPLE_VALUES["target_iso"]),
     "target_id": ("The CallbackNow user ID that receives the call request.", EXAMPLE_VALUES["target_id"]),
     "message": (
         "Text shown on the target's call request screen: UTF-8, percent-encoded; it may contain '/'. "
-        "One surrounding pair of double quotes (as in the seed's examples) is not part of it.",
+        "One surrounding pair of double quotes (as in the original documentation's examples) is not part of it.",
         EXAMPLE_VALUES["message"],
     ),
 }
@@ -106,7 +100,7 @@ POST_FIELDS = (
     ("myaction", "callback, neocallback, cancel or neocancel", "callback"),
     ("mymsg", "the message (empty for a cancel)", EXAMPLE_VALUES["message"]),
     ("iso", "the target's ISO country code", EXAMPLE_VALUES["target_iso"]),
-    ("phonenumber", "the target's number (its CallbackNow ID for neocallback/neocancel)", "01011111111"),
+    ("phonenumber", "the target's number (its CallbackNow ID for neocallback/neocancel)", EXAMPLE_VALUES["target_number"]),
     ("myiso", "my ISO country code", EXAMPLE_VALUES["my_iso"]),
     ("myphonenumber", "my number, which receives the call back", EXAMPLE_VALUES["my_number"]),
     ("mytoken", "the token itself", None),
@@ -188,7 +182,7 @@ def _get_operation(op, reasons):
 def _post_operation(reasons):
     return {
         "operationId": "encryptedPost",
-        "summary": "Any action, every field encrypted with the token (the seed's PHP client)",
+        "summary": "Any action, every field encrypted with the token (as the original PHP client sends it)",
         "tags": ["Encrypted POST"],
         "parameters": [
             {

@@ -52,7 +52,6 @@ def home(request):
         "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
         "callback_max_length": wire.CALLBACK_MAX_LENGTH,
         "post_url": site["base_url"] + openapi.POST_PATH,
-        "post_fields": openapi.POST_FIELDS,
         "sample_key": SAMPLE_KEY,
         "sample_ciphertext": aes.encrypt_field(SAMPLE_KEY, "callback"),
         "openssl_check": _sample("openssl_check.sh", {"sample_key": SAMPLE_KEY}),
