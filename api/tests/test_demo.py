@@ -1,0 +1,21 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from api.models import Subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_registers_the_seeds_example_target_once():
+    out = StringIO()
+
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.number, subscriber.iso, subscriber.operator, subscriber.public_id, subscriber.active) == (
+        "+821011111111", "kr", "SRTelecom", "airpagephone", True
+    )
+    assert "Demo subscriber: 01011111111/kr (SRTelecom, ID airpagephone)" in out.getvalue()
