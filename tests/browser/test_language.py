@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -15,8 +16,7 @@ def assert_in_language(page, code):
     expect(page.locator("html")).to_have_attribute("lang", code)
     expect(page.get_by_role("link", name="테스트 페이지" if code == "ko" else "Test page", exact=True)).to_be_visible()
     if code == "ko":
-        heading = page.locator("h1").first.inner_text()
-        assert HANGUL.search(heading), f"{page.url}: the heading {heading!r} is not in Korean"
+        assert HANGUL.search(page.title()), f"{page.url}: the title {page.title()!r} is not in Korean"
 
 
 def test_it_switches_to_korean_and_back_and_remembers_the_choice(visitor):
@@ -44,6 +44,26 @@ def test_it_switches_to_korean_and_back_and_remembers_the_choice(visitor):
 def test_it_answers_in_korean_to_a_korean_browser(visitor):
     me = visitor("korean-browser", locale="ko-KR")
     for path, name in PAGES:
+        page = me.visit(path, name)
+        assert_in_language(page, "ko")
+    assert me.problems == []
+
+
+def test_it_shows_a_signed_in_developers_pages_in_korean(visitor, client, developer, issued, live_server):
+    token, _plaintext = issued
+    client.force_login(developer)
+    me = visitor("developer-ko", locale="ko-KR")
+    me.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    pages = [
+        ("/tokens/", "my-tokens"),
+        (f"/tokens/{token.pk}/", "token"),
+        (reverse("api:token_log", args=[token.pk]), "request-log"),
+        ("/tokens/apply/", "apply"),
+        ("/tester/", "test-page"),
+        ("/accounts/email/", "account-email"),
+        ("/accounts/2fa/", "two-factor"),
+    ]
+    for path, name in pages:
         page = me.visit(path, name)
         assert_in_language(page, "ko")
     assert me.problems == []
