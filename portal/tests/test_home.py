@@ -92,6 +92,7 @@ def test_it_shows_the_signed_in_developer_s_token_masked_never_in_full(owner_cli
     assert f"/{token.masked}/callback/01010041004/kr/01011111111/kr/hello%20world" in page
     assert f'$myToken = &quot;{token.masked}&quot;;' in page
     assert "YOUR_TOKEN" not in page
+    assert f'href="/tokens/{token.pk}/"' in page
 
 
 def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(outsider_client, issued):
@@ -100,6 +101,7 @@ def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(ou
     assert token.masked not in page and plaintext not in page
     assert "/YOUR_TOKEN/callback/" in page
     assert "You have no active token yet" in page
+    assert 'href="/tokens/apply/"' in page
 
 
 def test_it_uses_an_active_token_and_the_host_a_wildcard_allows(owner_client, developer):
