@@ -273,8 +273,15 @@ class ApiToken(models.Model):
             return
         old = self.host
         self.host = host
-        self.save(update_fields=["host", "updated_at"])
-        TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, f"{old} → {host}")
+        # Under manual approval staff approved a host, not a token: a new host waits for approval again.
+        back_to_review = settings.TOKEN_APPROVAL == "manual" and self.state == self.State.ACTIVE
+        if back_to_review:
+            self.state = self.State.PENDING
+            self.state_reason = ""
+        with transaction.atomic():
+            self.save(update_fields=["host", "state", "state_reason", "updated_at"])
+            detail = f"{old} → {host}" + (" (awaits approval)" if back_to_review else "")
+            TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, detail)
 
     def record_use(self, ip):
         """Keeps last-used time and address current with at most one write per token per interval."""

@@ -6,7 +6,7 @@ from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -112,6 +112,8 @@ def token_apply(request):
 @never_cache
 @sensitive_variables("plaintext", "pending")
 def token_issued(request, token):
+    if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
+        return HttpResponse()
     pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
     if not pending or pending["token"] != token.pk:
         messages.info(
@@ -126,6 +128,7 @@ def token_issued(request, token):
 def _render_detail(request, token, **forms):
     context = {
         "token": token,
+        "manual_approval": settings.TOKEN_APPROVAL == "manual",
         "events": token.events.select_related("actor"),
         "log_url": token_log_url(token),
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),

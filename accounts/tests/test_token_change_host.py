@@ -28,3 +28,22 @@ def test_it_explains_a_bad_host_and_changes_nothing(owner_client, issued):
     token.refresh_from_db()
     assert token.host == "example.com"
     assert not token.events.filter(kind="host_changed").exists()
+
+
+def test_it_sends_an_approved_token_back_for_approval_under_manual_approval(owner_client, issued, settings):
+    settings.TOKEN_APPROVAL = "manual"
+    token, plaintext = issued
+    page = owner_client.get(reverse("accounts:token_detail", args=[token.pk])).content.decode()
+    assert "waits for staff approval again" in page
+    owner_client.post(url(token), {"host": "other.example.org"})
+    token.refresh_from_db()
+    assert (token.host, token.state) == ("other.example.org", ApiToken.State.PENDING)
+    assert ApiToken.objects.find_active(plaintext) is None
+    assert token.events.get(kind="host_changed").detail == "example.com → other.example.org (awaits approval)"
+
+
+def test_it_keeps_the_token_active_under_automatic_approval(owner_client, issued, settings):
+    settings.TOKEN_APPROVAL = "auto"
+    token, plaintext = issued
+    owner_client.post(url(token), {"host": "other.example.org"})
+    assert ApiToken.objects.find_active(plaintext) == token

@@ -70,3 +70,11 @@ def test_it_copies_the_token_with_one_click_in_a_browser(page, developer, passwo
     page.reload()
     assert page.locator("#token-secret").count() == 0
     assert ApiToken.objects.get().masked in page.content()
+
+
+def test_it_does_not_use_up_the_showing_on_a_head_request(owner_client):
+    response = owner_client.post(reverse("accounts:token_apply"), {"name": "Shop", "host": "shop.example.com"})
+    issued_url = response["Location"]
+    assert owner_client.head(issued_url).status_code == 200
+    shown = owner_client.get(issued_url)
+    assert secret_on_page(shown) is not None
