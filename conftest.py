@@ -15,6 +15,12 @@ def make_developer(email, staff=False):
     return user
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real password checks without PBKDF2's deliberate slowness: the suite creates many developers."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def password():
     return PASSWORD
