@@ -52,6 +52,8 @@ def bench_env(database):
         SECURE_SSL_REDIRECT="false",
         API_RATE_LIMIT_PER_MINUTE=str(10**9),
         LOG_LEVEL="WARNING",
+        # runserver serves each request in a new thread: a persistent connection would outlive it unused.
+        DB_CONN_MAX_AGE="0",
         PYTHONPATH=str(ROOT),
     )
     if database == "sqlite":
