@@ -260,6 +260,7 @@ def run_scenario(server, plan, service, stop, start, phase_seconds, concurrency,
     logged_before = log_count()
     with ContinuousLoad(server.url, plan, concurrency, run_id) as load:
         time.sleep(phase_seconds)
+        stopping_at = time.monotonic()
         stop()
         stopped_at = time.monotonic()
         load.phase = "outage"
@@ -291,7 +292,7 @@ def run_scenario(server, plan, service, stop, start, phase_seconds, concurrency,
     scenario.after_not_expected = sum(1 for s in after if s.answer != s.step.expect)
     scenario.logged = log_count() - logged_before
     if service == "postgres":  # answered while PostgreSQL was down: the answer stands, its log entry is lost
-        scenario.must_be_logged = sum(1 for s in sent if s.ended < stopped_at or s.began > back_at)
+        scenario.must_be_logged = sum(1 for s in sent if s.ended < stopping_at or s.began > back_at)
     else:
         scenario.must_be_logged = len(sent)
     return scenario, sent
