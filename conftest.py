@@ -3,6 +3,7 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -19,6 +20,14 @@ def make_developer(email, staff=False):
 def fast_password_hashing(settings):
     """Real password checks without PBKDF2's deliberate slowness: the suite creates many developers."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters, replay memory and allauth's used codes live in the cache: none leaks between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -7,25 +7,11 @@ import re
 import struct
 import time
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 SECRET_ON_PAGE = re.compile(r'<code id="token-secret">([^<]+)</code>')
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Real password checks, without PBKDF2's deliberate slowness: the suite creates many developers."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """allauth's rate limits and used-code memory live in the cache; start every test without them."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def secret_on_page(response):

@@ -4,7 +4,6 @@ import json
 import time
 
 import pytest
-from django.core.cache import cache
 
 from api import demo
 from api.aes import encrypt_field
@@ -16,18 +15,6 @@ SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_
 SEED_NOT_REGISTERED = {"result": "failed", "reason": "target number is not registered to callbacknow"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The shared developer fixtures hash a password; the API's tests do not exercise hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters must not leak from one test to the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

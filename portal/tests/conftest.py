@@ -1,17 +1,8 @@
 """Fixtures of the portal's tests: the API's demo target and a fresh cache for live round trips."""
 
 import pytest
-from django.core.cache import cache
 
 from api import demo
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters and replay memory must not leak from one test to the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
