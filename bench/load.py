@@ -62,6 +62,7 @@ def server_env(database_url, redis_url=None, production=False, **extra):
         PYTHONUNBUFFERED="1",
     )
     env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test session's setting; check --deploy refuses it
     if redis_url:
         env["REDIS_URL"] = redis_url
     if production:

@@ -23,6 +23,7 @@ CONTROLLED = (
     "SECURE_HSTS_PRELOAD",
     "EMAIL_BACKEND",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the whole session by the root conftest's browser fixture
 )
 
 
