@@ -3,15 +3,18 @@
 import re
 from dataclasses import dataclass, field
 
+from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, TokenEvent
 from api import phones
 from api.models import CallRequest, Subscriber
 from apitester import snippets, wire
 from apitester.models import SentRequest
+from portal.client_ip import client_ip
 
 PENDING_SHOWN = 20
 
@@ -69,6 +72,7 @@ class Trial:
     problem: str = ""  # "misconfigured": the page could not send at all
     snippets: list = field(default_factory=list)
     snippets_have_token: bool = False
+    can_reveal: bool = False  # the owner's token, masked until they confirm their password
     pending: list | None = None
     entry: SentRequest | None = None
 
@@ -98,11 +102,22 @@ class Trial:
         return self.masker.html(self.exchange.outgoing.body_text)
 
 
+def recently_reauthenticated(request):
+    """Whether the signed-in developer confirmed their password within ACCOUNT_REAUTHENTICATION_TIMEOUT."""
+    try:
+        reauthentication_required(lambda request: None)(request)
+    except ReauthenticationRequired:
+        return False
+    return True
+
+
 def run(request, form):
     """Sends the form's call to the API base and keeps it in the signed-in developer's history."""
     call, token = form.call(), form.api_token()
     secret = form.token_value()
-    masker = Masker(secret, token.masked if token else masked_form(secret), reveal=token is not None)
+    # As on the token pages: an owner sees the full token only after confirming the password again.
+    reveal = token is not None and recently_reauthenticated(request)
+    masker = Masker(secret, token.masked if token else masked_form(secret), reveal=reveal)
     trial = Trial(call, masker)
     try:
         base = api_base(request)
@@ -111,11 +126,14 @@ def run(request, form):
         return trial
     outgoing = wire.build(call, secret, base, form.referer_host())
     trial.exchange = wire.send(outgoing, base, settings.API_TESTER_TIMEOUT_SECONDS)
-    trial.snippets_have_token = token is not None
+    trial.snippets_have_token = reveal
+    trial.can_reveal = token is not None and not reveal
+    if reveal:
+        TokenEvent.record(token, TokenEvent.Kind.REVEALED, request.user, client_ip(request), "test page")
     trial.snippets = snippets.snippets(
         call,
         base.url,
-        secret if token else snippets.PLACEHOLDER_TOKEN,
+        secret if reveal else snippets.PLACEHOLDER_TOKEN,
         wire.referer_host(form.referer_host()),
         settings.API_TESTER_TIMEOUT_SECONDS,
     )

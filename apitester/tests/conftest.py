@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from django.urls import reverse
 
 from api import demo
 from api.models import Subscriber
@@ -147,3 +148,16 @@ def closed_port_url():
     port = probe.getsockname()[1]
     probe.close()
     return f"http://127.0.0.1:{port}"
+
+
+def confirm_password(client, password):
+    """Re-enters the password on allauth's confirmation page, as the test page's reveal link asks."""
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, "allauth did not accept the password"
+    return client
+
+
+@pytest.fixture
+def confirmed_owner_client(owner_client, password):
+    """The signed-in owner, who has just confirmed their password: the test page shows their token."""
+    return confirm_password(owner_client, password)

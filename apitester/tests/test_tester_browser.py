@@ -6,21 +6,26 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from apitester.tests.conftest import confirm_password
+
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, user, live_server):
+def sign_in(page, user, live_server, password=None):
+    """Signs the browser in; with a password, also confirms it, so the test page may show the token."""
     client = Client()
     client.force_login(user)
+    if password:
+        confirm_password(client, password)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_it_sends_without_a_reload_and_shows_the_response(
-    page, live_server, developer, issued, target, api_on_live_server
+    page, live_server, developer, issued, target, api_on_live_server, password
 ):
     token, plaintext = issued
-    sign_in(page, developer, live_server)
+    sign_in(page, developer, live_server, password)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # Script errors and CSP refusals (a missing favicon is not the page's business).

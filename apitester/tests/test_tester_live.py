@@ -64,13 +64,32 @@ def test_it_sends_every_action_and_shows_the_raw_exchange(owner_client, issued, 
     assert SentRequest.objects.for_owner(token.owner).count() == 4
 
 
-def test_it_masks_the_token_and_lets_its_owner_reveal_it(owner_client, issued, target, api_on_live_server):
+def test_it_masks_the_token_and_lets_its_owner_reveal_it(confirmed_owner_client, issued, target, api_on_live_server):
     token, plaintext = issued
-    html = send(owner_client, token=token.pk, transport="post")
+    html = send(confirmed_owner_client, token=token.pk, transport="post")
     assert 'class="reveal-toggle"' in html
     assert f'<span class="secret-masked">{token.masked}</span><span class="secret-full">{plaintext}</span>' in html
     body = json.loads(element(html, "sent-request").split("\n\n", 1)[1])
     assert decrypt_field(plaintext, body["mytoken"]) == plaintext
+    assert token.events.filter(kind="revealed", detail="test page").count() == 1
+
+
+def test_it_keeps_the_owners_token_masked_until_the_password_is_confirmed(
+    owner_client, issued, target, api_on_live_server, password
+):
+    token, plaintext = issued
+    html = send(owner_client, token=token.pk, transport="post")
+    assert plaintext not in html
+    assert 'class="reveal-toggle"' not in html
+    assert "YOUR_TOKEN" in snippet(html, "curl")
+    assert not token.events.filter(kind="revealed").exists()
+    entry = SentRequest.objects.get()
+    link = re.search(r'<a id="reveal-link" href="([^"]+)"', html).group(1)
+    assert link.endswith(f"?next=/tester/%3Ffrom%3D{entry.pk}")
+    confirmed = owner_client.post(link.replace("&amp;", "&"), {"password": password})
+    assert confirmed["Location"] == f"/tester/?from={entry.pk}"
+    html = send(owner_client, token=token.pk, transport="post")
+    assert plaintext in snippet(html, "curl")
 
 
 def test_it_shows_the_apis_own_answer_to_a_mistake_sent_as_typed(owner_client, issued, target, api_on_live_server):
@@ -109,10 +128,10 @@ def answer_in(output):
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_it_gives_curl_and_python_snippets_that_run(
-    owner_client, issued, target, api_on_live_server, tmp_path, transport
+    confirmed_owner_client, issued, target, api_on_live_server, tmp_path, transport
 ):
     token, plaintext = issued
-    html = send(owner_client, token=token.pk, transport=transport, message="from a snippet")
+    html = send(confirmed_owner_client, token=token.pk, transport=transport, message="from a snippet")
     curl, python = snippet(html, "curl"), snippet(html, "python")
     assert plaintext in curl and plaintext in python  # the signed-in owner's own token
     CallRequest.objects.all().delete()
@@ -128,21 +147,21 @@ def test_it_gives_curl_and_python_snippets_that_run(
 @pytest.mark.php
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_it_gives_a_php_snippet_that_runs_on_php_8(
-    owner_client, issued, target, api_on_live_server, tmp_path, transport
+    confirmed_owner_client, issued, target, api_on_live_server, tmp_path, transport
 ):
     token, _ = issued
-    html = send(owner_client, token=token.pk, transport=transport, action="neocallback")
+    html = send(confirmed_owner_client, token=token.pk, transport=transport, action="neocallback")
     assert answer_in(run_snippet(snippet(html, "php"), ".php", ["php"], tmp_path)) == SUCCESS
 
 
 @pytest.mark.parametrize("transport", ["get", "post"])
 def test_it_gives_a_javascript_snippet_that_runs_on_node(
-    owner_client, issued, target, api_on_live_server, tmp_path, transport
+    confirmed_owner_client, issued, target, api_on_live_server, tmp_path, transport
 ):
     if not shutil.which("node"):
         pytest.skip("Node.js is not installed")
     token, _ = issued
-    html = send(owner_client, token=token.pk, transport=transport)
+    html = send(confirmed_owner_client, token=token.pk, transport=transport)
     output = run_snippet(snippet(html, "javascript"), ".js", ["node"], tmp_path)
     assert '"result":"success"' in output or "success" in output.split()[0]
 
