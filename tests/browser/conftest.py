@@ -23,8 +23,18 @@ class Visitor:
         self.page = context.new_page()
         self.page.set_default_timeout(15_000)
         self.problems = []
+        self.navigated, self.photographed = [], set()
+        self.page.on("framenavigated", self._navigated)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.problems.append(f"{self.page.url}: script error {error}"))
+
+    def _navigated(self, frame):
+        if frame == self.page.main_frame:
+            self.navigated.append(frame.url)
+
+    def unphotographed(self):
+        """Pages the browser showed that no screenshot was taken of."""
+        return [url for url in dict.fromkeys(self.navigated) if url not in self.photographed]
 
     def _console(self, message):
         if message.type == "error" and ("Content Security Policy" in message.text or "Refused to" in message.text):
@@ -36,6 +46,7 @@ class Visitor:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{label}.png"
         self.page.screenshot(path=path, full_page=True)
+        self.photographed.add(self.page.url)
         return path
 
     def visit(self, path, label):
@@ -47,17 +58,20 @@ class Visitor:
 @pytest.fixture
 def visitor(chromium, live_server, request):
     """visitor(name, locale="en-US"): a fresh browser context on the live server."""
-    contexts = []
+    contexts, visitors = [], []
     test = re.sub(r"^test_it_", "", request.node.name)
 
     def make(name, locale="en-US"):
         context = chromium.new_context(locale=locale, base_url=live_server.url, viewport={"width": 1280, "height": 900})
         contexts.append(context)
-        return Visitor(context, f"{test}-{name}")
+        visitors.append(Visitor(context, f"{test}-{name}"))
+        return visitors[-1]
 
     yield make
+    missed = {visitor.prefix: visitor.unphotographed() for visitor in visitors if visitor.unphotographed()}
     for context in contexts:
         context.close()
+    assert not missed, f"pages visited without a screenshot: {missed}"
 
 
 def totp(secret, at=None):
@@ -67,15 +81,6 @@ def totp(secret, at=None):
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
-
-
-def fresh_totp(secret, used=()):
-    """A code not yet used: allauth refuses a code twice, so wait for the next 30-second step if needed."""
-    code = totp(secret)
-    while code in used:
-        time.sleep(1)
-        code = totp(secret)
-    return code
 
 
 def link_in_mail(outbox, to, pattern=r"https?://\S+"):
