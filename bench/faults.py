@@ -85,6 +85,8 @@ def missing_binaries():
             pwd.getpwnam("postgres")
         except KeyError:
             missing.append("a postgres user to run PostgreSQL as (running as root)")
+        if not shutil.which("runuser"):
+            missing.append("runuser (util-linux), to run PostgreSQL as that user")
     return missing
 
 
