@@ -10,6 +10,14 @@ def test_it_passes_the_deployment_checklist_without_a_warning(production_env):
     assert "no issues" in result.stdout
 
 
+def test_it_passes_the_checklist_when_hsts_preload_is_turned_off_on_purpose(production_env):
+    production_env["SECURE_HSTS_PRELOAD"] = "false"
+
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_it_refuses_to_start_on_the_development_secret_key(production_env):
     del production_env["SECRET_KEY"]
 
