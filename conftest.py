@@ -31,6 +31,16 @@ def fresh_cache():
 
 
 @pytest.fixture
+def closed_port():
+    """A loopback port nothing listens on: a service that is down."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

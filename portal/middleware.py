@@ -2,13 +2,16 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
 HEALTH_CHECK_PATH = "/healthz"
+# A backing service (PostgreSQL, Redis) that does not answer, as opposed to a fault in our code.
+OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisError)
 
 
 class HealthCheckMiddleware:
@@ -64,3 +67,30 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+def service_unavailable(request):
+    """The page shown while PostgreSQL or Redis does not answer: 503, in the visitor's language.
+
+    Standalone (no layout, no context processors): rendering must not touch the service that is down.
+    """
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ServiceOutageMiddleware:
+    """Turns a backing-service outage in a page's view into the 503 page instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OUTAGE_ERRORS):
+            log.warning("%s %s: service unavailable: %s", request.method, request.path_info, exception)
+            return service_unavailable(request)
+        return None

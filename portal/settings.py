@@ -6,7 +6,6 @@ only by environment variables (see README, "Deployment").
 """
 
 import os
-import re
 from pathlib import Path
 
 import dj_database_url
@@ -88,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.middleware.ServiceOutageMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -226,30 +226,19 @@ CONTENT_SECURITY_POLICY = os.environ.get(
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
 )
 
-API_TOKEN_IN_PATH = re.compile(r"/[^/\s\"?]+(?=/(?:neo)?(?:callback|cancel)\b)")
-
-
-def redact_api_tokens(record):
-    """Log filter: a GET API path starts with the caller's token, so the path is logged without it."""
-    message = record.getMessage()
-    redacted = API_TOKEN_IN_PATH.sub("/[token]", message)
-    if redacted != message:
-        record.msg, record.args = redacted, ()
-    return True
-
-
-# Django logs every 4xx/5xx with its path ("Not Found: /<token>/callback/…"): those records are redacted.
+# Every log line goes through portal.logs.RedactTokens: a GET API path starts with the caller's token.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_api_tokens": {"()": "django.utils.log.CallbackFilter", "callback": redact_api_tokens}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "portal.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's default adds a second console handler here; records reach the root's once.
         "django": {"handlers": [], "level": "INFO"},
-        "django.request": {"filters": ["redact_api_tokens"]},
-        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["redact_api_tokens"]},
+        # Also on the loggers that print request paths, so that any other handler gets them redacted too.
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["redact_tokens"]},
     },
 }
 

@@ -6,6 +6,7 @@ from portal import views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "CallbackNow"
+handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

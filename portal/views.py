@@ -1,7 +1,8 @@
+import sys
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken
 from api import aes, reasons, wire
 from portal import countries, openapi
+from portal.middleware import OUTAGE_ERRORS, service_unavailable
 
 TOKEN_PLACEHOLDER = "YOUR_TOKEN"
 HOST_PLACEHOLDER = "example.com"
@@ -103,3 +105,10 @@ def _example_token(user):
 def _referer_host(pattern):
     """A host a Referer may name for this token's host pattern ("*.example.com" allows www.example.com)."""
     return "www." + pattern[2:] if pattern.startswith("*.") else pattern
+
+
+def server_error(request):
+    """handler500: an outage of PostgreSQL or Redis anywhere in the request is a 503, not our fault."""
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return service_unavailable(request)
+    return HttpResponseServerError(render_to_string("500.html"))
