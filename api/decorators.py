@@ -15,6 +15,7 @@ from api import reasons, wire
 from api.actions import ACTIONS, ApiError
 from api.models import ApiRequestLog
 from portal.client_ip import client_ip
+from portal.middleware import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,9 @@ def api_endpoint(view):
             payload, status = view(request, *args, **kwargs), 200
         except ApiError as error:
             payload, status = failure(error.reason)
+        except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
+            log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
+            payload, status = failure(reasons.SERVICE_UNAVAILABLE)
         except Exception:
             log.exception("API call failed")
             payload, status = failure(reasons.SERVICE_UNAVAILABLE)
@@ -83,8 +87,10 @@ def record_call(request, transport, payload, status, started):
             referer_host=(referer_host(request) or "")[:255],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
+    except OUTAGE_ERRORS as exc:
+        log.warning("API call not logged: %s: %s", type(exc).__name__, exc)
     except Exception:
-        log.warning("API call not logged (database unavailable?)", exc_info=True)
+        log.exception("API call not logged")
 
 
 def valid_ip(value):

@@ -278,7 +278,7 @@ def test_it_serves_a_mistyped_portal_page_as_the_portals_404(client):
     assert response["Content-Type"].startswith("text/html")
 
 
-def test_it_answers_a_database_outage_with_503_json(client, value, target, monkeypatch):
+def test_it_answers_a_database_outage_with_503_json(client, value, target, monkeypatch, caplog):
     from django.db import OperationalError
 
     def broken(*args, **kwargs):
@@ -289,6 +289,21 @@ def test_it_answers_a_database_outage_with_503_json(client, value, target, monke
     response, body = call(client, f"/{value}/neocallback/01010041004/kr/airpagephone/hi")
 
     assert (response.status_code, body) == (503, failed("service unavailable"))
+    # An outage logs one line a call, not a traceback: hundreds of calls a second would drown the log.
+    outage_lines = [r for r in caplog.records if "service unavailable" in r.getMessage()]
+    assert [(r.levelname, r.exc_info) for r in outage_lines] == [("WARNING", None)]
+
+
+def test_it_logs_a_fault_of_ours_with_its_traceback(client, value, target, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(CallRequest, "request_call", broken)
+
+    response, body = call(client, f"/{value}/neocallback/01010041004/kr/airpagephone/hi")
+
+    assert (response.status_code, body) == (503, failed("service unavailable"))
+    assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)
 
 
 @override_settings(DEBUG=False)
