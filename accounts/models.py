@@ -333,7 +333,7 @@ class TokenEvent(models.Model):
         verbose_name_plural = _("token events")
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.token_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} · {self.token_id} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
