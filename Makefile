@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages migrate lint bench-api serve-production
+.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults serve-production
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,20 @@ test: system-deps setup
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# Production: gunicorn on PostgreSQL and Redis, DEBUG off (see README, Deployment, for the variables).
+serve-production: setup
+	bash scripts/serve-production.sh
+
+# The API against a baseline view, on SQLite and PostgreSQL (figures in bench/README.md).
+bench-api: setup
+	$(PY) bench/api_bench.py
+
+# Load on the API with the books balanced: runserver on SQLite, then gunicorn on PostgreSQL (cbn_load) and Redis.
+bench-load: setup
+	$(PY) bench/load.py --database sqlite
+	$(PY) bench/load.py --database postgres
+
+# Redis, then PostgreSQL, stopped and restarted under load (own throwaway instances on free ports).
+bench-faults: setup
+	$(PY) bench/faults.py

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, only where they are missing.
 #   run:  gettext (compiles the Korean and English catalogues)
-#   test: that, plus Chromium (browser tests) and PHP 8 with mcrypt and curl (the seed's PHP client)
+#   test: that, plus Chromium (browser tests) with a Korean font (fonts-nanum: the screenshots show
+#         Korean pages), and PHP 8 with mcrypt and curl (the seed's PHP client)
 set -euo pipefail
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
 if [ "${1:-run}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
+  [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
   command -v php >/dev/null || need+=(php8.2-cli)
   if command -v php >/dev/null; then
     php -m | grep -qi '^mcrypt$' || need+=(php8.2-mcrypt)
