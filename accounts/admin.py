@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts import token_crypto
 from accounts.forms import HostField, ReasonForm
 from accounts.models import ApiToken, InvalidTransition, TokenEvent
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.client_ip import client_ip
 
 # How staff may paste a masked token: "cbn_…AbCd" or "cbn_...AbCd".
@@ -54,22 +55,13 @@ class StateFilter(admin.SimpleListFilter):
         return queryset.filter(state=value)
 
 
-class TokenEventInline(admin.TabularInline):
+class TokenEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TokenEvent
     fields = ["created_at", "kind", "actor_label", "ip", "detail"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)
@@ -262,7 +254,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(TokenEvent)
-class TokenEventAdmin(admin.ModelAdmin):
+class TokenEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: staff read all of it; nobody adds, changes or deletes an event."""
 
     list_display = ["created_at", "kind", "token", "token_owner", "actor_label", "ip", "detail"]
@@ -276,17 +268,8 @@ class TokenEventAdmin(admin.ModelAdmin):
     def token_owner(self, event):
         return event.token.owner.email
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ApiTokenInline(admin.TabularInline):
+class ApiTokenInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApiToken
     fields = ["name", "host", "masked", "state", "created_at", "last_used_at"]
     readonly_fields = fields
@@ -297,12 +280,6 @@ class ApiTokenInline(admin.TabularInline):
     @admin.display(description=gettext_lazy("token"))
     def masked(self, token):
         return token.masked
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 User = get_user_model()

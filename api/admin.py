@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiRequestLog, CallRequest, Subscriber
+from portal.admin_mixins import ReadOnlyAdminMixin
 
 
 @admin.register(Subscriber)
@@ -30,21 +31,22 @@ class CallRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiRequestLog)
-class ApiRequestLogAdmin(admin.ModelAdmin):
+class ApiRequestLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the log is written by the API and pruned by `manage.py prune_api_log`."""
 
-    list_display = ["created_at", "token", "action", "transport", "result", "reason", "status", "client_ip",
-                    "referer_host", "duration_ms"]
+    list_display = [
+        "created_at",
+        "token",
+        "action",
+        "transport",
+        "result",
+        "reason",
+        "status",
+        "client_ip",
+        "referer_host",
+        "duration_ms",
+    ]
     list_filter = ["result", "transport", "action", "status"]
     search_fields = ["token__name", "token__host", "token__prefix", "client_ip", "referer_host", "reason"]
     list_select_related = ["token"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
