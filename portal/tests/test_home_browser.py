@@ -1,6 +1,7 @@
 """The documentation page and its JSONP example page in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import ApiToken
 
@@ -38,7 +39,8 @@ def test_it_copies_an_example(page):
     page.goto("/")
     button = page.locator('button[data-copy-target="#get-callback"]')
     button.click()
-    assert button.inner_text() == "Copied"
+    # The label changes when the clipboard's promise settles: wait for it rather than read at once.
+    expect(button).to_have_text("Copied")
 
 
 def test_it_switches_to_korean_and_remembers_it(page):
