@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import token_crypto
+from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
 from accounts.models import ApiToken, InvalidTransition, TokenEvent
 from portal.admin_mixins import ReadOnlyAdminMixin
@@ -163,6 +163,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 skipped += 1
             else:
                 done += 1
+                notify.state_changed_by_staff(request, token)
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
         if skipped:

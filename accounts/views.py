@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
-from accounts import token_crypto
+from accounts import notify, token_crypto
 from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
 from accounts.models import ApiToken, InvalidTransition, TokenLimitReached
 from portal.client_ip import client_ip
@@ -103,6 +103,8 @@ def token_apply(request):
                 % {"cap": settings.TOKENS_PER_DEVELOPER},
             )
         else:
+            if token.state == ApiToken.State.PENDING:
+                notify.application_waiting(request, token)
             return _show_once(request, token, plaintext)
     context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual"}
     return render(request, "accounts/token_apply.html", context)
@@ -161,11 +163,17 @@ def token_change_host(request, token):
     form = HostForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, token, host_form=form)
+    was_pending = token.state == ApiToken.State.PENDING
     try:
         token.change_host(form.cleaned_data["host"], **_actor(request))
     except InvalidTransition:
         return _refused(request, token)
-    messages.success(request, _("The token now works for %(host)s.") % {"host": token.host})
+    if token.state == ApiToken.State.PENDING:
+        if not was_pending:  # manual approval: the new host waits for staff
+            notify.application_waiting(request, token)
+        messages.success(request, _("The host is now %(host)s; the token waits for staff approval.") % {"host": token.host})
+    else:
+        messages.success(request, _("The token now works for %(host)s.") % {"host": token.host})
     return redirect("accounts:token_detail", token.pk)
 
 

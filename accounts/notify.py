@@ -1,0 +1,48 @@
+"""Mail about tokens: staff hear of an application that waits for them, developers of what staff decided.
+
+A developer's language is not stored, so their mail carries Korean and English. A mail that cannot be
+sent is logged; it never undoes or blocks the state change it reports.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+log = logging.getLogger(__name__)
+BOTH_LANGUAGES = ("ko", "en")
+
+
+def application_waiting(request, token):
+    """Tells every active staff member that a token application waits for approval."""
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    recipients = list(staff.values_list("email", flat=True))
+    if not recipients:
+        return
+    url = request.build_absolute_uri(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+    _send("accounts/mail/application_waiting", {"token": token, "url": url}, recipients)
+
+
+def state_changed_by_staff(request, token):
+    """Tells the developer that staff approved, rejected, suspended, reactivated or revoked their token."""
+    if not token.owner.email:
+        return
+    url = request.build_absolute_uri(reverse("accounts:token_detail", args=[token.pk]))
+    _send("accounts/mail/state_changed", {"token": token, "url": url}, [token.owner.email])
+
+
+def _send(template, context, recipients):
+    subjects, bodies = [], []
+    for language in BOTH_LANGUAGES:
+        with translation.override(language):
+            subjects.append(render_to_string(f"{template}_subject.txt", context).strip())
+            bodies.append(render_to_string(f"{template}.txt", context).strip())
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " / ".join(subjects)
+    try:
+        send_mail(subject, "\n\n-----\n\n".join(bodies) + "\n", None, recipients)
+    except Exception as exc:  # the mail server is down: the decision stands, staff can tell the developer
+        log.warning("Token mail %s to %d recipient(s) not sent: %s", template, len(recipients), exc)
