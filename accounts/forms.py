@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.hosts import InvalidHost, normalise_host
 from accounts.models import ApiToken
+from api.wire import has_control_characters
 
 
 class HostField(forms.CharField):
@@ -31,11 +32,17 @@ class HostField(forms.CharField):
             raise ValidationError(str(exc), code="invalid_host") from exc
 
 
+def _no_control_characters(value):
+    if has_control_characters(value):
+        raise ValidationError(_("Use letters, digits, spaces and punctuation only (no line breaks or tabs)."))
+
+
 def _name_field():
     return forms.CharField(
         label=_("App name"),
         max_length=100,
         help_text=_("For you and for us, to tell your tokens apart."),
+        validators=[_no_control_characters],
     )
 
 

@@ -220,6 +220,8 @@ if env_bool("BEHIND_PROXY", False):
 # Number of trusted proxies in front of the app; the client address is taken
 # that many hops from the right of X-Forwarded-For (0: REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth's per-address rate limits must see the client too, not the balancer's one address.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 CONTENT_SECURITY_POLICY = os.environ.get(
     "CONTENT_SECURITY_POLICY",
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -75,3 +75,12 @@ def test_it_keeps_the_decision_when_mail_cannot_be_sent(client, staff, developer
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.state == ApiToken.State.ACTIVE
+
+
+def test_it_writes_names_as_typed_in_plain_text_mail(client, staff, developer, manual_approval, mailoutbox):
+    token, _ = ApiToken.issue(developer, "Tom & Jerry's app", "shop.example.com")
+    client.force_login(staff)
+    client.post(reverse("admin:accounts_apitoken_changelist"), {"action": "approve", "_selected_action": [token.pk]})
+    [mail] = mailoutbox
+    assert "Tom & Jerry's app" in mail.subject and "Tom & Jerry's app" in mail.body
+    assert "&amp;" not in mail.body + mail.subject

@@ -345,3 +345,15 @@ def test_it_logs_the_client_address_behind_a_trusted_proxy(client, value, target
 
     assert response.status_code == 409
     assert ApiRequestLog.objects.get().client_ip == logged
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_it_answers_other_methods_in_json_not_django_s_csrf_page(value, method):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)  # as a real client without a CSRF cookie
+    response = getattr(strict, method)(f"/{value}/callback/01010041004/kr/01011111111/kr/x")
+
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == failed("method not allowed")
