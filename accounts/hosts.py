@@ -94,6 +94,11 @@ def host_from_header(value):
         return None
 
 
+def url_host(host):
+    """A normalised host as it stands in a URL: an IPv6 address in brackets ("::1" → "[::1]")."""
+    return f"[{host}]" if ":" in host else host
+
+
 def host_matches(pattern, host):
     """Whether a normalised host is allowed by a token's host pattern ("*.example.com" allows the apex too)."""
     if not host:

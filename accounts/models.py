@@ -206,7 +206,11 @@ class ApiToken(models.Model):
                 raise InvalidTransition(f"cannot go from {current.state} to {new_state}")
             current.state = new_state
             current.state_reason = reason
-            current.save(update_fields=["state", "state_reason", "updated_at"])
+            fields = ["state", "state_reason", "updated_at"]
+            if new_state == self.State.REVOKED:  # for good: nothing of a rolled-out secret is kept either
+                current.previous_secret_encrypted, current.previous_digest, current.previous_valid_until = "", None, None
+                fields += ["previous_secret_encrypted", "previous_digest", "previous_valid_until"]
+            current.save(update_fields=fields)
             TokenEvent.record(current, kind, actor, ip, reason)
         self.refresh_from_db()
 

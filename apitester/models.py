@@ -77,22 +77,25 @@ class SentRequest(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.method} {self.action} {self.outcome}"
 
     @classmethod
-    def record(cls, owner, token, form_data, exchange, masked_url, masked_body):
-        """Keeps the request in the developer's history, which holds the last KEEP."""
+    def record(cls, owner, token, form_data, exchange, redact):
+        """Keeps the request in the developer's history, which holds the last KEEP.
+
+        `redact` masks the token in every text kept (URL, reason, body): the history never holds it.
+        """
         kept = {name: form_data.get(name) or "" for name in cls.FORM_FIELDS if name != "as_typed"}
         _, document = exchange.document
-        reason = document.get("reason", "") if isinstance(document, dict) else ""
+        reason = redact(str(document.get("reason", ""))) if isinstance(document, dict) else ""
         with transaction.atomic():
             entry = cls.objects.create(
                 owner=owner,
                 token=token,
                 as_typed=bool(form_data.get("as_typed")),
                 method=exchange.outgoing.method,
-                url=masked_url,
+                url=redact(exchange.outgoing.url),
                 status=exchange.status,
                 outcome=exchange.outcome,
-                reason=str(reason)[:200],
-                response_body=masked_body[:MAX_STORED_BODY],
+                reason=reason[:200],
+                response_body=redact(exchange.body_text)[:MAX_STORED_BODY],
                 elapsed_ms=exchange.elapsed_ms,
                 **kept,
             )

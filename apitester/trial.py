@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
+from django.http.request import split_domain_port
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -54,11 +55,20 @@ def masked_form(value):
 
 
 def api_base(request):
-    """The API base: the setting, or this site as the request names it (ALLOWED_HOSTS vouches for the host)."""
+    """The API base: API_BASE_URL; without it, in development only, this very server.
+
+    The port of a Host header is checked by nothing (ALLOWED_HOSTS ignores it, and gunicorn even takes
+    SERVER_PORT from it), so only runserver's own port is trusted, and in production only the setting.
+    """
     if settings.API_BASE_URL:
         return wire.Base.parse(settings.API_BASE_URL)
-    if "*" in settings.ALLOWED_HOSTS:
-        raise wire.BadBaseURL("set API_BASE_URL: with ALLOWED_HOSTS = '*' the Host header is anyone's to choose")
+    if not settings.DEBUG:
+        raise wire.BadBaseURL("set API_BASE_URL: in production the Host header must not choose the address")
+    if any(host == "*" or host.startswith(".") for host in settings.ALLOWED_HOSTS):
+        raise wire.BadBaseURL("set API_BASE_URL: with a wildcard in ALLOWED_HOSTS the Host header is anyone's")
+    _, port = split_domain_port(request.get_host())
+    if (port or ("443" if request.is_secure() else "80")) != str(request.META.get("SERVER_PORT")):
+        raise wire.BadBaseURL("the Host header names another port than the one this server listens on")
     return wire.Base.parse(request.build_absolute_uri("/"))
 
 
@@ -101,6 +111,30 @@ class Trial:
     def request_body_html(self):
         return self.masker.html(self.exchange.outgoing.body_text)
 
+    # What came back is masked too: a gateway or proxy at the API address may echo the path (the token).
+
+    @property
+    def status_line_html(self):
+        return self.masker.html(self.exchange.status_line)
+
+    @property
+    def response_headers(self):
+        return [(self.masker.html(name), self.masker.html(value)) for name, value in self.exchange.headers]
+
+    @property
+    def reason_html(self):
+        kind, document = self.exchange.document
+        reason = document.get("reason", "") if isinstance(document, dict) else ""
+        return self.masker.html(str(reason)) if reason else ""
+
+    @property
+    def pretty_html(self):
+        return self.masker.html(self.exchange.pretty)
+
+    @property
+    def jsonp_name_html(self):
+        return self.masker.html(self.exchange.jsonp_name)
+
 
 def recently_reauthenticated(request):
     """Whether the signed-in developer confirmed their password within ACCOUNT_REAUTHENTICATION_TIMEOUT."""
@@ -137,16 +171,10 @@ def run(request, form):
         wire.referer_host(form.referer_host()),
         settings.API_TESTER_TIMEOUT_SECONDS,
     )
-    trial.pending = pending_for(call, request.user, token if token else ApiToken.objects.lookup(secret))
+    # A pasted token shows its requests only while the API would accept it (not revoked, not rolled out).
+    trial.pending = pending_for(call, request.user, token if token else ApiToken.objects.find_active(secret))
     if request.user.is_authenticated:
-        trial.entry = SentRequest.record(
-            request.user,
-            token,
-            form.cleaned_data,
-            trial.exchange,
-            masker.redact(outgoing.url),
-            masker.redact(trial.exchange.body_text),
-        )
+        trial.entry = SentRequest.record(request.user, token, form.cleaned_data, trial.exchange, masker.redact)
     return trial
 
 

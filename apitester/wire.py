@@ -17,6 +17,7 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
+from accounts.hosts import url_host
 from api.aes import encrypt_field
 
 ACTIONS = ("callback", "neocallback", "cancel", "neocancel")
@@ -164,8 +165,9 @@ class Outgoing:
 
 
 def referer_host(host_pattern):
-    """The host a Referer names for a token's host pattern: a wildcard ("*.example.com") its bare domain."""
-    return (host_pattern or "").removeprefix("*.")
+    """The host a Referer names for a token's host pattern: a wildcard ("*.example.com") its bare domain,
+    an IPv6 address in brackets."""
+    return url_host((host_pattern or "").removeprefix("*."))
 
 
 def referer_for(host_pattern):

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.hosts import url_host
 from accounts.models import ApiToken
 from api import aes, reasons, wire
 from portal import countries, openapi
@@ -104,7 +105,7 @@ def _example_token(user):
 
 def _referer_host(pattern):
     """A host a Referer may name for this token's host pattern ("*.example.com" allows www.example.com)."""
-    return "www." + pattern[2:] if pattern.startswith("*.") else pattern
+    return "www." + pattern[2:] if pattern.startswith("*.") else url_host(pattern)
 
 
 def server_error(request):

@@ -3,9 +3,10 @@
 #
 #   DATABASE_URL=postgres://user:pass@db:5432/callbacknow REDIS_URL=redis://cache:6379/0 \
 #   SECRET_KEY=… TOKEN_ENCRYPTION_KEY=… ALLOWED_HOSTS=developers.example.com \
-#   scripts/serve-production.sh
+#   API_BASE_URL=https://developers.example.com scripts/serve-production.sh
 #
-# Required: DATABASE_URL, REDIS_URL, SECRET_KEY, TOKEN_ENCRYPTION_KEY (32+ characters each), ALLOWED_HOSTS.
+# Required: DATABASE_URL, REDIS_URL, SECRET_KEY, TOKEN_ENCRYPTION_KEY (32+ characters each), ALLOWED_HOSTS,
+#   API_BASE_URL (where the test page sends: never taken from a request's Host header in production).
 # Optional:
 #   BIND              address:port to listen on (default 0.0.0.0:${PORT:-8000})
 #   WEB_CONCURRENCY   gunicorn worker processes (default 2 × CPU cores + 1)
@@ -20,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY ALLOWED_HOSTS; do
+for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY ALLOWED_HOSTS API_BASE_URL; do
   [ -n "${!name:-}" ] || missing+=("$name")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.hosts import InvalidHost, host_from_header, host_matches, normalise_host, patterns_for_host
+from accounts.hosts import InvalidHost, host_from_header, host_matches, normalise_host, patterns_for_host, url_host
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,12 @@ def test_it_lists_every_pattern_that_allows_a_host():
     ]
     assert patterns_for_host("localhost") == ["localhost"]
     assert patterns_for_host("10.0.0.1") == ["10.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("host", "in_url"),
+    [("::1", "[::1]"), ("2001:db8::1", "[2001:db8::1]"), ("127.0.0.1", "127.0.0.1"), ("example.com", "example.com")],
+)
+def test_it_writes_a_host_as_a_url_needs_it_and_reads_it_back(host, in_url):
+    assert url_host(host) == in_url
+    assert host_from_header(f"http://{url_host(host)}/") == host

@@ -35,3 +35,12 @@ def test_it_has_nothing_to_revoke_twice(owner_client, issued):
     response = owner_client.post(url(token), follow=True)
     assert "not possible while the token is “Revoked”" in response.content.decode()
     assert token.events.filter(kind="revoked").count() == 1
+
+
+def test_it_forgets_a_rolled_out_secret_still_in_its_grace(issued):
+    token, plaintext = issued
+    token.roll(86400)
+    token.revoke()
+    token.refresh_from_db()
+    assert (token.previous_digest, token.previous_secret_encrypted, token.previous_valid_until) == (None, "", None)
+    assert ApiToken.objects.lookup(plaintext) is None

@@ -15,9 +15,9 @@ def exchange(token_value):
 
 def test_it_keeps_the_last_50_of_each_developer(developer, outsider, issued):
     token, plaintext = issued
-    SentRequest.record(outsider, None, form_data(), exchange("x"), "http://api.test/…", "")
+    SentRequest.record(outsider, None, form_data(), exchange("x"), str)
     for number in range(55):
-        SentRequest.record(developer, token, form_data(message=f"m{number}"), exchange(plaintext), "url", "{}")
+        SentRequest.record(developer, token, form_data(message=f"m{number}"), exchange(plaintext), str)
     kept = SentRequest.objects.for_owner(developer)
     assert kept.count() == 50
     assert kept.first().message == "m54" and kept.last().message == "m5"
@@ -27,7 +27,7 @@ def test_it_keeps_the_last_50_of_each_developer(developer, outsider, issued):
 def test_it_reopens_the_form_as_it_was(developer, issued):
     token, plaintext = issued
     entry = SentRequest.record(
-        developer, token, form_data(transport="jsonp", as_typed=True), exchange(plaintext), "url", "{}"
+        developer, token, form_data(transport="jsonp", as_typed=True), exchange(plaintext), str
     )
     assert entry.form_data() == {
         **form_data(transport="jsonp"),

@@ -70,9 +70,37 @@ def test_it_says_so_when_its_api_address_is_misconfigured(owner_client, issued, 
     assert sent_urls == []
 
 
-def test_it_will_not_trust_the_host_header_when_any_host_is_allowed(owner_client, issued, settings, sent_urls):
-    settings.API_BASE_URL = ""
-    settings.ALLOWED_HOSTS = ["*"]
+@pytest.mark.parametrize("wildcard", ["*", ".example"])
+def test_it_will_not_trust_the_host_header_when_any_host_is_allowed(
+    owner_client, issued, settings, sent_urls, wildcard
+):
+    settings.DEBUG, settings.API_BASE_URL = True, ""
+    settings.ALLOWED_HOSTS = [wildcard]
     response = owner_client.post("/tester/", form_data(token=issued[0].pk), headers={"Host": "evil.example"})
+    assert 'data-outcome="misconfigured"' in response.content.decode()
+    assert sent_urls == []
+
+
+def test_it_will_not_send_to_another_port_named_in_the_host_header(client, issued, settings, sent_urls):
+    """ALLOWED_HOSTS ignores the port: Host: 127.0.0.1:9931 must not aim the page at another local service."""
+    settings.DEBUG, settings.API_BASE_URL = True, ""
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    _, plaintext = issued
+    response = client.post("/tester/", form_data(pasted_token=plaintext), headers={"Host": "127.0.0.1:9931"})
+    assert 'data-outcome="misconfigured"' in response.content.decode()
+    assert sent_urls == []
+
+
+def test_it_sends_to_this_very_server_in_development(client, issued, settings, sent_urls):
+    settings.DEBUG, settings.API_BASE_URL = True, ""
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    _, plaintext = issued
+    client.post("/tester/", form_data(pasted_token=plaintext), headers={"Host": "127.0.0.1:8000"}, SERVER_PORT="8000")
+    assert len(sent_urls) == 1 and sent_urls[0].startswith("http://127.0.0.1:8000/")
+
+
+def test_it_needs_its_api_address_set_in_production(owner_client, issued, settings, sent_urls):
+    settings.DEBUG, settings.API_BASE_URL = False, ""
+    response = owner_client.post("/tester/", form_data(token=issued[0].pk))
     assert 'data-outcome="misconfigured"' in response.content.decode()
     assert sent_urls == []

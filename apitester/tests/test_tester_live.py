@@ -213,3 +213,14 @@ def test_it_answers_fragments_to_the_pages_script(owner_client, issued, target, 
     assert 'data-outcome="success"' in data["result"]
     assert 'id="tester-form"' in data["form"]
     assert 'id="history-table"' in data["history"]
+
+
+def test_it_sends_an_encrypted_post_for_a_token_bound_to_an_ipv6_address(
+    owner_client, developer, target, api_on_live_server
+):
+    from accounts.models import ApiToken
+
+    token, _ = ApiToken.issue(developer, "Local v6", "::1")
+    html = send(owner_client, token=token.pk, transport="post")
+    assert "Referer: http://[::1]/" in element(html, "sent-request")
+    assert json.loads(outcome(html)) == SUCCESS
