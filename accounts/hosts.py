@@ -6,9 +6,11 @@ from urllib.parse import urlsplit
 
 import idna
 from django.utils.translation import gettext as _
+from publicsuffixlist import PublicSuffixList
 
 MAX_HOST_LENGTH = 253
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_PUBLIC_SUFFIXES = PublicSuffixList()  # the bundled Public Suffix List, loaded once
 
 
 class InvalidHost(ValueError):
@@ -72,6 +74,16 @@ def normalise_host(value):
         return name
     if "." not in name:
         raise InvalidHost(_("Enter a full domain name such as example.com, or localhost."))
+    if _PUBLIC_SUFFIXES.is_public(name):
+        if wildcard:
+            raise InvalidHost(
+                _("“%(host)s” would allow every website under %(suffix)s. Enter your own domain, as in *.example.%(suffix)s.")
+                % {"host": text, "suffix": name}
+            )
+        raise InvalidHost(
+            _("“%(host)s” is a public suffix shared by many websites. Enter your own domain, as in example.%(suffix)s.")
+            % {"host": text, "suffix": name}
+        )
     return f"*.{name}" if wildcard else name
 
 

@@ -42,6 +42,13 @@ def test_it_shows_the_form_errors_in_korean(owner_client):
     assert "포트" in response.content.decode()
 
 
+def test_it_refuses_a_wildcard_over_a_public_suffix_in_korean(owner_client):
+    response = owner_client.post(URL, {"name": "Shop", "host": "*.co.kr"}, HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.status_code == 200
+    assert "co.kr 아래의 모든 웹사이트" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
 def test_it_needs_a_name(owner_client):
     response = owner_client.post(URL, {"name": "", "host": "example.com"})
     assert "This field is required." in response.content.decode()
