@@ -99,3 +99,44 @@ def test_it_works_without_javascript(chromium, live_server, developer, issued, t
     assert "/**/mycallbackfunction(" in page.locator("#received-response").inner_text()
     assert page.locator("#snippet-php").is_visible() and page.locator("#snippet-python").is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_it_keeps_a_long_request_in_the_history_within_the_page(chromium, live_server, developer, issued, width):
+    from urllib.parse import quote
+
+    from apitester.models import SentRequest
+
+    token, _ = issued
+    long_message = "가" * 201
+    for message in ("hello world", long_message):
+        SentRequest.objects.create(
+            owner=developer,
+            token=token,
+            action="callback",
+            transport="get",
+            my_number="01010041004",
+            my_country="kr",
+            target_number="01011111111",
+            target_country="kr",
+            message=message,
+            method="GET",
+            url=f"http://127.0.0.1/callback/{token.masked}/01010041004/kr/01011111111/kr/{quote(message)}",
+            status=200,
+            outcome="success",
+            elapsed_ms=12,
+        )
+    context = chromium.new_context(locale="en-US", base_url=live_server.url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    sign_in(page, developer, live_server)
+    page.goto("/tester/")
+    page.locator("#history-table").scroll_into_view_if_needed()
+    page.screenshot(path=f"/tmp/apitester-history-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    # The table fits its card: every button of every row can be reached without scrolling sideways.
+    wrap = page.locator("#history-table").evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+    assert wrap[0] <= wrap[1]
+    for button in page.locator("#history-table").get_by_role("button", name="Send again").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    context.close()
