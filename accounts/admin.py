@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
 from accounts.models import ApiToken, InvalidTransition, TokenEvent
+from accounts.templatetags.tokens import event_detail, host_display
 from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.client_ip import client_ip
 
@@ -57,17 +58,21 @@ class StateFilter(admin.SimpleListFilter):
 
 class TokenEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TokenEvent
-    fields = ["created_at", "kind", "actor_label", "ip", "detail"]
+    fields = ["created_at", "kind", "actor_label", "ip", "detail_shown"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]
 
+    @admin.display(description=gettext_lazy("detail"))
+    def detail_shown(self, event):
+        return event_detail(event)
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenAdminForm
-    list_display = ["name", "owner_email", "host", "masked", "state_badge", "created_at", "last_used_at"]
+    list_display = ["name", "owner_email", "host_shown", "masked", "state_badge", "created_at", "last_used_at"]
     list_filter = [StateFilter, "created_at"]
     list_select_related = ["owner"]
     search_fields = ["owner__email", "host", "name", "=last4"]
@@ -100,6 +105,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["accounts/admin.css"]}
+
+    @admin.display(description=gettext_lazy("host"), ordering="host")
+    def host_shown(self, token):
+        return host_display(token.host)
 
     @admin.display(description=gettext_lazy("owner"), ordering="owner__email")
     def owner_email(self, token):
@@ -258,7 +267,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class TokenEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log: staff read all of it; nobody adds, changes or deletes an event."""
 
-    list_display = ["created_at", "kind", "token", "token_owner", "actor_label", "ip", "detail"]
+    list_display = ["created_at", "kind", "token", "token_owner", "actor_label", "ip", "detail_shown"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["token", "token__owner"]
     search_fields = ["token__name", "token__host", "token__owner__email", "actor_label", "ip", "detail"]
@@ -268,6 +277,10 @@ class TokenEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("owner"), ordering="token__owner__email")
     def token_owner(self, event):
         return event.token.owner.email
+
+    @admin.display(description=gettext_lazy("detail"), ordering="detail")
+    def detail_shown(self, event):
+        return event_detail(event)
 
 
 class ApiTokenInline(ReadOnlyAdminMixin, admin.TabularInline):

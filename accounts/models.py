@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from accounts import token_crypto
@@ -310,16 +311,17 @@ class TokenEvent(models.Model):
     """Append-only audit log of everything that happens to a token."""
 
     class Kind(models.TextChoices):
-        ISSUED = "issued", _("Issued")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
-        SUSPENDED = "suspended", _("Suspended")
-        REACTIVATED = "reactivated", _("Reactivated")
-        REVOKED = "revoked", _("Revoked")
-        ROLLED = "rolled", _("Rolled")
-        REVEALED = "revealed", _("Revealed")
-        RENAMED = "renamed", _("Renamed")
-        HOST_CHANGED = "host_changed", _("Host changed")
+        # Nouns for the activity log, distinct from the state labels ("Rejected" as a state is an adjective).
+        ISSUED = "issued", pgettext_lazy("event", "Issued")
+        APPROVED = "approved", pgettext_lazy("event", "Approved")
+        REJECTED = "rejected", pgettext_lazy("event", "Rejected")
+        SUSPENDED = "suspended", pgettext_lazy("event", "Suspended")
+        REACTIVATED = "reactivated", pgettext_lazy("event", "Reactivated")
+        REVOKED = "revoked", pgettext_lazy("event", "Revoked")
+        ROLLED = "rolled", pgettext_lazy("event", "Rolled")
+        REVEALED = "revealed", pgettext_lazy("event", "Revealed")
+        RENAMED = "renamed", pgettext_lazy("event", "Renamed")
+        HOST_CHANGED = "host_changed", pgettext_lazy("event", "Host changed")
 
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
