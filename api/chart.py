@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 200, 16, 28, 36
+WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 200, 16, 34, 44
 BAR = 7
 
 
@@ -22,6 +22,7 @@ class Day:
     failed: Bar
     label_x: int
     show_label: bool
+    minor_label: bool  # a label a phone's narrow chart leaves out, so the others can stay readable
 
 
 def daily_chart(counts, today, days=30):
@@ -41,7 +42,7 @@ def daily_chart(counts, today, days=30):
         x = LEFT + i * slot
         rows.append(
             Day(date, bar(x + 2, counts.get((date, "success"), 0)), bar(x + 3 + BAR, counts.get((date, "failed"), 0)),
-                x + slot // 2, i % 5 == 0 or i == days - 1)
+                x + slot // 2, i % 5 == 0 or i == days - 1, i % 10 != 0 and i != days - 1)
         )
     return {"days": rows, "peak": peak, "width": WIDTH, "height": HEIGHT, "baseline": HEIGHT - BOTTOM,
-            "top": TOP, "left": LEFT, "label_y": HEIGHT - BOTTOM + 16}
+            "top": TOP, "left": LEFT, "label_y": HEIGHT - BOTTOM + 24}
