@@ -81,25 +81,27 @@ class ApiToken(models.Model):
         (604800, _("7 days")),
     ]
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("owner")
+    )
     name = models.CharField(_("name"), max_length=100)
     host = models.CharField(_("host"), max_length=255, db_index=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING, db_index=True)
     state_reason = models.TextField(_("reason"), blank=True)
 
-    prefix = models.CharField(max_length=8, editable=False)
-    last4 = models.CharField(max_length=4, editable=False)
-    secret_encrypted = models.TextField(editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
-    previous_secret_encrypted = models.TextField(blank=True, editable=False)
-    previous_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    previous_valid_until = models.DateTimeField(null=True, blank=True, editable=False)
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    last4 = models.CharField(_("last four characters"), max_length=4, editable=False)
+    secret_encrypted = models.TextField(_("secret, encrypted"), editable=False)
+    digest = models.CharField(_("secret digest"), max_length=64, unique=True, editable=False)
+    previous_secret_encrypted = models.TextField(_("previous secret, encrypted"), blank=True, editable=False)
+    previous_digest = models.CharField(_("previous secret digest"), max_length=64, unique=True, null=True, blank=True, editable=False)
+    previous_valid_until = models.DateTimeField(_("previous secret valid until"), null=True, blank=True, editable=False)
 
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
@@ -323,9 +325,11 @@ class TokenEvent(models.Model):
         RENAMED = "renamed", pgettext_lazy("event", "Renamed")
         HOST_CHANGED = "host_changed", pgettext_lazy("event", "Host changed")
 
-    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events")
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events", verbose_name=_("token"))
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("actor")
+    )
     actor_label = models.CharField(_("by"), max_length=254, blank=True)
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)

@@ -5,6 +5,7 @@ sent is logged; it never undoes or blocks the state change it reports.
 """
 
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +16,11 @@ from django.utils import translation
 
 log = logging.getLogger(__name__)
 BOTH_LANGUAGES = ("ko", "en")
+
+
+def support_email():
+    """The address developers write to about their tokens: SUPPORT_EMAIL, else the sender of the portal's mail."""
+    return parseaddr(getattr(settings, "SUPPORT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL)[1]
 
 
 def application_waiting(request, token):
@@ -32,7 +38,9 @@ def state_changed_by_staff(request, token):
     if not token.owner.email:
         return
     url = request.build_absolute_uri(reverse("accounts:token_detail", args=[token.pk]))
-    _send("accounts/mail/state_changed", {"token": token, "url": url}, [token.owner.email])
+    last = token.events.order_by("-created_at", "-id").first()
+    context = {"token": token, "url": url, "support_email": support_email(), "kind": last.kind if last else ""}
+    _send("accounts/mail/state_changed", context, [token.owner.email])
 
 
 def _send(template, context, recipients):

@@ -136,6 +136,7 @@ def _render_detail(request, token, **forms):
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),
         "host_form": forms.get("host_form") or HostForm(initial={"host": token.host}),
         "roll_form": forms.get("roll_form") or RollForm(),
+        "support_email": notify.support_email(),
     }
     return render(request, "accounts/token_detail.html", context)
 

@@ -84,3 +84,26 @@ def test_it_writes_names_as_typed_in_plain_text_mail(client, staff, developer, m
     [mail] = mailoutbox
     assert "Tom & Jerry's app" in mail.subject and "Tom & Jerry's app" in mail.body
     assert "&amp;" not in mail.body + mail.subject
+
+
+def test_it_says_plainly_that_an_approved_token_works_now(client, staff, developer, manual_approval, mailoutbox):
+    token, _ = ApiToken.issue(developer, "Shop", "xn--3e0b707e.kr")
+    client.force_login(staff)
+    client.post(reverse("admin:accounts_apitoken_changelist"), {"action": "approve", "_selected_action": [token.pk]})
+    [mail] = mailoutbox
+    assert "토큰 “Shop”(호스트 한국.kr (xn--3e0b707e.kr))이(가) 승인되어 지금부터 쓸 수 있습니다." in mail.body
+    assert "Your token “Shop” (host 한국.kr (xn--3e0b707e.kr)) was approved: you can use it now." in mail.body
+
+
+def test_it_names_the_new_state_and_whom_to_ask_when_staff_give_no_reason(client, staff, issued, mailoutbox, settings):
+    settings.SUPPORT_EMAIL = "help@callbacknow.test"
+    token, _ = issued
+    client.force_login(staff)
+    client.post(
+        reverse("admin:accounts_apitoken_changelist"),
+        {"action": "suspend", "_selected_action": [token.pk], "apply_reason": "1", "reason": ""},
+    )
+    [mail] = mailoutbox
+    assert "상태가 ‘정지됨’으로 바뀌었습니다." in mail.body and "it is now “Suspended”." in mail.body
+    assert "No reason was given." in mail.body
+    assert "help@callbacknow.test" in mail.body

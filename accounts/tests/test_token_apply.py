@@ -85,7 +85,7 @@ def test_it_leaves_the_token_pending_when_staff_approve_by_hand(owner_client, de
     token = ApiToken.objects.get()
     assert token.state == ApiToken.State.PENDING
     page = owner_client.get(response.url).content.decode()
-    assert "starts working as soon as our staff approve it" in page
+    assert "starts working as soon as CallbackNow staff approve it" in page
 
 
 def test_it_sends_visitors_to_sign_in(client, db):

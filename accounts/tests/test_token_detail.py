@@ -56,3 +56,33 @@ def test_it_is_not_found_for_an_outsider(outsider_client, issued):
     token, _ = issued
     assert outsider_client.get(url(token)).status_code == 404
     assert outsider_client.get(reverse("accounts:token_detail", args=[9999])).status_code == 404
+
+
+def test_it_tells_the_developer_of_a_suspended_token_what_it_means_and_whom_to_contact(
+    owner_client, issued, staff, settings
+):
+    settings.SUPPORT_EMAIL = "Help <help@callbacknow.test>"
+    token, _ = issued
+    token.suspend("", actor=staff)
+    page = owner_client.get(url(token)).content.decode()
+    assert "every request made with it is refused" in page
+    assert "No reason was given." in page
+    assert 'href="mailto:help@callbacknow.test"' in page
+
+
+def test_it_falls_back_to_the_portal_s_sender_address_for_contact(owner_client, issued, staff, settings):
+    settings.DEFAULT_FROM_EMAIL = "CallbackNow <team@callbacknow.test>"
+    token, _ = issued
+    token.suspend("Too many requests", actor=staff)
+    page = owner_client.get(url(token), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "mailto:team@callbacknow.test" in page and "Too many requests" in page
+    assert "No reason was given." not in page
+
+
+def test_it_offers_to_apply_again_after_a_rejection(owner_client, developer, settings):
+    settings.TOKEN_APPROVAL = "manual"
+    token, _ = ApiToken.issue(developer, "Shop", "shop.example")
+    token.reject("")
+    page = owner_client.get(url(token)).content.decode()
+    assert f'href="{reverse("accounts:token_apply")}"' in page and "Apply again" in page
+    assert "No reason was given." in page

@@ -78,3 +78,13 @@ def test_it_does_not_use_up_the_showing_on_a_head_request(owner_client):
     assert owner_client.head(issued_url).status_code == 200
     shown = owner_client.get(issued_url)
     assert secret_on_page(shown) is not None
+
+
+def test_it_offers_the_test_page_only_for_a_token_that_works(owner_client, settings):
+    _, url = apply(owner_client, name="Live")
+    assert reverse("apitester:tester") in owner_client.get(url).content.decode()
+    settings.TOKEN_APPROVAL = "manual"
+    _, url = apply(owner_client, name="Waiting")
+    page = owner_client.get(url).content.decode()
+    assert reverse("apitester:tester") not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert "then you can also try it on the test page" in page
