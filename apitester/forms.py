@@ -1,6 +1,9 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.hosts import InvalidHost, normalise_host
 from accounts.models import ApiToken
@@ -9,6 +12,7 @@ from api.models import normalise_public_id
 from api.wire import has_control_characters, is_valid_callback_name
 from apitester import wire
 from apitester.models import SentRequest
+from portal.countries import by_code, countries, fold
 
 ACTION_CHOICES = [
     ("callback", _("callback: ask the target to call you back")),
@@ -49,21 +53,28 @@ class TesterForm(forms.Form):
         required=False,
         help_text=_("Encrypted POST only: the host the token is bound to; it is sent as the Referer."),
     )
-    action = forms.ChoiceField(label=_("Action"), choices=ACTION_CHOICES, initial="callback", widget=forms.RadioSelect)
+    action = forms.ChoiceField(
+        label=pgettext_lazy("api action", "Action"),
+        choices=ACTION_CHOICES,
+        initial="callback",
+        widget=forms.RadioSelect,
+    )
     transport = forms.ChoiceField(
         label=_("Transport"), choices=SentRequest.Transport.choices, initial="get", widget=forms.RadioSelect
     )
     my_number = forms.CharField(
         label=_("My number"),
         max_length=64,
+        required=False,
         initial="01010041004",
         help_text=_("The number that receives the call back."),
     )
     my_country = forms.CharField(
         label=_("My country"),
         max_length=64,
+        required=False,
         initial="kr",
-        help_text=_("Type a name, ISO code or dialling code and pick from the list; the ISO code is sent."),
+        help_text=_("Type a name, ISO code or dialling code, or pick from the list; the ISO code is sent."),
     )
     target_number = forms.CharField(
         label=_("Target number"),
@@ -140,7 +151,8 @@ class TesterForm(forms.Form):
             required.append("callback")
         if transport == "post" and not self.signed_in:
             required.append("host")
-        for name in required:
+        # "As typed" lets an empty field through: the API's own `missing parameter` answer is worth seeing.
+        for name in [] if data.get("as_typed") else required:
             if name not in self.errors and not (data.get(name) or "").strip():
                 self.add_error(name, _("This field is required for this action and transport."))
         if transport == "post" and len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
@@ -152,6 +164,9 @@ class TesterForm(forms.Form):
             except InvalidHost as error:
                 self.add_error("host", str(error))
         if not data.get("as_typed"):
+            for name in ("my_country", "target_country"):
+                if data.get(name):
+                    data[name] = country_code(data[name])
             self._check_like_the_api(data, action, transport)
         return data
 
@@ -219,6 +234,45 @@ class TesterForm(forms.Form):
             message=data["message"] if data["action"] in wire.WITH_MESSAGE else "",
             callback=data["callback"] if data["transport"] == "jsonp" else "",
         )
+
+
+# Names people type for a country that are neither its English nor its Korean name in the table.
+COUNTRY_ALIASES = {
+    "korea": "KR",
+    "republic of korea": "KR",
+    "korea, republic of": "KR",
+    "한국": "KR",
+    "남한": "KR",
+    "usa": "US",
+    "america": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+}
+
+
+def country_code(text):
+    """The ISO code for what was typed in a country field: a code, an English or Korean name, an alias, a
+    datalist label ("South Korea (+82)") or a dialling code that only one country uses; otherwise the text as typed.
+    """
+    typed = (text or "").strip()
+    if by_code(typed):
+        return typed
+    label = re.fullmatch(r"(.*?)\s*\(\+?\d+\)", typed)
+    wanted = fold(label.group(1) if label else typed)
+    aliases = {fold(alias): code for alias, code in COUNTRY_ALIASES.items()}  # Hangul folds to its jamo
+    if wanted in aliases:
+        return aliases[wanted].lower()
+    for country in countries():
+        if wanted in (fold(country.name_en), fold(country.name_ko)):
+            return country.iso
+    dialled = re.fullmatch(r"(?:\+|00)?\s*(\d{1,4})", typed)
+    if dialled:
+        matches = [country for country in countries() if country.dialling_code == int(dialled.group(1))]
+        if len(matches) == 1:
+            return matches[0].iso
+    return typed
 
 
 def _iso(country):

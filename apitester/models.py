@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_STORED_BODY = 16 * 1024
 
@@ -33,7 +34,7 @@ class SentRequest(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_test_requests")
     token = models.ForeignKey("accounts.ApiToken", on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=16)
+    action = models.CharField(pgettext_lazy("api action", "action"), max_length=16)
     transport = models.CharField(_("transport"), max_length=8, choices=Transport.choices)
     my_number = models.CharField(max_length=64)
     my_country = models.CharField(max_length=64)
@@ -50,7 +51,7 @@ class SentRequest(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     response_body = models.TextField(blank=True)
     elapsed_ms = models.FloatField(_("time (ms)"))
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    created_at = models.DateTimeField(pgettext_lazy("sent at", "sent"), default=timezone.now)
 
     objects = SentRequestQuerySet.as_manager()
 

@@ -8,8 +8,10 @@ import json
 import re
 import shlex
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from apitester.wire import POST_PATH, encode_segment
 
@@ -23,6 +25,33 @@ class Snippet:
     label: str
     language: str
     code: str
+
+
+def _notes():
+    """The snippets' comments, in the page's language (the code itself never changes)."""
+    return SimpleNamespace(
+        secret=_("your token: keep it secret"),
+        secret_key=_("your token (the AES key): keep it secret"),
+        host=_("the host your token is bound to"),
+        millis=_("milliseconds since the epoch"),
+        encode=_("encodeURIComponent leaves !'()* alone; escape them too, as the API's examples do."),
+        node_or_page=_("Node.js 18+ or a page on your token's host. A page elsewhere: use JSONP."),
+        visible=_("your token: in a web page, your visitors can read it"),
+        jsonp_any=_("JSONP works from any web page: the API answers %(name)s(...)."),
+        define=_("Define %(name)s here: the API calls it with the answer."),
+        jsonp_visible=_("Your token is visible to your visitors in the page; bind it to your site's host."),
+        curl_post=_(
+            "The encrypted POST with curl and openssl: every field is base64(AES-CBC, zero IV, PKCS#7) under the token."
+        ),
+        zero_padded=_("a short key is zero-padded, as mcrypt did"),
+        php8=_("The seed's client for PHP 8: openssl_encrypt in place of the removed mcrypt, same bytes on the wire."),
+        php_aes=_(
+            "AES-CBC, zero IV, PKCS#7 padding; 16, 24 or 32 key bytes pick AES-128/192/256 (shorter keys zero-padded)."
+        ),
+        php_args=_("my number, my ISO code, target number (or ID), target ISO code, message, action"),
+        node_only=_("Node.js 18+, on your server only: the encryption needs the token, never put it in a web page."),
+        js_aes=_("base64(AES-CBC, zero IV, PKCS#7) under the token; a short key is zero-padded to 16, 24 or 32 bytes."),
+    )
 
 
 def _sh(value):
@@ -63,20 +92,22 @@ def _tail(call):
 
 
 def _curl_get(call, base_url, token, timeout):
+    n = _notes()
     code = (
         f"API={_sh(base_url)}\n"
-        f"TOKEN={_sh(encode_segment(token))}  # your token: keep it secret\n"
+        f"TOKEN={_sh(encode_segment(token))}  # {n.secret}\n"
         f'curl -sS --max-time {timeout} "$API/$TOKEN/{_tail(call)}"\n'
     )
     return Snippet("curl", "curl", "bash", code)
 
 
 def _php_get(call, base_url, token, timeout):
+    n = _notes()
     parts = ", ".join(_php(part) for part in call.path_parts())
     jsonp = f"\n$url .= '/?callback=' . rawurlencode({_php(call.callback)});" if call.transport == "jsonp" else ""
     code = f"""<?php
 $apiUrl = {_php(base_url)};
-$myToken = {_php(token)}; // your token: keep it secret
+$myToken = {_php(token)}; // {n.secret}
 
 $parts = array($myToken, {parts});
 $url = $apiUrl . '/' . implode('/', array_map('rawurlencode', $parts));{jsonp}
@@ -96,6 +127,7 @@ echo $result, "\\n";
 
 
 def _python_get(call, base_url, token, timeout):
+    n = _notes()
     parts = ", ".join(_py(part) for part in call.path_parts())
     jsonp = f'\nurl += "/?callback=" + quote({_py(call.callback)}, safe="")' if call.transport == "jsonp" else ""
     code = f"""from urllib.parse import quote
@@ -103,7 +135,7 @@ def _python_get(call, base_url, token, timeout):
 import requests
 
 API = {_py(base_url)}
-TOKEN = {_py(token)}  # your token: keep it secret
+TOKEN = {_py(token)}  # {n.secret}
 
 parts = [TOKEN, {parts}]
 url = API + "/" + "/".join(quote(part, safe="") for part in parts){jsonp}
@@ -113,20 +145,22 @@ print(response.status_code, response.text)
     return Snippet("python", "Python", "python", code)
 
 
-_JS_ENCODE = (
-    "// encodeURIComponent leaves !'()* alone; escape them too, as the API's examples do.\n"
-    "const encode = (part) =>\n"
-    '  encodeURIComponent(part).replace(/[!\'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());\n'
-)
+def _js_encode(n):
+    return (
+        f"// {n.encode}\n"
+        "const encode = (part) =>\n"
+        '  encodeURIComponent(part).replace(/[!\'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());\n'
+    )
 
 
 def _js_get(call, base_url, token, timeout):
+    n = _notes()
     parts = ", ".join(_js(part) for part in call.path_parts())
-    code = f"""// Node.js 18+ or a page on your token's host. A page elsewhere: use JSONP.
+    code = f"""// {n.node_or_page}
 const API = {_js(base_url)};
-const TOKEN = {_js(token)}; // your token: in a web page, your visitors can read it
+const TOKEN = {_js(token)}; // {n.visible}
 
-{_JS_ENCODE}const url = API + "/" + [TOKEN, {parts}].map(encode).join("/");
+{_js_encode(n)}const url = API + "/" + [TOKEN, {parts}].map(encode).join("/");
 
 fetch(url, {{ signal: AbortSignal.timeout({timeout * 1000}) }})
   .then((response) => response.json())
@@ -136,14 +170,15 @@ fetch(url, {{ signal: AbortSignal.timeout({timeout * 1000}) }})
 
 
 def _js_jsonp(call, base_url, token, timeout):
+    n = _notes()
     name = call.callback
     if _IDENTIFIER.match(name):
         define = f"function {name}(answer) {{\n    console.log(answer.result, answer);\n  }}"
     else:
-        define = f"// Define {_js(name)} here: the API calls it with the answer."
+        define = "// " + n.define % {"name": _js(name)}
     src = f"{base_url}/{encode_segment(token)}/{_tail(call)}"
-    code = f"""<!-- JSONP works from any web page: the API answers {name}(...). -->
-<!-- Your token is visible to your visitors in the page; bind it to your site's host. -->
+    code = f"""<!-- {n.jsonp_any % {"name": name}} -->
+<!-- {n.jsonp_visible} -->
 <script>
   {define}
 </script>
@@ -153,23 +188,24 @@ def _js_jsonp(call, base_url, token, timeout):
 
 
 def _curl_post(call, base_url, token, host, timeout):
+    n = _notes()
     names = [name for name, _ in call.post_plaintexts()] + ["mytoken", "foot"]
     template = "{" + ",".join(f'"{name}":"%s"' for name in names) + "}"
     values = [f'  "$(enc {_sh(value)})" \\' for _, value in call.post_plaintexts()]
     values += ['  "$(enc "$TOKEN")" \\', '  "$(enc "$FOOT")")']
     value_lines = "\n".join(values)
     code = f"""#!/usr/bin/env bash
-# The encrypted POST with curl and openssl: every field is base64(AES-CBC, zero IV, PKCS#7) under the token.
+# {n.curl_post}
 set -euo pipefail
 URL={_sh(f"{base_url}/{POST_PATH}")}
-TOKEN={_sh(token)}  # your token (the AES key): keep it secret
-HOST={_sh(host)}  # the host your token is bound to
+TOKEN={_sh(token)}  # {n.secret_key}
+HOST={_sh(host)}  # {n.host}
 
 KEY=$(printf '%s' "$TOKEN" | od -An -v -tx1 | tr -d ' \\n')
 BITS=$(( ${{#KEY}} <= 32 ? 128 : (${{#KEY}} <= 48 ? 192 : 256) ))
-KEY=$(printf "%-$((BITS / 4))s" "$KEY" | tr ' ' 0)  # a short key is zero-padded, as mcrypt did
+KEY=$(printf "%-$((BITS / 4))s" "$KEY" | tr ' ' 0)  # {n.zero_padded}
 enc() {{ printf '%s' "$1" | openssl enc -e -aes-$BITS-cbc -K "$KEY" -iv 00000000000000000000000000000000 | openssl base64 -A; }}
-FOOT="$(date +%s)000"  # milliseconds since the epoch
+FOOT="$(date +%s)000"  # {n.millis}
 
 BODY=$(printf '{template}' \\
 {value_lines}
@@ -180,14 +216,15 @@ curl -sS --max-time {timeout} "$URL" -H 'Content-Type: application/json' -e "htt
 
 
 def _php_post(call, base_url, token, host, timeout):
+    n = _notes()
     plain = dict(call.post_plaintexts())
     args = ", ".join(
         _php(plain[name]) for name in ("myphonenumber", "myiso", "phonenumber", "iso", "mymsg", "myaction")
     )
     code = f"""<?php
-// The seed's client for PHP 8: openssl_encrypt in place of the removed mcrypt, same bytes on the wire.
-$myToken = {_php(token)}; // your token (the AES key): keep it secret
-$myHost = {_php(host)}; // the host your token is bound to
+// {n.php8}
+$myToken = {_php(token)}; // {n.secret_key}
+$myHost = {_php(host)}; // {n.host}
 $apiUrl = {_php(f"{base_url}/{POST_PATH}")};
 
 class GCrypt
@@ -199,7 +236,7 @@ class GCrypt
         $this->sKey = $KEY;
     }}
 
-    // AES-CBC, zero IV, PKCS#7 padding; 16, 24 or 32 key bytes pick AES-128/192/256 (shorter keys zero-padded).
+    // {n.php_aes}
     function encrypt($value)
     {{
         $value = (string) $value;
@@ -260,13 +297,14 @@ function send_sisicallcall_service($p_myphonenumber, $p_myiso, $p_phonenumber, $
     return 1; // failed
 }}
 
-// my number, my ISO code, target number (or ID), target ISO code, message, action
+// {n.php_args}
 exit(send_sisicallcall_service({args}));
 """
     return Snippet("php", "PHP", "php", code)
 
 
 def _python_post(call, base_url, token, host, timeout):
+    n = _notes()
     fields = "\n".join(f"    {_py(name)}: {_py(value)}," for name, value in call.post_plaintexts())
     code = f"""import base64
 import json
@@ -277,8 +315,8 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 URL = {_py(f"{base_url}/{POST_PATH}")}
-TOKEN = {_py(token)}  # your token (the AES key): keep it secret
-HOST = {_py(host)}  # the host your token is bound to
+TOKEN = {_py(token)}  # {n.secret_key}
+HOST = {_py(host)}  # {n.host}
 
 
 def encrypt(value):
@@ -294,7 +332,7 @@ def encrypt(value):
 fields = {{
 {fields}
     "mytoken": TOKEN,
-    "foot": int(time.time() * 1000),  # milliseconds since the epoch
+    "foot": int(time.time() * 1000),  # {n.millis}
 }}
 body = json.dumps({{name: encrypt(value) for name, value in fields.items()}})
 response = requests.post(
@@ -309,15 +347,16 @@ print(response.status_code, response.text)
 
 
 def _js_post(call, base_url, token, host, timeout):
+    n = _notes()
     fields = "\n".join(f"  {name}: {_js(value)}," for name, value in call.post_plaintexts())
-    code = f"""// Node.js 18+, on your server only: the encryption needs the token, never put it in a web page.
+    code = f"""// {n.node_only}
 const crypto = require("node:crypto");
 
 const URL = {_js(f"{base_url}/{POST_PATH}")};
-const TOKEN = {_js(token)}; // your token (the AES key): keep it secret
-const HOST = {_js(host)}; // the host your token is bound to
+const TOKEN = {_js(token)}; // {n.secret_key}
+const HOST = {_js(host)}; // {n.host}
 
-// base64(AES-CBC, zero IV, PKCS#7) under the token; a short key is zero-padded to 16, 24 or 32 bytes.
+// {n.js_aes}
 function encrypt(value) {{
   const raw = Buffer.from(TOKEN, "utf8");
   const size = raw.length <= 16 ? 16 : raw.length <= 24 ? 24 : 32;
@@ -329,7 +368,7 @@ function encrypt(value) {{
 const fields = {{
 {fields}
   mytoken: TOKEN,
-  foot: Date.now(), // milliseconds since the epoch
+  foot: Date.now(), // {n.millis}
 }};
 const body = JSON.stringify(Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, encrypt(value)])));
 

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from accounts.models import ApiToken, TokenEvent
-from api import phones
+from api import phones, reasons
 from api.models import CallRequest, Subscriber
 from apitester import snippets, wire
 from apitester.models import SentRequest
@@ -126,6 +126,13 @@ class Trial:
         kind, document = self.exchange.document
         reason = document.get("reason", "") if isinstance(document, dict) else ""
         return self.masker.html(str(reason)) if reason else ""
+
+    @property
+    def reason_description(self):
+        """The API's own explanation of a failure's reason (in the page's language), when the reason is one of its."""
+        kind, document = self.exchange.document
+        reason = document.get("reason") if isinstance(document, dict) else None
+        return next((entry.description for entry in reasons.ALL if entry.text == reason), "")
 
     @property
     def pretty_html(self):

@@ -185,7 +185,12 @@ def build(call, token, base, host_pattern="", foot=None):
     if call.transport in ("get", "jsonp"):
         jsonp = call.transport == "jsonp"
         query = "callback=" + quote(call.callback, safe="") if jsonp else ""
-        url = base.join([token, *call.path_parts()], trailing_slash=jsonp, query=query)
+        parts = call.path_parts()
+        if "" in parts:
+            # Sent "as typed" with a field left empty: a path cannot carry an empty segment ("//"), so it
+            # ends before it, and the API answers as it does to a short path (missing parameter).
+            parts = parts[: parts.index("")]
+        url = base.join([token, *parts], trailing_slash=jsonp, query=query)
         return Outgoing("GET", url, headers + [("Connection", "close")])
     plaintexts = call.post_plaintexts() + [("mytoken", token), ("foot", str(now_ms() if foot is None else foot))]
     fields = [EncryptedField(name, value, encrypt_field(token, value)) for name, value in plaintexts]

@@ -65,7 +65,8 @@ def test_it_lets_a_visitor_paste_a_token(client, db):
     [
         ({"my_number": "12"}, "my_number", "not a valid phone number"),
         ({"target_number": "0101111"}, "target_number", "not a valid phone number"),
-        ({"my_country": "Korea"}, "my_country", "Choose a country from the list"),
+        ({"my_country": "Narnia"}, "my_country", "Choose a country from the list"),
+        ({"my_country": "+1"}, "my_country", "Choose a country from the list"),
         ({"target_country": "zz"}, "target_country", "Choose a country from the list"),
         ({"target_number": "01011111111", "target_country": "us"}, "target_number", "not a valid phone number"),
         ({"message": "x" * 201}, "message", "has 201 characters; the API takes at most 200"),

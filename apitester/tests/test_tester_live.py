@@ -224,3 +224,74 @@ def test_it_sends_an_encrypted_post_for_a_token_bound_to_an_ipv6_address(
     html = send(owner_client, token=token.pk, transport="post")
     assert "Referer: http://[::1]/" in element(html, "sent-request")
     assert json.loads(outcome(html)) == SUCCESS
+
+
+def test_it_explains_a_failures_reason_in_the_pages_language(owner_client, issued, target, api_on_live_server):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, action="cancel")
+    assert json.loads(outcome(html))["reason"] == "nothing pending to cancel"
+    assert element(html, "reason-description").startswith("There is no pending call request from this number")
+    response = owner_client.post("/tester/", form_data(token=token.pk, action="cancel"), HTTP_ACCEPT_LANGUAGE="ko")
+    korean = response.content.decode()
+    assert "nothing pending to cancel" in korean
+    assert re.search(r"[가-힣]", element(korean, "reason-description"))
+
+
+def test_it_keeps_its_own_korean_for_words_other_apps_translate_otherwise(
+    owner_client, issued, target, api_on_live_server
+):
+    token, _ = issued
+    response = owner_client.post("/tester/", form_data(token=token.pk), HTTP_ACCEPT_LANGUAGE="ko")
+    html = response.content.decode()
+    assert "<th>소요 시간</th>" in element_html(html, "history-table")
+    assert "<th>요청 시각</th>" in element_html(html, "pending-requests")
+    assert "<th>시각</th>" not in element_html(html, "history-table")
+
+
+def element_html(html, element_id):
+    match = re.search(r'<(\w+)[^>]*\bid="' + element_id + r'"[^>]*>(.*?)</\1>', html, re.S)
+    assert match, f"no #{element_id} on the page"
+    return match.group(2)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_it_lets_an_empty_field_through_as_typed_to_show_the_apis_missing_parameter(
+    owner_client, issued, target, api_on_live_server, transport
+):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, transport=transport, my_number="", as_typed="on")
+    assert "This field is required" not in html
+    assert 'data-outcome="failed"' in html
+    assert json.loads(outcome(html))["reason"] == "missing parameter"
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"), [("대한민국", "kr"), ("South Korea", "kr"), ("한국", "kr"), ("korea", "kr"), ("+82", "kr")]
+)
+def test_it_takes_a_countrys_name_or_dialling_code(owner_client, issued, target, api_on_live_server, typed, sent):
+    token, _ = issued
+    html = send(owner_client, token=token.pk, my_country=typed, target_country=typed)
+    assert "Choose a country" not in html
+    assert json.loads(outcome(html))["result"] == "success"
+    assert f"/01010041004/{sent}/01011111111/{sent}/" in element(html, "sent-url")
+
+
+def code_without_comments(code):
+    """The snippet's code with its comments taken off (what runs must not depend on the page's language)."""
+    return re.sub(r"(\s+#(?!!)| // |^// |^# |<!-- ).*$", "", code, flags=re.M)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_it_comments_the_snippets_in_the_pages_language(
+    confirmed_owner_client, issued, target, api_on_live_server, tmp_path, transport
+):
+    token, _ = issued
+    english = send(confirmed_owner_client, token=token.pk, transport=transport)
+    data = form_data(token=token.pk, transport=transport)
+    korean = confirmed_owner_client.post("/tester/", data, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    for key in ("curl", "php", "python", "javascript"):
+        assert not re.search("[가-힣]", snippet(english, key)), key
+        assert re.search(r"(#|//|<!--) [^\n]*[가-힣]", snippet(korean, key)), key
+        assert code_without_comments(snippet(korean, key)) == code_without_comments(snippet(english, key))
+    CallRequest.objects.all().delete()
+    assert answer_in(run_snippet(snippet(korean, "python"), ".py", [sys.executable], tmp_path)) == SUCCESS
