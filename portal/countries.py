@@ -27,6 +27,15 @@ class Country:
     def name(self, language):
         return self.name_ko if (language or "").startswith("ko") else self.name_en
 
+    @property
+    def aliases(self):
+        """Other names people search for ("한국", "UK"), in both languages."""
+        return ALIASES.get(self.code, ())
+
+    def search_text(self):
+        """What a name search looks in: ISO code, both names and the aliases, folded."""
+        return fold(" ".join((self.code, self.name_en, self.name_ko, *self.aliases)))
+
 
 # Regions phonenumbers dials that ISO 3166-1 (and so pycountry) does not list.
 _NOT_IN_ISO_3166 = {
@@ -64,6 +73,25 @@ _COMMON_KO = {
     "VE": "베네수엘라",
     "VG": "영국령 버진아일랜드",
     "VI": "미국령 버진아일랜드",
+}
+
+
+# Names a search should find besides the listed ones: everyday, short and formal names in both languages.
+ALIASES = {
+    "KR": ("한국", "남한", "대한민국", "Korea", "South Korea", "Republic of Korea", "Korea, Republic of", "ROK"),
+    "KP": ("북한", "조선", "조선민주주의인민공화국", "North Korea", "DPRK"),
+    "US": ("미국", "미합중국", "USA", "US", "America", "United States of America"),
+    "GB": ("영국", "UK", "Great Britain", "Britain", "England", "잉글랜드"),
+    "JP": ("일본", "Nippon", "Nihon"),
+    "CN": ("중국", "중화인민공화국", "PRC"),
+    "TW": ("타이완", "Republic of China"),
+    "AE": ("UAE", "아랍 에미리트"),
+    "NL": ("Holland", "네덜란드", "홀란드"),
+    "CZ": ("Czech Republic", "체코 공화국"),
+    "VN": ("Viet Nam", "월남"),
+    "RU": ("Russian Federation", "러시아 연방"),
+    "DE": ("Deutschland",),
+    "CH": ("Swiss", "Schweiz"),
 }
 
 
@@ -118,12 +146,11 @@ def fold(text):
 
 
 def search(query):
-    """Countries whose ISO code, dialling code (with or without "+") or English or Korean name contains the query."""
-    needle = fold((query or "").strip()).lstrip("+")
+    """Countries matching the query: a dialling code ("+82", "82", "+8") matches the codes starting with it;
+    any other text matches the ISO code, the English or Korean name or an alias ("한국", "UK") containing it."""
+    needle = fold((query or "").strip()).lstrip("+").strip()
     if not needle:
         return countries()
-    return tuple(
-        country
-        for country in countries()
-        if needle in fold(f"{country.code} +{country.dialling_code} {country.name_en} {country.name_ko}")
-    )
+    if needle.isascii() and needle.isdigit():
+        return tuple(country for country in countries() if str(country.dialling_code).startswith(needle))
+    return tuple(country for country in countries() if needle in country.search_text())

@@ -51,3 +51,20 @@ def test_it_searches_codes_dialling_codes_and_both_names():
     assert {c.code for c in search("korea")} == {"KR", "KP"}
     assert search("") == countries()
     assert search("no such place") == ()
+
+
+def test_it_finds_korea_by_the_names_koreans_and_others_use():
+    for query in ("한국", "남한", "대한", "Korea, Republic", "South Korea", "ROK"):
+        assert "KR" in {c.code for c in search(query)}, query
+    assert [c.code for c in search("한국")] == ["KR"]
+    assert [c.code for c in search("북한")] == ["KP"]
+    assert {c.code for c in search("korea")} == {"KR", "KP"}
+    assert "GB" in {c.code for c in search("영국")} and "JP" in {c.code for c in search("일본")}
+
+
+def test_it_matches_dialling_codes_exactly_or_from_their_start():
+    assert [c.code for c in search("+82")] == [c.code for c in search("82")] == ["KR"]
+    starting_with_8 = {c.code for c in search("+8")}
+    assert starting_with_8 == {c.code for c in countries() if str(c.dialling_code).startswith("8")}
+    assert {"CK", "ME"}.isdisjoint(starting_with_8)
+    assert {c.code for c in search("+1")} >= {"US", "CA"}

@@ -35,7 +35,11 @@ def text(response):
 
 
 def country_rows(response):
-    return re.findall(r"<tr(?: hidden)?><td><code>([A-Z]{2})</code></td><td>\+(\d+)</td>", text(response))
+    return re.findall(r"<tr[^>]*><td><code>([A-Z]{2})</code></td><td>\+(\d+)</td>", text(response))
+
+
+def shown_country_codes(response):
+    return re.findall(r"<tr(?: data-[a-z]+=\"[^\"]*\")*><td><code>([A-Z]{2})</code>", text(response))
 
 
 @pytest.mark.parametrize(("language", "sections"), [("en", SECTIONS_EN), ("ko", SECTIONS_KO)])
@@ -139,10 +143,24 @@ def test_it_filters_the_country_table_on_the_server_without_javascript(client):
     response = client.get("/", {"q": "대한"})
     page = text(response)
     assert len(country_rows(response)) == 245  # all present, the rest hidden
-    assert page.count("<tr><td><code>") == 1
-    assert "<tr><td><code>KR</code></td><td>+82</td><td>South Korea</td><td lang=\"ko\">대한민국</td></tr>" in page
+    assert shown_country_codes(response) == ["KR"]
+    assert "<td><code>KR</code></td><td>+82</td><td>South Korea</td><td lang=\"ko\">대한민국</td></tr>" in page
     assert "Showing 1 of 245" in page
     assert 'value="대한"' in page
+
+
+@pytest.mark.parametrize(("query", "codes"), [
+    ("한국", ["KR"]), ("남한", ["KR"]), ("Republic of Korea", ["KR"]), ("북한", ["KP"]), ("USA", ["US"]),
+    ("UK", ["UA", "GB"]), ("+82", ["KR"]), ("82", ["KR"]), ("+382", ["ME"]),
+])
+def test_it_finds_countries_by_everyday_names_and_exact_dialling_codes(client, query, codes):
+    assert shown_country_codes(client.get("/", {"q": query})) == codes
+
+
+def test_it_matches_a_dialling_code_from_its_start(client):
+    codes = shown_country_codes(client.get("/", {"q": "+8"}))
+    assert {"KR", "KP", "JP", "CN"} <= set(codes)
+    assert "CK" not in codes and "ME" not in codes  # +682 and +382 only contain an 8
 
 
 def test_it_says_so_when_no_country_matches(client):

@@ -28,6 +28,24 @@ def test_it_filters_the_country_table_as_you_type(page):
     assert visible_country_rows(page).count() == 245
 
 
+def test_it_finds_everyday_names_and_dialling_codes_as_you_type(page):
+    page.goto("/#countries")
+
+    def codes(query):
+        page.fill("#country-q", query)
+        return [row.split("\t")[0] for row in visible_country_rows(page).all_inner_texts()]
+
+    assert codes("한국") == ["KR"]
+    assert codes("남한") == ["KR"]
+    assert codes("북한") == ["KP"]
+    assert codes("UK") == ["UA", "GB"]
+    assert codes("+82") == ["KR"]
+    assert page.inner_text("#country-count") == "Showing 1 of 245"
+    assert codes("+382") == ["ME"]
+    starting_with_8 = codes("+8")
+    assert {"KR", "KP", "JP", "CN"} <= set(starting_with_8) and "CK" not in starting_with_8
+
+
 def test_it_shows_all_rows_again_after_a_server_side_filter(page):
     page.goto("/?q=korea#countries")
     assert visible_country_rows(page).count() == 2

@@ -13,15 +13,24 @@
 
   var noMatch = table.querySelector("tr.no-match");
   var rows = Array.prototype.slice.call(table.tBodies[0].rows).filter(function (row) { return row !== noMatch; });
+  // Same matching as portal.countries.search: digits match the dialling codes starting with them ("+82" is
+  // Korea only, "+8" every code starting with 8); other text the code, either name or an alias ("한국", "UK").
   var haystacks = rows.map(function (row) {
-    return fold(Array.prototype.map.call(row.cells, function (cell) { return cell.textContent; }).join(" "));
+    var cells = Array.prototype.map.call(row.cells, function (cell) { return cell.textContent; });
+    return fold(cells.join(" ") + " " + (row.getAttribute("data-aliases") || ""));
   });
 
+  function matches(row, index, needle) {
+    if (!needle) return true;
+    if (/^[0-9]+$/.test(needle)) return (row.getAttribute("data-dial") || "").indexOf(needle) === 0;
+    return haystacks[index].indexOf(needle) !== -1;
+  }
+
   function apply() {
-    var needle = fold(input.value.trim()).replace(/^\++/, "");
+    var needle = fold(input.value.trim()).replace(/^\++/, "").trim();
     var shown = 0;
     rows.forEach(function (row, index) {
-      var match = !needle || haystacks[index].indexOf(needle) !== -1;
+      var match = matches(row, index, needle);
       row.hidden = !match;
       if (match) shown += 1;
     });
