@@ -2,11 +2,13 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
 from django.http.request import split_domain_port
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -143,6 +145,25 @@ class Trial:
         return self.masker.html(self.exchange.jsonp_name)
 
 
+REVEAL_DETAIL = "test page"
+
+
+def record_reveal(request, token):
+    """Audits that the page showed the owner their token: once per password confirmation, not once per send.
+
+    Skipped when this user's test page already recorded it for this token within the confirmation's window.
+    """
+    window = timedelta(seconds=getattr(settings, "ACCOUNT_REAUTHENTICATION_TIMEOUT", 300))
+    recent = token.events.filter(
+        kind=TokenEvent.Kind.REVEALED,
+        detail=REVEAL_DETAIL,
+        actor=request.user,
+        created_at__gte=timezone.now() - window,
+    )
+    if not recent.exists():
+        TokenEvent.record(token, TokenEvent.Kind.REVEALED, request.user, client_ip(request), REVEAL_DETAIL)
+
+
 def recently_reauthenticated(request):
     """Whether the signed-in developer confirmed their password within ACCOUNT_REAUTHENTICATION_TIMEOUT."""
     try:
@@ -170,7 +191,7 @@ def run(request, form):
     trial.snippets_have_token = reveal
     trial.can_reveal = token is not None and not reveal
     if reveal:
-        TokenEvent.record(token, TokenEvent.Kind.REVEALED, request.user, client_ip(request), "test page")
+        record_reveal(request, token)
     trial.snippets = snippets.snippets(
         call,
         base.url,

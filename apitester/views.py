@@ -1,10 +1,11 @@
 import re
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -41,10 +42,25 @@ def resend(request, pk):
     return _send(request, TesterForm(request.user, data=_history_entry(request, pk).form_data()))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def clear_history(request):
-    SentRequest.objects.for_owner(request.user).delete()
-    return redirect("apitester:tester")
+    """Asks first (a page of its own, so it works without JavaScript); deletes only on the confirmed POST."""
+    if not request.user.is_authenticated:
+        return redirect("apitester:tester")
+    entries = SentRequest.objects.for_owner(request.user)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        deleted, _ = entries.delete()
+        messages.success(
+            request,
+            ngettext(
+                "Your history is cleared: %(count)s request deleted.",
+                "Your history is cleared: %(count)s requests deleted.",
+                deleted,
+            )
+            % {"count": deleted},
+        )
+        return redirect("apitester:tester")
+    return render(request, "apitester/clear_history.html", {"count": entries.count()})
 
 
 def _send(request, form):

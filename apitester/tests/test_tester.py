@@ -183,9 +183,22 @@ def test_it_clears_only_the_developers_own_history(owner_client, outsider, issue
     history_entry(issued[0])
     theirs, _ = ApiToken.issue(outsider, "Their app", "their.example.com")
     history_entry(theirs)
-    response = owner_client.post("/tester/history/clear/")
-    assert response.status_code == 302
+    response = owner_client.post("/tester/history/clear/", {"confirm": "1"}, follow=True)
+    assert "Your history is cleared: 1 request deleted." in response.content.decode()
     assert list(SentRequest.objects.values_list("owner", flat=True)) == [outsider.pk]
+
+
+def test_it_asks_before_clearing_the_history(owner_client, issued):
+    history_entry(issued[0])
+    history_entry(issued[0])
+    html = owner_client.post("/tester/history/clear/").content.decode()
+    assert "Delete all 2 requests of your test history? This cannot be undone." in html
+    assert '<input type="hidden" name="confirm" value="1">' in html
+    assert SentRequest.objects.count() == 2
+    html = owner_client.get("/tester/history/clear/").content.decode()
+    assert "Delete all 2 requests" in html and SentRequest.objects.count() == 2
+    response = owner_client.post("/tester/history/clear/", {"confirm": "1"})
+    assert response.status_code == 302 and not SentRequest.objects.exists()
 
 
 def test_it_speaks_korean(owner_client, issued, settings):

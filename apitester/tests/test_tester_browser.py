@@ -140,3 +140,19 @@ def test_it_keeps_a_long_request_in_the_history_within_the_page(chromium, live_s
         box = button.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
     context.close()
+
+
+def test_it_asks_before_clearing_the_history(page, live_server, developer, issued, target, api_on_live_server):
+    sign_in(page, developer, live_server)
+    page.goto("/tester/")
+    page.get_by_role("button", name="Send request").click()
+    page.locator("#history-table tbody tr").first.wait_for()
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Clear history").click()
+    assert page.locator("#history-table tbody tr").count() == 1
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Clear history").click()
+    page.get_by_text("Your history is cleared: 1 request deleted.").wait_for()
+    assert page.locator("#history-table").count() == 0

@@ -118,6 +118,21 @@
     if (event.target.name === "action" || event.target.name === "transport") showFields();
   });
 
+  // Clearing the history: asked here at once; without JavaScript the server's own page asks.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("clear-history")) return;
+    if (!window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      return;
+    }
+    var confirmed = document.createElement("input");
+    confirmed.type = "hidden";
+    confirmed.name = "confirm";
+    confirmed.value = "1";
+    form.appendChild(confirmed);
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.id !== "tester-form" && !form.classList.contains("resend-form")) return;
