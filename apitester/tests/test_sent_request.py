@@ -26,9 +26,7 @@ def test_it_keeps_the_last_50_of_each_developer(developer, outsider, issued):
 
 def test_it_reopens_the_form_as_it_was(developer, issued):
     token, plaintext = issued
-    entry = SentRequest.record(
-        developer, token, form_data(transport="jsonp", as_typed=True), exchange(plaintext), str
-    )
+    entry = SentRequest.record(developer, token, form_data(transport="jsonp", as_typed=True), exchange(plaintext), str)
     assert entry.form_data() == {
         **form_data(transport="jsonp"),
         "as_typed": True,
