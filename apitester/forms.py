@@ -236,22 +236,6 @@ class TesterForm(forms.Form):
         )
 
 
-# Names people type for a country that are neither its English nor its Korean name in the table.
-COUNTRY_ALIASES = {
-    "korea": "KR",
-    "republic of korea": "KR",
-    "korea, republic of": "KR",
-    "한국": "KR",
-    "남한": "KR",
-    "usa": "US",
-    "america": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-}
-
-
 def country_code(text):
     """The ISO code for what was typed in a country field: a code, an English or Korean name, an alias, a
     datalist label ("South Korea (+82)") or a dialling code that only one country uses; otherwise the text as typed.
@@ -261,11 +245,11 @@ def country_code(text):
         return typed
     label = re.fullmatch(r"(.*?)\s*\(\+?\d+\)", typed)
     wanted = fold(label.group(1) if label else typed)
-    aliases = {fold(alias): code for alias, code in COUNTRY_ALIASES.items()}  # Hangul folds to its jamo
-    if wanted in aliases:
-        return aliases[wanted].lower()
     for country in countries():
         if wanted in (fold(country.name_en), fold(country.name_ko)):
+            return country.iso
+    for country in countries():  # everyday names ("한국", "Korea", "UK") after the listed ones
+        if wanted in (fold(alias) for alias in country.aliases):
             return country.iso
     dialled = re.fullmatch(r"(?:\+|00)?\s*(\d{1,4})", typed)
     if dialled:
