@@ -170,6 +170,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
 USE_TZ = True
+# Our own date formats first (오전/오후 before the time in Korean; one short form for both languages).
+FORMAT_MODULE_PATH = "portal.formats"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
