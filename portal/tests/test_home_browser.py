@@ -131,3 +131,16 @@ def test_it_runs_the_fetch_snippet_in_a_page(scripted_page, local_token):
     with page.expect_console_message(predicate=lambda message: message.type == "log") as message:
         page.add_script_tag(content=page.inner_text("#js-fetch").replace("YOUR_TOKEN", local_token))
     assert message.value.text == "failed nothing pending to cancel"
+
+
+def test_it_keeps_the_section_when_switching_language(page):
+    page.goto("/#responses")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "ko")
+    assert page.url.endswith("/#responses")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.screenshot(path="/tmp/shots/switch-ko.png")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    assert page.url.endswith("/#responses")
+    assert page.locator("html").get_attribute("lang") == "en"

@@ -3,9 +3,15 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Language switcher: change on select, no button needed.
+  // Language switcher: change on select, no button needed. The server never sees the URL's #fragment, so the
+  // page adds it to `next`: switching language keeps the reader at the same section.
+  function keepFragment(form) {
+    var next = form.querySelector('input[name="next"]');
+    if (next && location.hash && next.value.indexOf("#") === -1) next.value += location.hash;
+  }
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
+    select.addEventListener("change", function () { keepFragment(select.form); select.form.submit(); });
+    select.form.addEventListener("submit", function () { keepFragment(select.form); });
   });
 
   // Copy buttons: <button data-copy-target="#id"> copies that element's text (or value).
