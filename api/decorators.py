@@ -38,9 +38,13 @@ def api_endpoint(view):
         transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
         if callback is not None:
             transport = ApiRequestLog.Transport.JSONP
+        # A bad callback name is refused in plain JSON, never reflected. A view taking its token from the path
+        # refuses it itself once the token is known, so the call still shows in the developer's request log.
+        request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
+        if request.api_refuse_callback:
+            callback = None
         try:
-            if callback is not None and not wire.is_valid_callback_name(callback):
-                callback = None
+            if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
                 raise ApiError(reasons.INVALID_CALLBACK)
             payload, status = view(request, *args, **kwargs), 200
         except ApiError as error:
@@ -110,9 +114,11 @@ def token_in_path(view):
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
         api_token = ApiToken.objects.lookup(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
+        request.api_token = api_token
+        if getattr(request, "api_refuse_callback", False):  # after the token is known: the call is in its log
+            raise ApiError(reasons.INVALID_CALLBACK)
         if api_token is None:
             raise ApiError(reasons.UNKNOWN_TOKEN)
-        request.api_token = api_token
         if not (api_token.is_active and api_token.accepts(token)):
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
         # A page's request names its site; a server-to-server call has neither header (the token is the secret).
@@ -123,6 +129,7 @@ def token_in_path(view):
         admit(request, api_token)
         return view(request, *args, **kwargs)
 
+    wrapper.refuses_bad_callback = True
     return wrapper
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from api.models import ApiRequestLog
 from api.tests.conftest import SEED_SUCCESS
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,21 @@ def test_it_escapes_line_separators_inside_the_script(client, value, target):
 
     assert "\u2028" not in response.content.decode()
     assert "SR\\u2028Telecom" in response.content.decode()
+
+
+def test_it_logs_a_refused_callback_name_in_the_developers_request_log(client, owner_client, token, value, target):
+    response = client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi", {"callback": "alert(1)//"})
+    assert response.status_code == 400
+
+    row = ApiRequestLog.objects.get()
+    assert (row.token, row.transport, row.reason, row.status) == (token, "JSONP", "invalid callback name", 400)
+    page = owner_client.get(f"/tokens/{token.pk}/log/").content.decode()
+    assert "invalid callback name" in page and "alert(1)" not in page
+
+
+def test_it_refuses_a_bad_callback_name_before_looking_at_an_unknown_token(client):
+    response = client.get("/cbn_nosuchtoken/callback/01010041004/kr/01011111111/kr/hi", {"callback": "a b"})
+
+    assert response.status_code == 400
+    assert json.loads(response.content) == {"result": "failed", "reason": "invalid callback name"}
+    assert ApiRequestLog.objects.get().token is None
