@@ -48,8 +48,6 @@ def test_it_keeps_every_page_within_a_phones_width(page, live_server, developer,
     sign_in(page, developer, live_server, language)
     for path in ("/tokens/", f"/tokens/{busy_token.pk}/log/", "/tester/", "/"):
         page.goto(path)
-        page.screenshot(path=f"/tmp/shots/phone-{language}-{path.strip('/').replace('/', '-') or 'home'}.png",
-                        full_page=True)
         scroll_width, viewport = document_overflow(page)
         assert scroll_width == viewport, f"{path} is {scroll_width}px wide on a {viewport}px screen"
 
@@ -89,7 +87,6 @@ def test_it_fits_the_whole_request_log_table_on_a_laptop_screen(page, live_serve
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, developer, live_server, "ko")
     page.goto(f"/tokens/{busy_token.pk}/log/")
-    page.screenshot(path="/tmp/shots/log-1280.png")
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "a column of the log is cut off"
     reason = page.locator("td.log-reason").first
