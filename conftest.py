@@ -23,6 +23,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in Korean leaves Korean active on the thread."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters, replay memory and allauth's used codes live in the cache: none leaks between tests."""
     cache.clear()

@@ -198,6 +198,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CallbackNow <no-reply@callbacknow.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where developers are told to write about a suspended or rejected token; empty: DEFAULT_FROM_EMAIL's address.
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 
 # Security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -250,6 +252,8 @@ LOGGING = {
 SITE_NAME = os.environ.get("SITE_NAME", "CallbackNow Developers")
 LOGIN_REDIRECT_URL = "/tokens/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth names a developer by their email (the username is generated, never chosen).
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

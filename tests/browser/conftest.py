@@ -56,8 +56,9 @@ class Visitor:
 
 
 @pytest.fixture
-def visitor(chromium, live_server, request):
+def visitor(chromium, live_server, request, settings):
     """visitor(name, locale="en-US"): a fresh browser context on the live server."""
+    settings.API_BASE_URL = live_server.url  # the test page sends to this live server, as production configures it
     contexts, visitors = [], []
     test = re.sub(r"^test_it_", "", request.node.name)
 
