@@ -51,6 +51,18 @@ def closed_port():
 
 
 @pytest.fixture
+def unreachable_redis(closed_port):
+    """CACHES pointing at a Redis that does not answer (use with override_settings)."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -7,7 +7,7 @@ import pytest
 
 from api import demo
 from api.aes import encrypt_field
-from api.models import Subscriber
+from api.models import CallRequest, Subscriber
 
 MY_NUMBER, MY_ISO = "01010041004", "kr"
 TARGET_NUMBER, TARGET_ISO, TARGET_ID, OPERATOR = "01011111111", "kr", "airpagephone", "SRTelecom"
@@ -53,3 +53,14 @@ def seed_body(key, action="callback", msg="hello", iso=TARGET_ISO, phonenumber=T
         "foot": str(now_millis() if foot is None else foot),
     }
     return json.dumps({name: encrypt_field(key, text) for name, text in fields.items()})
+
+
+def failed(reason):
+    """The API's failure answer for a reason text."""
+    return {"result": "failed", "reason": reason}
+
+
+@pytest.fixture
+def pending(target):
+    """The demo target's pending call requests."""
+    return CallRequest.objects.filter(target=target, state=CallRequest.State.PENDING)

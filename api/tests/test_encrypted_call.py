@@ -7,7 +7,7 @@ import pytest
 from accounts.models import ApiToken
 from api.aes import encrypt_field
 from api.models import ApiRequestLog, CallRequest, SeenRequest
-from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, now_millis, seed_body
+from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
 URL = "/callback/callback_api.php"
@@ -18,15 +18,6 @@ def post(client, body, referer="http://example.com/", **extra):
     response = client.post(URL, body, content_type="application/json", headers=headers, **extra)
     assert response["Content-Type"].startswith("application/json"), response.content
     return response, json.loads(response.content)
-
-
-def failed(reason):
-    return {"result": "failed", "reason": reason}
-
-
-@pytest.fixture
-def pending(target):
-    return CallRequest.objects.filter(target=target, state=CallRequest.State.PENDING)
 
 
 def test_it_answers_the_seeds_success_to_the_seeds_callback(client, value, token, target, pending):

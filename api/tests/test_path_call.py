@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest, Subscriber
-from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID
+from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,6 @@ def call(client, path, **headers):
     response = client.get(path, headers=headers)
     assert response["Content-Type"].startswith("application/json"), response.content
     return response, json.loads(response.content)
-
-
-def failed(reason):
-    return {"result": "failed", "reason": reason}
-
-
-@pytest.fixture
-def pending(target):
-    return CallRequest.objects.filter(target=target, state=CallRequest.State.PENDING)
 
 
 def test_it_answers_the_seeds_callback_example(client, value, target, pending, token):

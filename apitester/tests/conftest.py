@@ -141,13 +141,9 @@ def silent_server():
 
 
 @pytest.fixture
-def closed_port_url():
+def closed_port_url(closed_port):
     """A local address where nothing listens."""
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return f"http://127.0.0.1:{port}"
+    return f"http://127.0.0.1:{closed_port}"
 
 
 def confirm_password(client, password):

@@ -8,17 +8,6 @@ from django.utils import translation
 from portal.views import server_error
 
 
-@pytest.fixture
-def unreachable_redis(closed_port):
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-
-
 @pytest.mark.django_db
 def test_it_answers_sign_in_with_the_503_page_while_redis_is_down(client, developer, password, unreachable_redis):
     with override_settings(CACHES=unreachable_redis):
