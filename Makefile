@@ -34,8 +34,11 @@ test: system-deps setup
 	$(PY) manage.py collectstatic --noinput -v0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Lint: ruff's rules, ruff's formatting, and the layers contract of pyproject.toml (import-linter).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Production: gunicorn on PostgreSQL and Redis, DEBUG off (see README, Deployment, for the variables).
 serve-production: setup

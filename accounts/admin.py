@@ -18,8 +18,8 @@ from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
 from accounts.models import ApiToken, InvalidTransition, TokenEvent
 from accounts.templatetags.tokens import event_detail, host_display
-from portal.admin_mixins import ReadOnlyAdminMixin
-from portal.client_ip import client_ip
+from lib.admin import ReadOnlyAdminMixin
+from lib.client_ip import client_ip
 
 # How staff may paste a masked token: "cbn_…AbCd" or "cbn_...AbCd".
 MASKED = re.compile(r"^(?P<prefix>[A-Za-z0-9_]{1,8})(?:…|\.\.\.)(?P<last4>[A-Za-z0-9]{4})$")

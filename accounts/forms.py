@@ -2,9 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.hosts import InvalidHost, normalise_host
 from accounts.models import ApiToken
-from api.wire import has_control_characters
+from lib.hosts import InvalidHost, normalise_host
+from lib.text import has_control_characters
 
 
 class HostField(forms.CharField):

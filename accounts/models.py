@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from accounts import token_crypto
-from accounts.hosts import host_from_header, host_matches, patterns_for_host
+from lib.hosts import host_from_header, host_matches, patterns_for_host
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,9 @@ class ApiToken(models.Model):
     secret_encrypted = models.TextField(_("secret, encrypted"), editable=False)
     digest = models.CharField(_("secret digest"), max_length=64, unique=True, editable=False)
     previous_secret_encrypted = models.TextField(_("previous secret, encrypted"), blank=True, editable=False)
-    previous_digest = models.CharField(_("previous secret digest"), max_length=64, unique=True, null=True, blank=True, editable=False)
+    previous_digest = models.CharField(
+        _("previous secret digest"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     previous_valid_until = models.DateTimeField(_("previous secret valid until"), null=True, blank=True, editable=False)
 
     rate_limit_per_minute = models.PositiveIntegerField(
@@ -211,7 +213,11 @@ class ApiToken(models.Model):
             current.state_reason = reason
             fields = ["state", "state_reason", "updated_at"]
             if new_state == self.State.REVOKED:  # for good: nothing of a rolled-out secret is kept either
-                current.previous_secret_encrypted, current.previous_digest, current.previous_valid_until = "", None, None
+                current.previous_secret_encrypted, current.previous_digest, current.previous_valid_until = (
+                    "",
+                    None,
+                    None,
+                )
                 fields += ["previous_secret_encrypted", "previous_digest", "previous_valid_until"]
             current.save(update_fields=fields)
             TokenEvent.record(current, kind, actor, ip, reason)

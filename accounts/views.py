@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import notify, token_crypto
 from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
 from accounts.models import ApiToken, InvalidTransition, TokenLimitReached
-from portal.client_ip import client_ip
+from lib.client_ip import client_ip
 
 SHOW_ONCE_SESSION_KEY = "accounts:show_once"
 READ = ("GET", "HEAD")
@@ -172,7 +172,9 @@ def token_change_host(request, token):
     if token.state == ApiToken.State.PENDING:
         if not was_pending:  # manual approval: the new host waits for staff
             notify.application_waiting(request, token)
-        messages.success(request, _("The host is now %(host)s; the token waits for staff approval.") % {"host": token.host})
+        messages.success(
+            request, _("The host is now %(host)s; the token waits for staff approval.") % {"host": token.host}
+        )
     else:
         messages.success(request, _("The token now works for %(host)s.") % {"host": token.host})
     return redirect("accounts:token_detail", token.pk)

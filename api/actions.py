@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from api import phones, reasons
+from api import reasons
 from api.models import CallRequest, Subscriber
-from api.wire import has_control_characters
+from lib import phones
+from lib.text import has_control_characters
 
 CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL = "callback", "neocallback", "cancel", "neocancel"
 ACTIONS = (CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiRequestLog, CallRequest, Subscriber
-from portal.admin_mixins import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Subscriber)

@@ -41,8 +41,22 @@ def daily_chart(counts, today, days=30):
     for i, date in enumerate(dates):
         x = LEFT + i * slot
         rows.append(
-            Day(date, bar(x + 2, counts.get((date, "success"), 0)), bar(x + 3 + BAR, counts.get((date, "failed"), 0)),
-                x + slot // 2, i % 5 == 0 or i == days - 1, i % 10 != 0 and i != days - 1)
+            Day(
+                date,
+                bar(x + 2, counts.get((date, "success"), 0)),
+                bar(x + 3 + BAR, counts.get((date, "failed"), 0)),
+                x + slot // 2,
+                i % 5 == 0 or i == days - 1,
+                i % 10 != 0 and i != days - 1,
+            )
         )
-    return {"days": rows, "peak": peak, "width": WIDTH, "height": HEIGHT, "baseline": HEIGHT - BOTTOM,
-            "top": TOP, "left": LEFT, "label_y": HEIGHT - BOTTOM + 24}
+    return {
+        "days": rows,
+        "peak": peak,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "baseline": HEIGHT - BOTTOM,
+        "top": TOP,
+        "left": LEFT,
+        "label_y": HEIGHT - BOTTOM + 24,
+    }

@@ -19,10 +19,12 @@ CHART_DAYS = 30
 
 
 class LogFilterForm(forms.Form):
-    result = forms.ChoiceField(label=_("Result"), required=False,
-                               choices=[("", _("All results"))] + ApiRequestLog.Result.choices)
-    action = forms.ChoiceField(label=_("Action"), required=False,
-                               choices=[("", _("All actions"))] + ApiRequestLog.Action.choices)
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", _("All results"))] + ApiRequestLog.Result.choices
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions"))] + ApiRequestLog.Action.choices
+    )
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -46,8 +48,11 @@ def token_log(request, token):
     if form.is_valid():
         entries = form.filter(entries)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "api/token_log.html", {"token": token, "form": form, "page": page,
-                                                  "chart": daily_chart(calls_per_day(token), timezone.localdate())})
+    return render(
+        request,
+        "api/token_log.html",
+        {"token": token, "form": form, "page": page, "chart": daily_chart(calls_per_day(token), timezone.localdate())},
+    )
 
 
 def calls_per_day(token):

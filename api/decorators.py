@@ -1,6 +1,5 @@
 """How every API call is answered and logged, and how a GET caller is authenticated."""
 
-import ipaddress
 import logging
 import time
 from functools import wraps
@@ -9,13 +8,13 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.hosts import host_from_header
 from accounts.models import ApiToken
 from api import reasons, wire
 from api.actions import ACTIONS, ApiError
 from api.models import ApiRequestLog
-from portal.client_ip import client_ip
-from portal.middleware import OUTAGE_ERRORS
+from lib.client_ip import client_ip
+from lib.hosts import host_from_header
+from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,9 @@ def failure(reason):
 
 def render(payload, status, callback=None):
     if callback is not None:  # JSONP: a script tag cannot read the status, so always 200
-        response = HttpResponse(wire.jsonp_body(callback, payload), content_type="application/javascript; charset=utf-8")
+        response = HttpResponse(
+            wire.jsonp_body(callback, payload), content_type="application/javascript; charset=utf-8"
+        )
     else:
         response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"
@@ -87,7 +88,7 @@ def record_call(request, transport, payload, status, started):
             result=payload["result"],
             reason=payload.get("reason", ""),
             status=status,
-            client_ip=valid_ip(client_ip(request)),
+            client_ip=client_ip(request),
             referer_host=(referer_host(request) or "")[:255],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
@@ -95,13 +96,6 @@ def record_call(request, transport, payload, status, started):
         log.warning("API call not logged: %s: %s", type(exc).__name__, exc)
     except Exception:
         log.exception("API call not logged")
-
-
-def valid_ip(value):
-    try:
-        return ipaddress.ip_address(value).compressed
-    except ValueError:
-        return None
 
 
 def referer_host(request):
@@ -145,4 +139,4 @@ def admit(request, token):
         count = 1
     if count > token.rate_limit():
         raise ApiError(reasons.RATE_LIMITED)
-    token.record_use(valid_ip(client_ip(request)))
+    token.record_use(client_ip(request))

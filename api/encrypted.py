@@ -10,13 +10,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import UnreadablePostError
 
-from accounts.hosts import host_from_header
 from accounts.models import ApiToken
 from api import reasons
 from api.actions import ApiError, CallSpec
-from api.aes import UndecryptableField, decrypt_field
 from api.decorators import admit
 from api.models import SeenRequest
+from lib.aes import UndecryptableField, decrypt_field
+from lib.hosts import host_from_header
 
 FIELDS = ("myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot")
 MAX_BODY_BYTES = 16 * 1024

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api import phones
+from lib import phones
 
 PUBLIC_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
@@ -178,7 +178,10 @@ class CallRequest(models.Model):
                 try:
                     with transaction.atomic():
                         cls.objects.create(
-                            requester_number=requester.e164, requester_country=requester.country, target=target, **fields
+                            requester_number=requester.e164,
+                            requester_country=requester.country,
+                            target=target,
+                            **fields,
                         )
                     return True
                 except IntegrityError:
@@ -191,9 +194,7 @@ class CallRequest(models.Model):
     def cancel_pending(cls, requester, target):
         """Cancels the pending request from requester to target; returns whether there was one."""
         return bool(
-            cls.objects.pending_between(requester, target).update(
-                state=cls.State.CANCELLED, updated_at=timezone.now()
-            )
+            cls.objects.pending_between(requester, target).update(state=cls.State.CANCELLED, updated_at=timezone.now())
         )
 
     @staticmethod

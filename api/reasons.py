@@ -27,7 +27,9 @@ TOKEN_NOT_ACTIVE = Reason(
     "TOKEN_NOT_ACTIVE",
     "token not active",
     403,
-    _("The token is pending approval, rejected, suspended, revoked or expired, or it is a rolled-over value past its grace period."),
+    _(
+        "The token is pending approval, rejected, suspended, revoked or expired, or it is a rolled-over value past its grace period."
+    ),
 )
 HOST_MISMATCH = Reason(
     "HOST_MISMATCH",
@@ -99,7 +101,9 @@ INVALID_CALLBACK = Reason(
     "INVALID_CALLBACK",
     "invalid callback name",
     400,
-    _("The JSONP callback is not a JavaScript identifier path (such as cb or app.on_done) of at most 64 characters. Answered as plain JSON."),
+    _(
+        "The JSONP callback is not a JavaScript identifier path (such as cb or app.on_done) of at most 64 characters. Answered as plain JSON."
+    ),
 )
 MALFORMED_BODY = Reason(
     "MALFORMED_BODY",

@@ -2,7 +2,6 @@
 
 import json
 import re
-import unicodedata
 
 CALLBACK_MAX_LENGTH = 64
 _CALLBACK_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
@@ -16,15 +15,9 @@ def decode_path_message(text):
     return text
 
 
-def has_control_characters(text):
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
-
-
 def is_valid_callback_name(name):
     """Whether a JSONP callback is a JavaScript identifier path such as cb or app.on_done, bounded in length."""
-    return (
-        isinstance(name, str) and 0 < len(name) <= CALLBACK_MAX_LENGTH and _CALLBACK_NAME.fullmatch(name) is not None
-    )
+    return isinstance(name, str) and 0 < len(name) <= CALLBACK_MAX_LENGTH and _CALLBACK_NAME.fullmatch(name) is not None
 
 
 def json_body(payload):

@@ -5,14 +5,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.hosts import InvalidHost, normalise_host
 from accounts.models import ApiToken
-from api import phones
 from api.models import normalise_public_id
-from api.wire import has_control_characters, is_valid_callback_name
+from api.wire import is_valid_callback_name
 from apitester import wire
 from apitester.models import SentRequest
-from portal.countries import by_code, countries, fold
+from lib import phones
+from lib.countries import by_code, countries, fold
+from lib.hosts import InvalidHost, normalise_host
+from lib.text import has_control_characters
 
 ACTION_CHOICES = [
     ("callback", _("callback: ask the target to call you back")),

@@ -13,11 +13,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from accounts.models import ApiToken, TokenEvent
-from api import phones, reasons
+from api import reasons
 from api.models import CallRequest, Subscriber
 from apitester import snippets, wire
 from apitester.models import SentRequest
-from portal.client_ip import client_ip
+from lib import phones
+from lib.client_ip import client_ip
 
 PENDING_SHOWN = 20
 

@@ -13,7 +13,7 @@ from apitester import trial as trials
 from apitester import wire
 from apitester.forms import TesterForm
 from apitester.models import SentRequest
-from portal.countries import choices
+from lib.countries import choices
 
 
 def _history_entry(request, pk):

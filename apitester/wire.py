@@ -17,8 +17,8 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
-from accounts.hosts import url_host
-from api.aes import encrypt_field
+from lib.aes import encrypt_field
+from lib.hosts import url_host
 
 ACTIONS = ("callback", "neocallback", "cancel", "neocancel")
 TRANSPORTS = ("get", "jsonp", "post")

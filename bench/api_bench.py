@@ -101,11 +101,19 @@ def prepare():
 
 
 def scenarios(value, digest):
-    from api.aes import encrypt_field
+    from lib.aes import encrypt_field
 
     def post_body():
-        fields = {"myaction": "callback", "mymsg": "hi", "iso": "kr", "phonenumber": TARGET, "myiso": "kr",
-                  "myphonenumber": MY_NUMBER, "mytoken": value, "foot": str(time.time_ns() // 10**6)}
+        fields = {
+            "myaction": "callback",
+            "mymsg": "hi",
+            "iso": "kr",
+            "phonenumber": TARGET,
+            "myiso": "kr",
+            "myphonenumber": MY_NUMBER,
+            "mytoken": value,
+            "foot": str(time.time_ns() // 10**6),
+        }
         # A unique message per call would not help: the foot (and the parties) make a request new.
         return json.dumps({name: encrypt_field(value, text) for name, text in fields.items()})
 
@@ -178,7 +186,9 @@ def run_child(database, seconds, clients):
     output = tempfile.NamedTemporaryFile(prefix="cbn-api-bench-server-", suffix=".log", delete=False)
     server = subprocess.Popen(
         [PYTHON, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        cwd=ROOT, stdout=output, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -196,23 +206,35 @@ def run_child(database, seconds, clients):
         rows = []
         for name, method, path, body_factory in plan:
             latencies, elapsed, errors = totals[name]
-            rows.append({
-                "name": name,
-                "rps": len(latencies) / elapsed,
-                "p50": statistics.median(latencies) * 1000,
-                "p99": statistics.quantiles(latencies, n=100)[98] * 1000,
-                "sql": statements_per_call(method, path, body_factory),
-                "errors": errors,
-                "count": len(latencies),
-            })
+            rows.append(
+                {
+                    "name": name,
+                    "rps": len(latencies) / elapsed,
+                    "p50": statistics.median(latencies) * 1000,
+                    "p99": statistics.quantiles(latencies, n=100)[98] * 1000,
+                    "sql": statements_per_call(method, path, body_factory),
+                    "errors": errors,
+                    "count": len(latencies),
+                }
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
     tracebacks = Path(output.name).read_text(errors="replace").count("Traceback")
     if not tracebacks:
         Path(output.name).unlink()
-    print(json.dumps({"database": database, "clients": clients, "seconds": seconds, "rows": rows,
-                      "tracebacks": tracebacks, "output": output.name}))
+    print(
+        json.dumps(
+            {
+                "database": database,
+                "clients": clients,
+                "seconds": seconds,
+                "rows": rows,
+                "tracebacks": tracebacks,
+                "output": output.name,
+            }
+        )
+    )
 
 
 def wait_for(base_url, server, output):
@@ -232,14 +254,20 @@ def wait_for(base_url, server, output):
 def report(result):
     rows = result["rows"]
     base = rows[0]["rps"]
-    print(f"\n{result['database']}: {result['clients']} client threads, {result['seconds']} s per scenario in "
-          f"{ROUNDS} interleaved rounds, runserver (threaded), DEBUG off")
+    print(
+        f"\n{result['database']}: {result['clients']} client threads, {result['seconds']} s per scenario in "
+        f"{ROUNDS} interleaved rounds, runserver (threaded), DEBUG off"
+    )
     print(f"{'scenario':<20} {'req/s':>8} {'÷ baseline':>10} {'p50 ms':>8} {'p99 ms':>8} {'SQL/call':>9} {'5xx':>5}")
     for row in rows:
-        print(f"{row['name']:<20} {row['rps']:>8.0f} {row['rps'] / base:>10.2f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
-              f"{row['sql']:>9.2f} {row['errors']:>5}")
-    print(f"tracebacks in the server's output: {result['tracebacks']}" +
-          (f" (kept in {result['output']})" if result["tracebacks"] else ""))
+        print(
+            f"{row['name']:<20} {row['rps']:>8.0f} {row['rps'] / base:>10.2f} {row['p50']:>8.1f} {row['p99']:>8.1f} "
+            f"{row['sql']:>9.2f} {row['errors']:>5}"
+        )
+    print(
+        f"tracebacks in the server's output: {result['tracebacks']}"
+        + (f" (kept in {result['output']})" if result["tracebacks"] else "")
+    )
 
 
 def main():
@@ -261,9 +289,22 @@ def main():
                 print(f"\npostgres: skipped ({error})")
                 continue
         child = subprocess.run(
-            [PYTHON, __file__, "--child", "--database", database, "--seconds", str(args.seconds),
-             "--clients", str(args.clients)],
-            env=bench_env(database), cwd=ROOT, capture_output=True, text=True, timeout=600,
+            [
+                PYTHON,
+                __file__,
+                "--child",
+                "--database",
+                database,
+                "--seconds",
+                str(args.seconds),
+                "--clients",
+                str(args.clients),
+            ],
+            env=bench_env(database),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if child.returncode:
             print(f"\n{database}: failed\n{child.stderr[-3000:]}")

@@ -304,8 +304,8 @@ def half_written(sent):
     """Call requests that disagree with what their journeys were answered (ORM, after recovery)."""
     from django.db import connection
 
-    from api import phones
     from api.models import CallRequest
+    from lib import phones
 
     connection.close()
     promised = {}

@@ -226,7 +226,7 @@ def call_path(caller, step, requester, target, plan):
 
 
 def encrypted_body(caller, step, requester, target):
-    from api.aes import encrypt_field
+    from lib.aes import encrypt_field
 
     action = "cancel" if step.action == "neocancel" else step.action
     fields = {
@@ -362,8 +362,8 @@ def logged_action(step):
 def account(sent, server_output="", log_after_id=0):
     """Compares what the clients saw with the request log (entries after log_after_id) and the call
     requests in the database (ORM)."""
-    from api import phones
     from api.models import ApiRequestLog, CallRequest
+    from lib import phones
 
     books = Accounting(sent=len(sent))
     books.server_errors = sum(1 for s in sent if s.status and s.status >= 500)

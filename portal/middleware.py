@@ -2,16 +2,16 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
+from lib.outage import OUTAGE_ERRORS
+
 log = logging.getLogger(__name__)
 
 HEALTH_CHECK_PATH = "/healthz"
-# A backing service (PostgreSQL, Redis) that does not answer, as opposed to a fault in our code.
-OUTAGE_ERRORS = (OperationalError, InterfaceError, RedisError)
 
 
 class HealthCheckMiddleware:

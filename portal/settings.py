@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "api",
     "apitester",
+    "docs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -244,7 +245,12 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         # Also on the loggers that print request paths, so that any other handler gets them redacted too.
         "django.request": {"filters": ["redact_tokens"]},
-        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False, "filters": ["redact_tokens"]},
+        "django.server": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["redact_tokens"],
+        },
     },
 }
 
@@ -297,6 +303,4 @@ API_BASE_URL = os.environ.get("API_BASE_URL", "")
 API_TESTER_TIMEOUT_SECONDS = float(os.environ.get("API_TESTER_TIMEOUT_SECONDS", "10"))
 
 # Home page
-APP_STORE_URL = os.environ.get(
-    "APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow"
-)
+APP_STORE_URL = os.environ.get("APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow")

@@ -2,15 +2,12 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
-
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "CallbackNow"
 handler500 = "portal.views.server_error"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("openapi.json", views.openapi_document, name="openapi"),
+    path("", include("docs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,50 +15,115 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('host', models.CharField(db_index=True, max_length=255, verbose_name='host')),
-                ('state', models.CharField(choices=[('pending', 'Pending approval'), ('active', 'Active'), ('rejected', 'Rejected'), ('suspended', 'Suspended'), ('revoked', 'Revoked'), ('expired', 'Expired')], db_index=True, default='pending', max_length=16, verbose_name='state')),
-                ('state_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('prefix', models.CharField(editable=False, max_length=8)),
-                ('last4', models.CharField(editable=False, max_length=4)),
-                ('secret_encrypted', models.TextField(editable=False)),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('previous_secret_encrypted', models.TextField(blank=True, editable=False)),
-                ('previous_digest', models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True)),
-                ('previous_valid_until', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('rate_limit_per_minute', models.PositiveIntegerField(blank=True, help_text='Empty: the site default.', null=True, verbose_name='rate limit per minute')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
-                ('last_used_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='last used from')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("host", models.CharField(db_index=True, max_length=255, verbose_name="host")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending approval"),
+                            ("active", "Active"),
+                            ("rejected", "Rejected"),
+                            ("suspended", "Suspended"),
+                            ("revoked", "Revoked"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("state_reason", models.TextField(blank=True, verbose_name="reason")),
+                ("prefix", models.CharField(editable=False, max_length=8)),
+                ("last4", models.CharField(editable=False, max_length=4)),
+                ("secret_encrypted", models.TextField(editable=False)),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("previous_secret_encrypted", models.TextField(blank=True, editable=False)),
+                (
+                    "previous_digest",
+                    models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+                ),
+                ("previous_valid_until", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "rate_limit_per_minute",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty: the site default.",
+                        null=True,
+                        verbose_name="rate limit per minute",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="expires")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
+                ("last_used_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="last used from")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TokenEvent',
+            name="TokenEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('issued', 'Issued'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('suspended', 'Suspended'), ('reactivated', 'Reactivated'), ('revoked', 'Revoked'), ('rolled', 'Rolled'), ('revealed', 'Revealed'), ('renamed', 'Renamed'), ('host_changed', 'Host changed')], max_length=16, verbose_name='event')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='by')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='client address')),
-                ('detail', models.CharField(blank=True, max_length=500, verbose_name='detail')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('token', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='accounts.apitoken')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("suspended", "Suspended"),
+                            ("reactivated", "Reactivated"),
+                            ("revoked", "Revoked"),
+                            ("rolled", "Rolled"),
+                            ("revealed", "Revealed"),
+                            ("renamed", "Renamed"),
+                            ("host_changed", "Host changed"),
+                        ],
+                        max_length=16,
+                        verbose_name="event",
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="by")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="client address")),
+                ("detail", models.CharField(blank=True, max_length=500, verbose_name="detail")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="events", to="accounts.apitoken"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'token event',
-                'verbose_name_plural': 'token events',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "token event",
+                "verbose_name_plural": "token events",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

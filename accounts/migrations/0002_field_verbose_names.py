@@ -6,66 +6,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='apitoken',
-            name='digest',
-            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name='secret digest'),
+            model_name="apitoken",
+            name="digest",
+            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name="secret digest"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='last4',
-            field=models.CharField(editable=False, max_length=4, verbose_name='last four characters'),
+            model_name="apitoken",
+            name="last4",
+            field=models.CharField(editable=False, max_length=4, verbose_name="last four characters"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="apitoken",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='prefix',
-            field=models.CharField(editable=False, max_length=8, verbose_name='prefix'),
+            model_name="apitoken",
+            name="prefix",
+            field=models.CharField(editable=False, max_length=8, verbose_name="prefix"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='previous_digest',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='previous secret digest'),
+            model_name="apitoken",
+            name="previous_digest",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name="previous secret digest"
+            ),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='previous_secret_encrypted',
-            field=models.TextField(blank=True, editable=False, verbose_name='previous secret, encrypted'),
+            model_name="apitoken",
+            name="previous_secret_encrypted",
+            field=models.TextField(blank=True, editable=False, verbose_name="previous secret, encrypted"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='previous_valid_until',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='previous secret valid until'),
+            model_name="apitoken",
+            name="previous_valid_until",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="previous secret valid until"
+            ),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='secret_encrypted',
-            field=models.TextField(editable=False, verbose_name='secret, encrypted'),
+            model_name="apitoken",
+            name="secret_encrypted",
+            field=models.TextField(editable=False, verbose_name="secret, encrypted"),
         ),
         migrations.AlterField(
-            model_name='apitoken',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated'),
+            model_name="apitoken",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated"),
         ),
         migrations.AlterField(
-            model_name='tokenevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="tokenevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AlterField(
-            model_name='tokenevent',
-            name='token',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='accounts.apitoken', verbose_name='token'),
+            model_name="tokenevent",
+            name="token",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="accounts.apitoken",
+                verbose_name="token",
+            ),
         ),
     ]

@@ -12,8 +12,6 @@ from django.urls import reverse
 SECRET_ON_PAGE = re.compile(r'<code id="token-secret">([^<]+)</code>')
 
 
-
-
 def secret_on_page(response):
     """The full token a page shows, or None."""
     match = SECRET_ON_PAGE.search(response.content.decode())

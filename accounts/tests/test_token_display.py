@@ -33,8 +33,11 @@ def event(kind, detail):
         ("approved", "automatic", "자동"),
         ("rolled", "grace 3600s", "기존 토큰 유예 기간: 1시간"),
         ("rolled", "grace 0s", "기존 토큰은 즉시 중지"),
-        ("host_changed", "example.com → xn--3e0b707e.kr (awaits approval)",
-         "example.com → 한국.kr (xn--3e0b707e.kr) (승인 대기)"),
+        (
+            "host_changed",
+            "example.com → xn--3e0b707e.kr (awaits approval)",
+            "example.com → 한국.kr (xn--3e0b707e.kr) (승인 대기)",
+        ),
         ("host_changed", "a.example.com → b.example.com", "a.example.com → b.example.com"),
         ("issued", "xn--3e0b707e.kr", "한국.kr (xn--3e0b707e.kr)"),
         ("rejected", "No such website", "No such website"),
@@ -48,7 +51,9 @@ def test_it_translates_the_known_shapes_of_stored_details(kind, detail, korean):
 def test_it_keeps_english_details_readable_in_english():
     with translation.override("en"):
         assert event_detail(event("revealed", "test page")) == "on the test page"
-        assert event_detail(event("host_changed", "a.com → b.com (awaits approval)")) == "a.com → b.com (awaits approval)"
+        assert (
+            event_detail(event("host_changed", "a.com → b.com (awaits approval)")) == "a.com → b.com (awaits approval)"
+        )
 
 
 def test_it_names_events_as_nouns_distinct_from_states():
@@ -56,7 +61,16 @@ def test_it_names_events_as_nouns_distinct_from_states():
         assert str(TokenEvent.Kind.REJECTED.label) == "거절"
         assert str(ApiToken.State.REJECTED.label) == "거절됨"
         assert [str(label) for _, label in TokenEvent.Kind.choices] == [
-            "발급", "승인", "거절", "정지", "재개", "폐기", "재발급", "전체 보기", "이름 변경", "호스트 변경",
+            "발급",
+            "승인",
+            "거절",
+            "정지",
+            "재개",
+            "폐기",
+            "재발급",
+            "전체 보기",
+            "이름 변경",
+            "호스트 변경",
         ]
 
 

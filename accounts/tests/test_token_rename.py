@@ -42,7 +42,9 @@ def test_it_takes_no_get(owner_client, issued):
 
 def test_it_refuses_a_name_with_a_line_break(owner_client, issued):
     token, _ = issued
-    response = owner_client.post(reverse("accounts:token_rename", args=[token.pk]), {"name": "Shop\nBcc: x@example.com"})
+    response = owner_client.post(
+        reverse("accounts:token_rename", args=[token.pk]), {"name": "Shop\nBcc: x@example.com"}
+    )
     assert "no line breaks" in response.content.decode()
     token.refresh_from_db()
     assert token.name == "My site"

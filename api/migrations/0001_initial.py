@@ -6,86 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SeenRequest',
+            name="SeenRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fingerprint', models.CharField(max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(db_index=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("fingerprint", models.CharField(max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField(db_index=True)),
             ],
             options={
-                'verbose_name': 'seen request',
-                'verbose_name_plural': 'seen requests',
+                "verbose_name": "seen request",
+                "verbose_name_plural": "seen requests",
             },
         ),
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True, verbose_name='number (E.164)')),
-                ('country', models.CharField(help_text='ISO 3166 code, for example KR.', max_length=2, verbose_name='country')),
-                ('operator', models.CharField(max_length=64, verbose_name='operator')),
-                ('public_id', models.CharField(blank=True, help_text='Optional. Lets callers reach the user by ID (neocallback). Letters, digits, . _ -', max_length=64, null=True, unique=True, verbose_name='public ID')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=16, unique=True, verbose_name="number (E.164)")),
+                (
+                    "country",
+                    models.CharField(help_text="ISO 3166 code, for example KR.", max_length=2, verbose_name="country"),
+                ),
+                ("operator", models.CharField(max_length=64, verbose_name="operator")),
+                (
+                    "public_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="Optional. Lets callers reach the user by ID (neocallback). Letters, digits, . _ -",
+                        max_length=64,
+                        null=True,
+                        unique=True,
+                        verbose_name="public ID",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'subscriber',
-                'verbose_name_plural': 'subscribers',
-                'ordering': ['number'],
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='ApiRequestLog',
+            name="ApiRequestLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(blank=True, choices=[('callback', 'callback'), ('neocallback', 'neocallback'), ('cancel', 'cancel'), ('neocancel', 'neocancel')], max_length=16, verbose_name='action')),
-                ('transport', models.CharField(choices=[('GET', 'GET'), ('JSONP', 'JSONP'), ('POST', 'POST')], max_length=8, verbose_name='transport')),
-                ('result', models.CharField(choices=[('success', 'Success'), ('failed', 'Failed')], max_length=8, verbose_name='result')),
-                ('reason', models.CharField(blank=True, max_length=100, verbose_name='reason')),
-                ('status', models.PositiveSmallIntegerField(verbose_name='HTTP status')),
-                ('client_ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='client address')),
-                ('referer_host', models.CharField(blank=True, max_length=255, verbose_name='referer host')),
-                ('duration_ms', models.PositiveIntegerField(verbose_name='duration (ms)')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='request_log', to='accounts.apitoken')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("callback", "callback"),
+                            ("neocallback", "neocallback"),
+                            ("cancel", "cancel"),
+                            ("neocancel", "neocancel"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "transport",
+                    models.CharField(
+                        choices=[("GET", "GET"), ("JSONP", "JSONP"), ("POST", "POST")],
+                        max_length=8,
+                        verbose_name="transport",
+                    ),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("success", "Success"), ("failed", "Failed")], max_length=8, verbose_name="result"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=100, verbose_name="reason")),
+                ("status", models.PositiveSmallIntegerField(verbose_name="HTTP status")),
+                ("client_ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="client address")),
+                ("referer_host", models.CharField(blank=True, max_length=255, verbose_name="referer host")),
+                ("duration_ms", models.PositiveIntegerField(verbose_name="duration (ms)")),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time"),
+                ),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="request_log",
+                        to="accounts.apitoken",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API request',
-                'verbose_name_plural': 'API request log',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['token', '-created_at'], name='api_log_token_time')],
+                "verbose_name": "API request",
+                "verbose_name_plural": "API request log",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["token", "-created_at"], name="api_log_token_time")],
             },
         ),
         migrations.CreateModel(
-            name='CallRequest',
+            name="CallRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requester_number', models.CharField(max_length=16, verbose_name='requester number (E.164)')),
-                ('requester_country', models.CharField(max_length=2, verbose_name='requester country')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('cancelled', 'Cancelled'), ('expired', 'Expired')], default='pending', max_length=16, verbose_name='state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='call_requests', to='accounts.apitoken')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='call_requests', to='api.subscriber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requester_number", models.CharField(max_length=16, verbose_name="requester number (E.164)")),
+                ("requester_country", models.CharField(max_length=2, verbose_name="requester country")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("cancelled", "Cancelled"), ("expired", "Expired")],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                (
+                    "token",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="call_requests",
+                        to="accounts.apitoken",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="call_requests", to="api.subscriber"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call request',
-                'verbose_name_plural': 'call requests',
-                'ordering': ['-updated_at', '-id'],
-                'indexes': [models.Index(fields=['state', 'expires_at'], name='call_request_state_expiry')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('requester_number', 'target'), name='one_pending_call_request_per_pair')],
+                "verbose_name": "call request",
+                "verbose_name_plural": "call requests",
+                "ordering": ["-updated_at", "-id"],
+                "indexes": [models.Index(fields=["state", "expires_at"], name="call_request_state_expiry")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "pending")),
+                        fields=("requester_number", "target"),
+                        name="one_pending_call_request_per_pair",
+                    )
+                ],
             },
         ),
     ]

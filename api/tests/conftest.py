@@ -6,15 +6,13 @@ import time
 import pytest
 
 from api import demo
-from api.aes import encrypt_field
 from api.models import CallRequest, Subscriber
+from lib.aes import encrypt_field
 
 MY_NUMBER, MY_ISO = "01010041004", "kr"
 TARGET_NUMBER, TARGET_ISO, TARGET_ID, OPERATOR = "01011111111", "kr", "airpagephone", "SRTelecom"
 SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
 SEED_NOT_REGISTERED = {"result": "failed", "reason": "target number is not registered to callbacknow"}
-
-
 
 
 @pytest.fixture
@@ -39,8 +37,17 @@ def now_millis():
     return int(time.time() * 1000)
 
 
-def seed_body(key, action="callback", msg="hello", iso=TARGET_ISO, phonenumber=TARGET_NUMBER, myiso=MY_ISO,
-              myphonenumber=MY_NUMBER, mytoken=None, foot=None):
+def seed_body(
+    key,
+    action="callback",
+    msg="hello",
+    iso=TARGET_ISO,
+    phonenumber=TARGET_NUMBER,
+    myiso=MY_ISO,
+    myphonenumber=MY_NUMBER,
+    mytoken=None,
+    foot=None,
+):
     """The JSON body the seed's PHP client sends: every field encrypted under the token."""
     fields = {
         "myaction": action,

@@ -9,8 +9,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from api.models import CallRequest
-from api.phones import normalise
 from api.tests.conftest import SEED_SUCCESS
+from lib.phones import normalise
 
 REQUESTER = normalise("01010041004", "kr")
 
@@ -57,10 +57,14 @@ def test_it_cancels_only_the_pending_request_of_that_pair(target, token):
 @pytest.mark.django_db
 def test_the_database_refuses_a_second_pending_request_for_a_pair(target):
     expires = timezone.now() + timedelta(hours=1)
-    CallRequest.objects.create(requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires)
+    CallRequest.objects.create(
+        requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires
+    )
 
     with pytest.raises(IntegrityError):
-        CallRequest.objects.create(requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires)
+        CallRequest.objects.create(
+            requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires
+        )
 
 
 @pytest.mark.django_db(transaction=True)

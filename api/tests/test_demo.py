@@ -16,6 +16,10 @@ def test_it_registers_the_seeds_example_target_once():
 
     subscriber = Subscriber.objects.get()
     assert (subscriber.number, subscriber.iso, subscriber.operator, subscriber.public_id, subscriber.active) == (
-        "+821011111111", "kr", "SRTelecom", "airpagephone", True
+        "+821011111111",
+        "kr",
+        "SRTelecom",
+        "airpagephone",
+        True,
     )
     assert "Demo subscriber: 01011111111/kr (SRTelecom, ID airpagephone)" in out.getvalue()

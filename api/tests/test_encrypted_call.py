@@ -5,9 +5,9 @@ import json
 import pytest
 
 from accounts.models import ApiToken
-from api.aes import encrypt_field
 from api.models import ApiRequestLog, CallRequest, SeenRequest
 from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed, now_millis, seed_body
+from lib.aes import encrypt_field
 
 pytestmark = pytest.mark.django_db
 URL = "/callback/callback_api.php"
@@ -25,7 +25,11 @@ def test_it_answers_the_seeds_success_to_the_seeds_callback(client, value, token
 
     assert (response.status_code, body) == (200, SEED_SUCCESS)
     request = pending.get()
-    assert (request.requester_number, request.message, request.token) == ("+821010041004", "조금 까다롭던 그 고객", token)
+    assert (request.requester_number, request.message, request.token) == (
+        "+821010041004",
+        "조금 까다롭던 그 고객",
+        token,
+    )
 
 
 def test_it_reads_the_body_as_php_json_encode_writes_it(client, value, target):
@@ -82,7 +86,11 @@ def test_it_refuses_to_cancel_what_is_not_pending(client, value, target):
         ({"phonenumber": "0101111"}, 400, "invalid number"),
         ({"msg": "y" * 201}, 400, "message too long"),
         ({"msg": "bell\x07"}, 400, "invalid message"),
-        ({"action": "neocallback", "phonenumber": "nobody", "iso": ""}, 404, "target id is not registered to callbacknow"),
+        (
+            {"action": "neocallback", "phonenumber": "nobody", "iso": ""},
+            404,
+            "target id is not registered to callbacknow",
+        ),
         ({"foot": "yesterday"}, 400, "invalid foot"),
         ({"foot": "-5"}, 400, "invalid foot"),
         ({"foot": ""}, 400, "missing parameter"),
@@ -95,7 +103,7 @@ def test_it_refuses_a_bad_call_with_a_stable_reason(client, value, target, field
     assert not CallRequest.objects.exists()
 
 
-@pytest.mark.parametrize("skew_seconds", [-301, 301, -10**6])
+@pytest.mark.parametrize("skew_seconds", [-301, 301, -(10**6)])
 def test_it_refuses_a_foot_outside_the_window(client, value, target, skew_seconds):
     response, body = post(client, seed_body(value, foot=now_millis() + skew_seconds * 1000))
 
@@ -147,7 +155,9 @@ def test_it_refuses_a_post_without_a_referer_host(client, value, target, referer
 
 
 def test_it_takes_the_host_from_origin_without_referer(client, value, target):
-    response = client.post(URL, seed_body(value), content_type="application/json", headers={"Origin": "http://example.com"})
+    response = client.post(
+        URL, seed_body(value), content_type="application/json", headers={"Origin": "http://example.com"}
+    )
 
     assert json.loads(response.content) == SEED_SUCCESS
 
@@ -202,7 +212,17 @@ def test_it_refuses_an_undecryptable_field(client, value, target):
 
 @pytest.mark.parametrize(
     "body",
-    ["", "not json", "[]", '"text"', "null", '{"mytoken": 5}', '{"mytoken": null}', "[" * 5000, '{"a":"' + "x" * 17000 + '"}'],
+    [
+        "",
+        "not json",
+        "[]",
+        '"text"',
+        "null",
+        '{"mytoken": 5}',
+        '{"mytoken": null}',
+        "[" * 5000,
+        '{"a":"' + "x" * 17000 + '"}',
+    ],
 )
 def test_it_refuses_a_malformed_body(client, value, body):
     response, answer = post(client, body)
@@ -240,7 +260,13 @@ def test_it_logs_the_call_with_the_referer_host(client, value, token, target):
 
     log = ApiRequestLog.objects.get()
     assert (log.token, log.action, log.transport, log.result, log.reason, log.status, log.referer_host) == (
-        token, "cancel", "POST", "failed", "nothing pending to cancel", 409, "example.com"
+        token,
+        "cancel",
+        "POST",
+        "failed",
+        "nothing pending to cancel",
+        409,
+        "example.com",
     )
 
 
@@ -257,8 +283,14 @@ def test_it_accepts_one_of_many_simultaneous_copies_of_a_request(live_server, va
 
     def send():
         start.wait()
-        answers.append(requests.post(f"{live_server.url}{URL}", data=body, timeout=30,
-                                     headers={"Referer": "http://example.com/", "Content-Type": "application/json"}).json())
+        answers.append(
+            requests.post(
+                f"{live_server.url}{URL}",
+                data=body,
+                timeout=30,
+                headers={"Referer": "http://example.com/", "Content-Type": "application/json"},
+            ).json()
+        )
 
     threads = [threading.Thread(target=send) for _ in range(6)]
     for thread in threads:

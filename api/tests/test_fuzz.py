@@ -17,7 +17,11 @@ ACTIONS = ["callback", "neocallback", "cancel", "neocancel"]
 PARAMETERS = ["01010041004", "01011111111", "kr", "KR", "us", TARGET_ID, '"hello world"', "조금 까다롭던", ""]
 
 text = st.text(st.characters(codec="utf-8"), max_size=40)
-segment = st.one_of(st.sampled_from(PARAMETERS), text.map(lambda s: quote(s, safe="")), st.from_regex(r"[%/\"'<>a-z0-9]{0,12}", fullmatch=True))
+segment = st.one_of(
+    st.sampled_from(PARAMETERS),
+    text.map(lambda s: quote(s, safe="")),
+    st.from_regex(r"[%/\"'<>a-z0-9]{0,12}", fullmatch=True),
+)
 
 
 def assert_api_answer(response):
@@ -49,8 +53,9 @@ def generous_limit(settings):
     callback=st.one_of(st.none(), st.sampled_from(["cb", "a.b"]), text),
     referer=st.one_of(st.none(), st.just("https://example.com/"), text),
 )
-def test_it_answers_any_path_in_json(client, value, target, generous_limit, token, action, parameters, trailing_slash,
-                                     callback, referer):
+def test_it_answers_any_path_in_json(
+    client, value, target, generous_limit, token, action, parameters, trailing_slash, callback, referer
+):
     token = value if token == "VALID" else token
     if token in page_prefixes():
         return
@@ -79,8 +84,14 @@ fields = st.fixed_dictionaries(
 def test_it_answers_any_encrypted_body_in_json(client, value, target, generous_limit, plain):
     body = seed_body(value, **plain)
 
-    assert_api_answer(client.post("/callback/callback_api.php", body, content_type="application/json",
-                                  headers={"Referer": "http://example.com/"}))
+    assert_api_answer(
+        client.post(
+            "/callback/callback_api.php",
+            body,
+            content_type="application/json",
+            headers={"Referer": "http://example.com/"},
+        )
+    )
 
 
 json_values = st.recursive(
@@ -91,15 +102,19 @@ json_values = st.recursive(
 raw_body = st.one_of(
     st.binary(max_size=300),
     json_values.map(json.dumps),
-    st.dictionaries(st.sampled_from(["myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken",
-                                     "foot"]), json_values | st.from_regex(r"[A-Za-z0-9+/=]{0,48}", fullmatch=True))
-    .map(json.dumps),
+    st.dictionaries(
+        st.sampled_from(["myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot"]),
+        json_values | st.from_regex(r"[A-Za-z0-9+/=]{0,48}", fullmatch=True),
+    ).map(json.dumps),
 )
 
 
 @FUZZ
-@given(body=raw_body, referer=st.one_of(st.none(), st.just("http://example.com/"), text),
-       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]))
+@given(
+    body=raw_body,
+    referer=st.one_of(st.none(), st.just("http://example.com/"), text),
+    content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+)
 def test_it_answers_any_raw_body_in_json(client, value, generous_limit, body, referer, content_type):
     headers = {} if referer is None else {"Referer": referer.encode("utf-8", "surrogatepass").decode("latin-1")}
 
@@ -108,7 +123,11 @@ def test_it_answers_any_raw_body_in_json(client, value, generous_limit, body, re
 
 def test_the_fuzzers_reach_success(client, value, target):
     """The generated requests are not all refused at the door: well-formed ones succeed."""
-    response = client.post("/callback/callback_api.php", seed_body(value, foot=now_millis()),
-                           content_type="application/json", headers={"Referer": "http://example.com/"})
+    response = client.post(
+        "/callback/callback_api.php",
+        seed_body(value, foot=now_millis()),
+        content_type="application/json",
+        headers={"Referer": "http://example.com/"},
+    )
 
     assert assert_api_answer(response)["result"] == "success"

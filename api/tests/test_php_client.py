@@ -54,7 +54,11 @@ def test_it_answers_the_seeds_success_for_the_demo_target(client_php, target):
 
     assert output == SEED_SUCCESS
     request = CallRequest.objects.get()
-    assert (request.requester_number, request.message, request.state) == ("+821010041004", "조금 까다롭던 그 고객", "pending")
+    assert (request.requester_number, request.message, request.state) == (
+        "+821010041004",
+        "조금 까다롭던 그 고객",
+        "pending",
+    )
 
 
 def test_it_answers_the_seeds_failure_for_an_unregistered_number(client_php):

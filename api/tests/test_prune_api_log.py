@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def entry(age_days):
     return ApiRequestLog.objects.create(
-        transport="GET", result="success", status=200, duration_ms=1,
+        transport="GET",
+        result="success",
+        status=200,
+        duration_ms=1,
         created_at=timezone.now() - timedelta(days=age_days),
     )
 

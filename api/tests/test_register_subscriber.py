@@ -19,7 +19,11 @@ def test_it_registers_a_subscriber_in_e164():
 
     subscriber = Subscriber.objects.get()
     assert (subscriber.number, subscriber.country, subscriber.operator, subscriber.public_id, subscriber.active) == (
-        "+821022223333", "KR", "SKT", "friend.one", True
+        "+821022223333",
+        "KR",
+        "SKT",
+        "friend.one",
+        True,
     )
     assert "+821022223333" in output
 

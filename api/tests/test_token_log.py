@@ -16,9 +16,16 @@ def url(token):
 
 def entry(token, result="success", action="callback", age=timedelta(0), reason=""):
     return ApiRequestLog.objects.create(
-        token=token, action=action, transport="GET", result=result, reason=reason,
-        status=200 if result == "success" else 404, client_ip="203.0.113.9", referer_host="example.com",
-        duration_ms=3, created_at=timezone.now() - age,
+        token=token,
+        action=action,
+        transport="GET",
+        result=result,
+        reason=reason,
+        status=200 if result == "success" else 404,
+        client_ip="203.0.113.9",
+        referer_host="example.com",
+        duration_ms=3,
+        created_at=timezone.now() - age,
     )
 
 

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from api.wire import decode_path_message, has_control_characters, is_valid_callback_name, json_body, jsonp_body
+from api.wire import decode_path_message, is_valid_callback_name, json_body, jsonp_body
+from lib.text import has_control_characters
 
 
 @pytest.mark.parametrize(
@@ -21,7 +22,9 @@ def test_it_strips_one_surrounding_pair_of_quotes(text, message):
     assert decode_path_message(text) == message
 
 
-@pytest.mark.parametrize("text, found", [("plain 한국어", False), ("tab\t", True), ("nul\x00", True), ("del\x7f", True)])
+@pytest.mark.parametrize(
+    "text, found", [("plain 한국어", False), ("tab\t", True), ("nul\x00", True), ("del\x7f", True)]
+)
 def test_it_finds_control_characters(text, found):
     assert has_control_characters(text) is found
 

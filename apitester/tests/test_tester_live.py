@@ -12,11 +12,11 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from api.aes import decrypt_field
 from api.models import CallRequest
 from apitester import trial
 from apitester.models import SentRequest
 from apitester.tests.conftest import element, form_data, snippet
+from lib.aes import decrypt_field
 
 SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
 TRANSPORTS = ["get", "jsonp", "post"]

@@ -5,8 +5,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from api.aes import decrypt_field
 from apitester import wire
+from lib.aes import decrypt_field
 
 TOKEN = "cbn_0123456789abcdefghijklmnopqr"
 BASE = wire.Base.parse("http://127.0.0.1:8000")

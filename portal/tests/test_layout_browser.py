@@ -19,10 +19,12 @@ def sign_in(page, user, live_server, language="ko"):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([
-        {"name": cookie.key, "value": cookie.value, "url": live_server.url},
-        {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-    ])
+    page.context.add_cookies(
+        [
+            {"name": cookie.key, "value": cookie.value, "url": live_server.url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
 
 
 @pytest.fixture
@@ -31,9 +33,16 @@ def busy_token(developer):
     for day in range(30):
         for result, reason in (("success", ""), ("failed", "target number is not registered to callbacknow")):
             ApiRequestLog.objects.create(
-                token=token, action="callback", transport="JSONP", result=result, reason=reason,
-                status=200 if result == "success" else 404, client_ip="2001:db8:85a3::8a2e:370:7334",
-                referer_host="shop.example.co.kr", duration_ms=12, created_at=timezone.now() - timedelta(days=day),
+                token=token,
+                action="callback",
+                transport="JSONP",
+                result=result,
+                reason=reason,
+                status=200 if result == "success" else 404,
+                client_ip="2001:db8:85a3::8a2e:370:7334",
+                referer_host="shop.example.co.kr",
+                duration_ms=12,
+                created_at=timezone.now() - timedelta(days=day),
             )
     return token
 
@@ -71,6 +80,7 @@ def test_it_keeps_a_long_korean_token_name_in_whole_words(page, live_server, dev
     word_starts = [0] + [i + 1 for i, ch in enumerate(LONG_KOREAN_NAME) if ch == " "]
     assert set(line_starts) <= set(word_starts), line_starts
 
+
 def test_it_keeps_the_log_charts_labels_readable_on_a_phone(page, live_server, developer, busy_token):
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, developer, live_server, "ko")
@@ -81,8 +91,6 @@ def test_it_keeps_the_log_charts_labels_readable_on_a_phone(page, live_server, d
     assert sizes and min(sizes) >= 10, sizes
 
 
-
-
 def test_it_fits_the_whole_request_log_table_on_a_laptop_screen(page, live_server, developer, busy_token):
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, developer, live_server, "ko")
@@ -90,7 +98,9 @@ def test_it_fits_the_whole_request_log_table_on_a_laptop_screen(page, live_serve
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "a column of the log is cut off"
     reason = page.locator("td.log-reason").first
-    assert reason.evaluate("td => td.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(td).lineHeight)")
+    assert reason.evaluate(
+        "td => td.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(td).lineHeight)"
+    )
     sizes = page.eval_on_selector_all(
         "svg.chart text:visible", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"
     )

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from accounts.hosts import InvalidHost, normalise_host
 from accounts.models import ApiToken, TokenLimitReached
+from lib.hosts import InvalidHost, normalise_host
 
 
 def developer_for_email(email):

@@ -5,7 +5,9 @@ from api.models import Subscriber
 
 
 class Command(BaseCommand):
-    help = "Registers a CallbackNow user as a call request target (or updates and reactivates the one with that number)."
+    help = (
+        "Registers a CallbackNow user as a call request target (or updates and reactivates the one with that number)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("number", help="phone number as dialled in the country, or in E.164")
@@ -17,6 +19,8 @@ class Command(BaseCommand):
         try:
             subscriber = Subscriber.register(number, iso, operator, public_id)
         except ValidationError as error:
-            raise CommandError("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+            ) from None
         suffix = f", ID {subscriber.public_id}" if subscriber.public_id else ""
         self.stdout.write(f"Registered {subscriber.number} ({subscriber.country}, {subscriber.operator}{suffix})")

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True})
         token = ApiToken.objects.for_owner(user).filter(host=DEMO_HOST).first()
         if token is None:
             token, plaintext = ApiToken.issue(user, "Demo site", DEMO_HOST)

@@ -1,4 +1,4 @@
-"""Fixtures of the portal's tests: the API's demo target and a fresh cache for live round trips."""
+"""Fixtures of the docs page's tests: the API's demo target and a live token for round trips."""
 
 import pytest
 

@@ -1,6 +1,6 @@
 import pytest
 
-from api.phones import BadCountryCode, InvalidNumber, country_code, national_digits, normalise
+from lib.phones import BadCountryCode, InvalidNumber, country_code, national_digits, normalise
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,9 @@ def test_it_normalises_a_valid_number_to_e164(number, iso, e164):
     assert normalise(number, iso).e164 == e164
 
 
-@pytest.mark.parametrize("number", ["", "   ", "12", "0101111111111111", "+14155550123", "abc", "1" * 40, "010\x001111"])
+@pytest.mark.parametrize(
+    "number", ["", "   ", "12", "0101111111111111", "+14155550123", "abc", "1" * 40, "010\x001111"]
+)
 def test_it_refuses_a_number_that_is_not_valid_for_the_country(number):
     with pytest.raises(InvalidNumber):
         normalise(number, "kr")

@@ -77,7 +77,9 @@ def normalise_host(value):
     if _PUBLIC_SUFFIXES.is_public(name):
         if wildcard:
             raise InvalidHost(
-                _("“%(host)s” would allow every website under %(suffix)s. Enter your own domain, as in *.example.%(suffix)s.")
+                _(
+                    "“%(host)s” would allow every website under %(suffix)s. Enter your own domain, as in *.example.%(suffix)s."
+                )
                 % {"host": text, "suffix": name}
             )
         raise InvalidHost(

@@ -78,12 +78,14 @@ def test_it_links_registration_the_test_page_and_the_app_store(client):
     assert 'href="/tester/"' in page
     assert f'href="{settings.APP_STORE_URL}"' in page
     assert 'href="/openapi.json"' in page
-    assert 'href="/static/portal/jsonp-example.html"' in page
+    assert 'href="/static/docs/jsonp-example.html"' in page
 
 
 def test_it_builds_the_examples_from_this_site_s_address(client):
     page = text(client.get("/", HTTP_HOST="127.0.0.1:8000"))
-    assert "curl &#x27;http://127.0.0.1:8000/YOUR_TOKEN/callback/01010041004/kr/01011111111/kr/hello%20world&#x27;" in page
+    assert (
+        "curl &#x27;http://127.0.0.1:8000/YOUR_TOKEN/callback/01010041004/kr/01011111111/kr/hello%20world&#x27;" in page
+    )
     assert "curl &#x27;http://127.0.0.1:8000/YOUR_TOKEN/neocancel/01010041004/kr/airpagephone&#x27;" in page
     assert "http://127.0.0.1:8000/callback/callback_api.php" in page
     assert "?callback=mycallbackfunction" in page
@@ -94,7 +96,7 @@ def test_it_shows_the_signed_in_developer_s_token_masked_never_in_full(owner_cli
     page = text(owner_client.get("/"))
     assert plaintext not in page
     assert f"/{token.masked}/callback/01010041004/kr/01011111111/kr/hello%20world" in page
-    assert f'$myToken = &quot;{token.masked}&quot;;' in page
+    assert f"$myToken = &quot;{token.masked}&quot;;" in page
     assert "YOUR_TOKEN" not in page
     assert f'href="/tokens/{token.pk}/"' in page
 
@@ -144,15 +146,25 @@ def test_it_filters_the_country_table_on_the_server_without_javascript(client):
     page = text(response)
     assert len(country_rows(response)) == 245  # all present, the rest hidden
     assert shown_country_codes(response) == ["KR"]
-    assert "<td><code>KR</code></td><td>+82</td><td>South Korea</td><td lang=\"ko\">대한민국</td></tr>" in page
+    assert '<td><code>KR</code></td><td>+82</td><td>South Korea</td><td lang="ko">대한민국</td></tr>' in page
     assert "Showing 1 of 245" in page
     assert 'value="대한"' in page
 
 
-@pytest.mark.parametrize(("query", "codes"), [
-    ("한국", ["KR"]), ("남한", ["KR"]), ("Republic of Korea", ["KR"]), ("북한", ["KP"]), ("USA", ["US"]),
-    ("UK", ["UA", "GB"]), ("+82", ["KR"]), ("82", ["KR"]), ("+382", ["ME"]),
-])
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        ("한국", ["KR"]),
+        ("남한", ["KR"]),
+        ("Republic of Korea", ["KR"]),
+        ("북한", ["KP"]),
+        ("USA", ["US"]),
+        ("UK", ["UA", "GB"]),
+        ("+82", ["KR"]),
+        ("82", ["KR"]),
+        ("+382", ["ME"]),
+    ],
+)
 def test_it_finds_countries_by_everyday_names_and_exact_dialling_codes(client, query, codes):
     assert shown_country_codes(client.get("/", {"q": query})) == codes
 

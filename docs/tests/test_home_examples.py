@@ -9,8 +9,8 @@ import sys
 import pytest
 import requests
 
-from api.aes import encrypt_field
 from api.models import CallRequest
+from lib.aes import encrypt_field
 
 SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
 
@@ -33,7 +33,7 @@ def test_it_shows_this_site_s_address_and_placeholders(live_server):
     assert found["get-callback"] == (
         f"curl '{live_server.url}/YOUR_TOKEN/callback/01010041004/kr/01011111111/kr/hello%20world'"
     )
-    assert f"API_URL = \"{live_server.url}/callback/callback_api.php\"" in found["sample-python"]
+    assert f'API_URL = "{live_server.url}/callback/callback_api.php"' in found["sample-python"]
     assert 'HOST = "example.com"' in found["sample-python"]
 
 
@@ -74,7 +74,7 @@ def test_it_runs_the_python_post_sample(live_token, tmp_path):
     done = subprocess.run([sys.executable, "client.py"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == repr((200, SUCCESS))
-    cancel = sample.replace("    # print(send(\"cancel\"", "    print(send(\"cancel\"").replace(
+    cancel = sample.replace('    # print(send("cancel"', '    print(send("cancel"').replace(
         '    print(send("callback"', '    # print(send("callback"'
     )
     (tmp_path / "client.py").write_text(cancel)

@@ -1,4 +1,4 @@
-"""A small validator for the JSON Schema subset of OpenAPI 3.0 that portal/openapi.py writes.
+"""A small validator for the JSON Schema subset of OpenAPI 3.0 that docs/openapi.py writes.
 
 It refuses keywords it does not know, so that the document cannot grow a rule this check would silently skip.
 """
@@ -7,8 +7,20 @@ import base64
 import binascii
 import re
 
-KNOWN = {"$ref", "allOf", "type", "enum", "pattern", "maxLength", "format", "required", "properties",
-         "description", "example", "x-plaintext"}
+KNOWN = {
+    "$ref",
+    "allOf",
+    "type",
+    "enum",
+    "pattern",
+    "maxLength",
+    "format",
+    "required",
+    "properties",
+    "description",
+    "example",
+    "x-plaintext",
+}
 TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool, "array": list}
 
 

@@ -1,6 +1,6 @@
 import phonenumbers
 
-from portal.countries import by_code, choices, countries, search
+from lib.countries import by_code, choices, countries, search
 
 
 def test_it_lists_every_region_phonenumbers_can_validate():

@@ -72,7 +72,7 @@ def test_it_switches_to_korean_and_remembers_it(page):
 
 def test_it_calls_the_api_from_the_jsonp_example_page(page, local_token):
     plaintext = local_token
-    page.goto("/static/portal/jsonp-example.html")
+    page.goto("/static/docs/jsonp-example.html")
     assert page.input_value("#api") == page.evaluate("location.origin")
     page.fill("#token", plaintext)
     page.click("button[type=submit]")
@@ -90,7 +90,7 @@ def test_it_calls_the_api_from_the_jsonp_example_page(page, local_token):
 
 def test_it_shows_the_api_s_refusal_on_a_page_of_another_host(page, issued, demo_target):
     _token, plaintext = issued  # bound to example.com, while this page is on localhost
-    page.goto("/static/portal/jsonp-example.html")
+    page.goto("/static/docs/jsonp-example.html")
     page.fill("#token", plaintext)
     page.click("button[type=submit]")
     page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
@@ -121,7 +121,10 @@ def test_it_runs_the_jsonp_snippet_in_a_page(scripted_page, local_token):
     page.add_script_tag(content=snippet + "\n" + spy)
     page.wait_for_function("window.answer !== undefined")
     assert page.evaluate("window.answer") == {
-        "result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"
+        "result": "success",
+        "opname": "SRTelecom",
+        "iso": "kr",
+        "phone_number": "01011111111",
     }
 
 

@@ -86,7 +86,10 @@ _PARAMETERS = {
         EXAMPLE_VALUES["my_iso"],
     ),
     "target_number": ("The number that receives the call request.", EXAMPLE_VALUES["target_number"]),
-    "target_iso": ("ISO 3166-1 alpha-2 code of target_number's country, any letter case.", EXAMPLE_VALUES["target_iso"]),
+    "target_iso": (
+        "ISO 3166-1 alpha-2 code of target_number's country, any letter case.",
+        EXAMPLE_VALUES["target_iso"],
+    ),
     "target_id": ("The CallbackNow user ID that receives the call request.", EXAMPLE_VALUES["target_id"]),
     "message": (
         "Text shown on the target's call request screen: UTF-8, percent-encoded; it may contain '/'. "
@@ -100,7 +103,11 @@ POST_FIELDS = (
     ("myaction", "callback, neocallback, cancel or neocancel", "callback"),
     ("mymsg", "the message (empty for a cancel)", EXAMPLE_VALUES["message"]),
     ("iso", "the target's ISO country code", EXAMPLE_VALUES["target_iso"]),
-    ("phonenumber", "the target's number (its CallbackNow ID for neocallback/neocancel)", EXAMPLE_VALUES["target_number"]),
+    (
+        "phonenumber",
+        "the target's number (its CallbackNow ID for neocallback/neocancel)",
+        EXAMPLE_VALUES["target_number"],
+    ),
     ("myiso", "my ISO country code", EXAMPLE_VALUES["my_iso"]),
     ("myphonenumber", "my number, which receives the call back", EXAMPLE_VALUES["my_number"]),
     ("mytoken", "the token itself", None),
@@ -109,8 +116,14 @@ POST_FIELDS = (
 
 
 # Failures only one transport can meet; every other reason applies to both.
-POST_ONLY_REASONS = {"REFERER_REQUIRED", "MALFORMED_BODY", "UNDECRYPTABLE_FIELD", "INVALID_FOOT", "STALE_FOOT",
-                     "REPLAYED_REQUEST"}
+POST_ONLY_REASONS = {
+    "REFERER_REQUIRED",
+    "MALFORMED_BODY",
+    "UNDECRYPTABLE_FIELD",
+    "INVALID_FOOT",
+    "STALE_FOOT",
+    "REPLAYED_REQUEST",
+}
 GET_ONLY_REASONS = {"INVALID_CALLBACK", "TOO_MANY_PARAMETERS"}
 
 
@@ -251,7 +264,11 @@ def _schemas(reasons):
             "type": "object",
             "required": [name for name, _meaning, _example in POST_FIELDS],
             "properties": {
-                name: {**field_schema, "description": f"{meaning}; {field_schema['description']}", "x-plaintext": example}
+                name: {
+                    **field_schema,
+                    "description": f"{meaning}; {field_schema['description']}",
+                    "x-plaintext": example,
+                }
                 for name, meaning, example in POST_FIELDS
             },
         },

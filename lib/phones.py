@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from portal.countries import by_code
+from lib.countries import by_code
 
 MAX_NUMBER_LENGTH = 32
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.hosts import InvalidHost, host_from_header, host_matches, normalise_host, patterns_for_host, url_host
+from lib.hosts import InvalidHost, host_from_header, host_matches, normalise_host, patterns_for_host, url_host
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import requests
 from django.utils import translation
 
 from api import reasons
-from api.aes import encrypt_field
-from portal.tests.schema import errors, resolve
+from docs.tests.schema import errors, resolve
+from lib.aes import encrypt_field
 
 
 @pytest.fixture

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DocsConfig(AppConfig):
+    name = "docs"
+    verbose_name = "CallbackNow documentation"

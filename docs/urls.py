@@ -1,0 +1,8 @@
+from django.urls import path
+
+from docs import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("openapi.json", views.openapi_document, name="openapi"),
+]
