@@ -6,13 +6,9 @@ from django.conf import settings
 
 from api import reasons
 from api.models import CallRequest, Subscriber
+from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
-
-CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL = "callback", "neocallback", "cancel", "neocancel"
-ACTIONS = (CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL)
-BY_ID = (NEOCALLBACK, NEOCANCEL)
-REQUESTS = (CALLBACK, NEOCALLBACK)
 
 
 class ApiError(Exception):

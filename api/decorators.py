@@ -10,8 +10,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
 from api import reasons, wire
-from api.actions import ACTIONS, ApiError
+from api.actions import ApiError
 from api.models import ApiRequestLog
+from api.protocol import ACTIONS, JSONP_PARAMETER
 from lib.client_ip import client_ip
 from lib.hosts import host_from_header
 from lib.outage import OUTAGE_ERRORS
@@ -33,7 +34,7 @@ def api_endpoint(view):
     def wrapper(request, *args, **kwargs):
         started = time.monotonic()
         request.api_token, request.api_action = None, ""
-        callback = request.GET.get("callback") if request.method == "GET" else None
+        callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
         transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
         if callback is not None:
             transport = ApiRequestLog.Transport.JSONP

@@ -15,10 +15,10 @@ from api import reasons
 from api.actions import ApiError, CallSpec
 from api.decorators import admit
 from api.models import SeenRequest
+from api.protocol import BY_ID, CANCEL, NEOCANCEL, POST_FIELDS
 from lib.aes import UndecryptableField, decrypt_field
 from lib.hosts import host_from_header
 
-FIELDS = ("myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot")
 MAX_BODY_BYTES = 16 * 1024
 
 
@@ -70,7 +70,7 @@ def read_fields(request):
         raise ApiError(reasons.MALFORMED_BODY) from None
     if not isinstance(data, dict):
         raise ApiError(reasons.MALFORMED_BODY)
-    fields = {name: data[name] for name in FIELDS if name in data}
+    fields = {name: data[name] for name in POST_FIELDS if name in data}
     if not all(isinstance(value, str) for value in fields.values()):
         raise ApiError(reasons.MALFORMED_BODY)
     return fields
@@ -124,15 +124,15 @@ def call_spec(plain):
     """The call the decrypted fields ask for. For neocallback/neocancel phonenumber holds the target's ID;
     a cancel without a target country is a neocancel, as in the seed's GET example."""
     action = plain.get("myaction", "")
-    if action == "cancel" and plain.get("phonenumber") and not plain.get("iso"):
-        action = "neocancel"
+    if action == CANCEL and plain.get("phonenumber") and not plain.get("iso"):
+        action = NEOCANCEL
     spec = CallSpec(
         action=action,
         my_number=plain.get("myphonenumber", ""),
         my_iso=plain.get("myiso", ""),
         message=plain.get("mymsg", ""),
     )
-    if action in ("neocallback", "neocancel"):
+    if action in BY_ID:
         spec.target_id = plain.get("phonenumber", "")
     else:
         spec.target_number, spec.target_iso = plain.get("phonenumber", ""), plain.get("iso", "")

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from api import protocol
 from lib import phones
 
 PUBLIC_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -217,10 +218,10 @@ class ApiRequestLog(models.Model):
     """One call of the Open API. Never holds the token's text, nor the parties' numbers or the message."""
 
     class Action(models.TextChoices):
-        CALLBACK = "callback", "callback"
-        NEOCALLBACK = "neocallback", "neocallback"
-        CANCEL = "cancel", "cancel"
-        NEOCANCEL = "neocancel", "neocancel"
+        CALLBACK = protocol.CALLBACK, protocol.CALLBACK
+        NEOCALLBACK = protocol.NEOCALLBACK, protocol.NEOCALLBACK
+        CANCEL = protocol.CANCEL, protocol.CANCEL
+        NEOCANCEL = protocol.NEOCANCEL, protocol.NEOCANCEL
 
     class Transport(models.TextChoices):
         GET = "GET", "GET"

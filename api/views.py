@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import URLResolver, get_resolver
 from django.views.decorators.csrf import csrf_exempt
 
-from api import actions, reasons
+from api import actions, protocol, reasons
 from api.actions import ApiError, CallSpec
 from api.decorators import api_endpoint, token_in_path
 from api.encrypted import call_spec, token_in_body
@@ -17,7 +17,7 @@ from api.wire import decode_path_message
 @csrf_exempt  # the middleware checks the view the URL resolves to: a POST here must get the API's JSON 405
 def path_call(request, token, action, params=None):
     """GET /<token>/<action>/<parameters…>[/][?callback=name]"""
-    if action not in actions.ACTIONS and token in page_prefixes():
+    if action not in protocol.ACTIONS and token in page_prefixes():
         raise Http404  # a mistyped address of one of the portal's pages: its HTML 404, not the API's JSON
     return api_call(request, token, action, params)
 
@@ -42,23 +42,23 @@ def encrypted_call(request):
 def spec_from_path(action, params):
     """The call a GET path asks for. A message is the rest of the path, "/" included; the seed's
     four-part cancel (/cancel/<my number>/<my iso>/<target id>) is a neocancel."""
-    if action not in actions.ACTIONS:
+    if action not in protocol.ACTIONS:
         raise ApiError(reasons.UNKNOWN_ACTION)
     text = params[:-1] if params.endswith("/") else params
-    if action in actions.REQUESTS:
-        fixed = 4 if action == actions.CALLBACK else 3
+    if action in protocol.REQUESTS:
+        fixed = 4 if action == protocol.CALLBACK else 3
         parts = text.split("/", fixed)
         message = decode_path_message(parts[fixed]) if len(parts) > fixed else None
         parts = (parts + [""] * fixed)[:fixed]
     else:
         parts = text.split("/") if text else []
-        if action == actions.CANCEL and len(parts) == 3:
-            action = actions.NEOCANCEL
-        if len(parts) > (4 if action == actions.CANCEL else 3):
+        if action == protocol.CANCEL and len(parts) == 3:
+            action = protocol.NEOCANCEL
+        if len(parts) > (4 if action == protocol.CANCEL else 3):
             raise ApiError(reasons.TOO_MANY_PARAMETERS)
         parts, message = (parts + [""] * 4)[:4], ""
     spec = CallSpec(action=action, my_number=parts[0], my_iso=parts[1], message=message)
-    if action in actions.BY_ID:
+    if action in protocol.BY_ID:
         spec.target_id = parts[2]
     else:
         spec.target_number, spec.target_iso = parts[2], parts[3]

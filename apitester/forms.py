@@ -7,6 +7,20 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import ApiToken
 from api.models import normalise_public_id
+from api.protocol import (
+    ACTIONS,
+    BY_ID,
+    CALLBACK,
+    CANCEL,
+    EXAMPLE_JSONP_CALLBACK,
+    EXAMPLE_VALUES,
+    GET,
+    JSONP,
+    NEOCALLBACK,
+    NEOCANCEL,
+    POST,
+    REQUESTS,
+)
 from api.wire import is_valid_callback_name
 from apitester import wire
 from apitester.models import SentRequest
@@ -16,19 +30,20 @@ from lib.hosts import InvalidHost, normalise_host
 from lib.text import has_control_characters
 
 ACTION_CHOICES = [
-    ("callback", _("callback: ask the target to call you back")),
-    ("neocallback", _("neocallback: ask by the target's CallbackNow ID")),
-    ("cancel", _("cancel: withdraw a request to a number")),
-    ("neocancel", _("neocancel: withdraw a request to an ID")),
+    (CALLBACK, _("callback: ask the target to call you back")),
+    (NEOCALLBACK, _("neocallback: ask by the target's CallbackNow ID")),
+    (CANCEL, _("cancel: withdraw a request to a number")),
+    (NEOCANCEL, _("neocancel: withdraw a request to an ID")),
 ]
 # Which actions and transports show a field (the page hides the others with JavaScript).
+BY_NUMBER = tuple(action for action in ACTIONS if action not in BY_ID)
 FIELD_ACTIONS = {
-    "target_number": ("callback", "cancel"),
-    "target_country": ("callback", "cancel"),
-    "target_id": ("neocallback", "neocancel"),
-    "message": ("callback", "neocallback"),
+    "target_number": BY_NUMBER,
+    "target_country": BY_NUMBER,
+    "target_id": tuple(action for action in ACTIONS if action in BY_ID),
+    "message": tuple(action for action in ACTIONS if action in REQUESTS),
 }
-FIELD_TRANSPORTS = {"callback": ("jsonp",), "host": ("post",)}
+FIELD_TRANSPORTS = {"callback": (JSONP,), "host": (POST,)}
 MAX_AES_KEY_BYTES = 32
 
 
@@ -57,45 +72,45 @@ class TesterForm(forms.Form):
     action = forms.ChoiceField(
         label=pgettext_lazy("api action", "Action"),
         choices=ACTION_CHOICES,
-        initial="callback",
+        initial=CALLBACK,
         widget=forms.RadioSelect,
     )
     transport = forms.ChoiceField(
-        label=_("Transport"), choices=SentRequest.Transport.choices, initial="get", widget=forms.RadioSelect
+        label=_("Transport"), choices=SentRequest.Transport.choices, initial=GET, widget=forms.RadioSelect
     )
     my_number = forms.CharField(
         label=_("My number"),
         max_length=64,
         required=False,
-        initial="01010041004",
+        initial=EXAMPLE_VALUES["my_number"],
         help_text=_("The number that receives the call back."),
     )
     my_country = forms.CharField(
         label=_("My country"),
         max_length=64,
         required=False,
-        initial="kr",
+        initial=EXAMPLE_VALUES["my_iso"],
         help_text=_("Type a name, ISO code or dialling code, or pick from the list; the ISO code is sent."),
     )
     target_number = forms.CharField(
         label=_("Target number"),
         max_length=64,
         required=False,
-        initial="01011111111",
+        initial=EXAMPLE_VALUES["target_number"],
         help_text=_("callback and cancel: the CallbackNow user's number."),
     )
     target_country = forms.CharField(
         label=_("Target country"),
         max_length=64,
         required=False,
-        initial="kr",
+        initial=EXAMPLE_VALUES["target_iso"],
         help_text=_("callback and cancel: the target number's country."),
     )
     target_id = forms.CharField(
         label=_("Target ID"),
         max_length=128,
         required=False,
-        initial="airpagephone",
+        initial=EXAMPLE_VALUES["target_id"],
         help_text=_("neocallback and neocancel: the CallbackNow user's ID."),
     )
     message = forms.CharField(
@@ -103,14 +118,14 @@ class TesterForm(forms.Form):
         max_length=2000,
         required=False,
         strip=False,
-        initial="hello world",
+        initial=EXAMPLE_VALUES["message"],
         help_text=_("callback and neocallback: shown on the target's call request screen."),
     )
     callback = forms.CharField(
         label=_("JSONP callback name"),
         max_length=128,
         required=False,
-        initial="mycallbackfunction",
+        initial=EXAMPLE_JSONP_CALLBACK,
         help_text=_("GET with JSONP only: the function the answer calls, such as cb or app.on_done."),
     )
     as_typed = forms.BooleanField(
@@ -146,20 +161,20 @@ class TesterForm(forms.Form):
         action, transport = data.get("action"), data.get("transport")
         if not action or not transport:
             return data
-        by_id = action in wire.BY_ID
+        by_id = action in BY_ID
         required = ["my_number", "my_country"] + (["target_id"] if by_id else ["target_number", "target_country"])
-        if transport == "jsonp":
+        if transport == JSONP:
             required.append("callback")
-        if transport == "post" and not self.signed_in:
+        if transport == POST and not self.signed_in:
             required.append("host")
         # "As typed" lets an empty field through: the API's own `missing parameter` answer is worth seeing.
         for name in [] if data.get("as_typed") else required:
             if name not in self.errors and not (data.get(name) or "").strip():
                 self.add_error(name, _("This field is required for this action and transport."))
-        if transport == "post" and len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
+        if transport == POST and len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
             field = "token" if self.signed_in else "pasted_token"
             self.add_error(field, _("An encrypted POST needs a token of at most 32 bytes: it is the AES key."))
-        if transport == "post" and not self.signed_in and data.get("host"):
+        if transport == POST and not self.signed_in and data.get("host"):
             try:
                 data["host"] = normalise_host(data["host"])
             except InvalidHost as error:
@@ -174,14 +189,14 @@ class TesterForm(forms.Form):
     def _check_like_the_api(self, data, action, transport):
         """The API's own rules, so that a mistake shows beside its field before anything is sent."""
         self._check_phone(data, "my_number", "my_country")
-        if action in wire.BY_ID:
+        if action in BY_ID:
             if data.get("target_id") and normalise_public_id(data["target_id"]) is None:
                 self.add_error(
                     "target_id", _("A CallbackNow ID has 1 to 64 letters, digits, dots, hyphens or underscores.")
                 )
         else:
             self._check_phone(data, "target_number", "target_country")
-        if action in wire.WITH_MESSAGE:
+        if action in REQUESTS:
             message = data.get("message", "")
             if has_control_characters(message):
                 self.add_error("message", _("The message cannot contain control characters such as line breaks."))
@@ -191,7 +206,7 @@ class TesterForm(forms.Form):
                     _("The message has %(length)s characters; the API takes at most %(max)s.")
                     % {"length": len(message), "max": settings.API_MESSAGE_MAX_LENGTH},
                 )
-        if transport == "jsonp" and data.get("callback") and not is_valid_callback_name(data["callback"]):
+        if transport == JSONP and data.get("callback") and not is_valid_callback_name(data["callback"]):
             self.add_error("callback", _("Use a JavaScript name such as cb or app.on_done (at most 64 characters)."))
 
     def _check_phone(self, data, number_field, country_field):
@@ -224,7 +239,7 @@ class TesterForm(forms.Form):
 
     def call(self):
         data = self.cleaned_data
-        by_id = data["action"] in wire.BY_ID
+        by_id = data["action"] in BY_ID
         return wire.Call(
             action=data["action"],
             transport=data["transport"],
@@ -232,8 +247,8 @@ class TesterForm(forms.Form):
             my_iso=_iso(data["my_country"]),
             target=data["target_id"] if by_id else data["target_number"],
             target_iso="" if by_id else _iso(data["target_country"]),
-            message=data["message"] if data["action"] in wire.WITH_MESSAGE else "",
-            callback=data["callback"] if data["transport"] == "jsonp" else "",
+            message=data["message"] if data["action"] in REQUESTS else "",
+            callback=data["callback"] if data["transport"] == JSONP else "",
         )
 
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from api import protocol
+
 MAX_STORED_BODY = 16 * 1024
 
 
@@ -21,9 +23,9 @@ class SentRequest(models.Model):
     KEEP = 50
 
     class Transport(models.TextChoices):
-        GET = "get", _("GET URL")
-        JSONP = "jsonp", _("GET with a JSONP callback")
-        POST = "post", _("Encrypted POST (the seed's PHP client)")
+        GET = protocol.GET, _("GET URL")
+        JSONP = protocol.JSONP, _("GET with a JSONP callback")
+        POST = protocol.POST, _("Encrypted POST (the seed's PHP client)")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("Success")

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from apitester.wire import POST_PATH, encode_segment
+from api.protocol import POST_PATH
+from apitester.wire import encode_segment
 
 PLACEHOLDER_TOKEN = "YOUR_TOKEN"
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][\w$]*$")
@@ -197,7 +198,7 @@ def _curl_post(call, base_url, token, host, timeout):
     code = f"""#!/usr/bin/env bash
 # {n.curl_post}
 set -euo pipefail
-URL={_sh(f"{base_url}/{POST_PATH}")}
+URL={_sh(f"{base_url}{POST_PATH}")}
 TOKEN={_sh(token)}  # {n.secret_key}
 HOST={_sh(host)}  # {n.host}
 
@@ -225,7 +226,7 @@ def _php_post(call, base_url, token, host, timeout):
 // {n.php8}
 $myToken = {_php(token)}; // {n.secret_key}
 $myHost = {_php(host)}; // {n.host}
-$apiUrl = {_php(f"{base_url}/{POST_PATH}")};
+$apiUrl = {_php(f"{base_url}{POST_PATH}")};
 
 class GCrypt
 {{
@@ -314,7 +315,7 @@ import requests
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-URL = {_py(f"{base_url}/{POST_PATH}")}
+URL = {_py(f"{base_url}{POST_PATH}")}
 TOKEN = {_py(token)}  # {n.secret_key}
 HOST = {_py(host)}  # {n.host}
 
@@ -352,7 +353,7 @@ def _js_post(call, base_url, token, host, timeout):
     code = f"""// {n.node_only}
 const crypto = require("node:crypto");
 
-const URL = {_js(f"{base_url}/{POST_PATH}")};
+const URL = {_js(f"{base_url}{POST_PATH}")};
 const TOKEN = {_js(token)}; // {n.secret_key}
 const HOST = {_js(host)}; // {n.host}
 

@@ -17,14 +17,10 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
+from api.protocol import BY_ID, GET, JSONP, JSONP_PARAMETER, POST_PATH, REQUESTS
 from lib.aes import encrypt_field
 from lib.hosts import url_host
 
-ACTIONS = ("callback", "neocallback", "cancel", "neocancel")
-TRANSPORTS = ("get", "jsonp", "post")
-BY_ID = frozenset({"neocallback", "neocancel"})
-WITH_MESSAGE = frozenset({"callback", "neocallback"})
-POST_PATH = "callback/callback_api.php"
 USER_AGENT = "CallbackNow-API-tester/1.0"
 MAX_BODY_BYTES = 256 * 1024
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -113,7 +109,7 @@ class Call:
 
     @property
     def has_message(self):
-        return self.action in WITH_MESSAGE
+        return self.action in REQUESTS
 
     def path_parts(self):
         """The GET path after the token, in the seed's order."""
@@ -182,9 +178,9 @@ def now_ms():
 def build(call, token, base, host_pattern="", foot=None):
     """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST."""
     headers = [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
-    if call.transport in ("get", "jsonp"):
-        jsonp = call.transport == "jsonp"
-        query = "callback=" + quote(call.callback, safe="") if jsonp else ""
+    if call.transport in (GET, JSONP):
+        jsonp = call.transport == JSONP
+        query = JSONP_PARAMETER + "=" + quote(call.callback, safe="") if jsonp else ""
         parts = call.path_parts()
         if "" in parts:
             # Sent "as typed" with a field left empty: a path cannot carry an empty segment ("//"), so it
@@ -202,7 +198,7 @@ def build(call, token, base, host_pattern="", foot=None):
         ("Content-Length", str(len(body))),
         ("Connection", "close"),
     ]
-    return Outgoing("POST", base.join(POST_PATH.split("/")), headers, body, fields)
+    return Outgoing("POST", base.join(POST_PATH.lstrip("/").split("/")), headers, body, fields)
 
 
 @dataclass

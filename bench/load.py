@@ -243,12 +243,14 @@ def encrypted_body(caller, step, requester, target):
 
 
 def send(session, base_url, plan, sent):
+    from api.protocol import POST_PATH
+
     caller = plan.callers[sent.journey % len(plan.callers)]
     started = time.perf_counter()
     try:
         if sent.step.transport == "POST":
             response = session.post(
-                base_url + "/callback/callback_api.php",
+                base_url + POST_PATH,
                 json=encrypted_body(caller, sent.step, sent.requester, sent.target),
                 headers={"Referer": f"http://{caller.host}/"},
                 timeout=30,

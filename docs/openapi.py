@@ -1,85 +1,28 @@
-"""The Open API described once: the OpenAPI 3 document at /openapi.json and the home page's examples.
+"""The OpenAPI 3 document at /openapi.json, written from the API's vocabulary (api.protocol, api.reasons).
 
-Pure, no database: the operations, their paths and the example values live here, so the document,
-the page's copy-and-paste examples and the test that walks the document against the real endpoints
-cannot drift apart.
+Pure, no database: the operations, their paths and the example values come from api.protocol, so the
+document, the page's copy-and-paste examples and the test that walks the document against the real
+endpoints cannot drift apart.
 """
-
-from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.conf import settings
 
 from api import wire
-
-POST_PATH = "/callback/callback_api.php"
-
-# The seed's own example values: the demo data registers the target 01011111111/kr (operator
-# SRTelecom, ID airpagephone).
-EXAMPLE_VALUES = {
-    "my_number": "01010041004",
-    "my_iso": "kr",
-    "target_number": "01011111111",
-    "target_iso": "kr",
-    "target_id": "airpagephone",
-    "message": "hello world",
-}
-EXAMPLE_JSONP_CALLBACK = "mycallbackfunction"
-
-
-@dataclass(frozen=True)
-class Operation:
-    operation_id: str
-    template: str  # an OpenAPI path template
-    summary: str
-
-    def path(self, token, **values):
-        """The template filled with the example values (overridable), each percent-encoded as one segment.
-
-        The token goes in as given: real tokens are letters and digits, and a masked one ("cbn_…AbCd") reads
-        better as itself in an example.
-        """
-        path = self.template.replace("{token}", token)
-        for name, value in {**EXAMPLE_VALUES, **values}.items():
-            path = path.replace(f"{{{name}}}", quote(str(value), safe=""))
-        return path
-
-
-GET_OPERATIONS = (
-    Operation(
-        "callback",
-        "/{token}/callback/{my_number}/{my_iso}/{target_number}/{target_iso}/{message}",
-        "Send a call request to a phone number",
-    ),
-    Operation(
-        "neocallback",
-        "/{token}/neocallback/{my_number}/{my_iso}/{target_id}/{message}",
-        "Send a call request to a CallbackNow user's ID",
-    ),
-    Operation(
-        "cancel",
-        "/{token}/cancel/{my_number}/{my_iso}/{target_number}/{target_iso}",
-        "Withdraw a call request sent to a phone number",
-    ),
-    Operation(
-        "neocancel",
-        "/{token}/neocancel/{my_number}/{my_iso}/{target_id}",
-        "Withdraw a call request sent to a CallbackNow user's ID",
-    ),
-    Operation(
-        "cancelById",
-        "/{token}/cancel/{my_number}/{my_iso}/{target_id}",
-        "Withdraw a call request sent to an ID (the original documentation's form of neocancel)",
-    ),
+from api.protocol import (
+    ACTIONS,
+    EXAMPLE_JSONP_CALLBACK,
+    EXAMPLE_OPERATOR,
+    EXAMPLE_VALUES,
+    GET_OPERATIONS,
+    HOST_PLACEHOLDER,
+    JSONP_PARAMETER,
+    POST_PATH,
+    TOKEN_PLACEHOLDER,
 )
-
-
-def operation(operation_id):
-    return next(op for op in GET_OPERATIONS if op.operation_id == operation_id)
-
+from api.reasons import TARGET_NOT_REGISTERED
 
 _PARAMETERS = {
-    "token": ("Your developer token. It is the secret: keep it on your server.", "YOUR_TOKEN"),
+    "token": ("Your developer token. It is the secret: keep it on your server.", TOKEN_PLACEHOLDER),
     "my_number": ("The number that will receive the call back (the requester).", EXAMPLE_VALUES["my_number"]),
     "my_iso": (
         "ISO 3166-1 alpha-2 code of my_number's country, any letter case (see the country table).",
@@ -98,9 +41,10 @@ _PARAMETERS = {
     ),
 }
 
-# (field, plaintext meaning, example plaintext); the example for mytoken and foot is made per request.
-POST_FIELDS = (
-    ("myaction", "callback, neocallback, cancel or neocancel", "callback"),
+# (field, plaintext meaning, example plaintext) in api.protocol.POST_FIELD_DOCS' order; mytoken's and foot's examples are
+# made per request.
+POST_FIELD_DOCS = (
+    ("myaction", ", ".join(ACTIONS[:-1]) + " or " + ACTIONS[-1], ACTIONS[0]),
     ("mymsg", "the message (empty for a cancel)", EXAMPLE_VALUES["message"]),
     ("iso", "the target's ISO country code", EXAMPLE_VALUES["target_iso"]),
     (
@@ -114,6 +58,12 @@ POST_FIELDS = (
     ("foot", "milliseconds since 1970-01-01 UTC, within the server's window", None),
 )
 
+_EXAMPLE_SUCCESS = {
+    "result": "success",
+    "opname": EXAMPLE_OPERATOR,
+    "iso": EXAMPLE_VALUES["target_iso"],
+    "phone_number": EXAMPLE_VALUES["target_number"],
+}
 
 # Failures only one transport can meet; every other reason applies to both.
 POST_ONLY_REASONS = {
@@ -161,15 +111,14 @@ def _success_response(jsonp):
     if jsonp:
         content["application/javascript"] = {
             "schema": {"$ref": "#/components/schemas/JsonpBody"},
-            "example": "/**/" + EXAMPLE_JSONP_CALLBACK + '({"result":"success","opname":"SRTelecom","iso":"kr",'
-            '"phone_number":"01011111111"});',
+            "example": f"/**/{EXAMPLE_JSONP_CALLBACK}({wire.json_body(_EXAMPLE_SUCCESS)});",
         }
     description = "Done (with ?callback=: every answer, success or failure, is a 200 JavaScript call)"
     return {"description": description if jsonp else "Done", "content": content}
 
 
 def _get_operation(op, reasons):
-    names = [segment[1:-1] for segment in op.template.split("/") if segment.startswith("{")]
+    names = ["token", *op.parameters]
     parameters = [
         {
             "name": name,
@@ -202,10 +151,10 @@ def _post_operation(reasons):
                 "name": "Referer",
                 "in": "header",
                 "required": True,
-                "description": "A URL on the host registered for the token, e.g. http://example.com/ — it selects "
+                "description": f"A URL on the host registered for the token, e.g. http://{HOST_PLACEHOLDER}/ — it selects "
                 "the candidate tokens.",
                 "schema": {"type": "string"},
-                "example": "http://example.com/",
+                "example": f"http://{HOST_PLACEHOLDER}/",
             }
         ],
         "requestBody": {
@@ -228,16 +177,16 @@ def _schemas(reasons):
             "required": ["result", "opname", "iso", "phone_number"],
             "properties": {
                 "result": {"type": "string", "enum": ["success"]},
-                "opname": {"type": "string", "description": "The target's operator name", "example": "SRTelecom"},
+                "opname": {"type": "string", "description": "The target's operator name", "example": EXAMPLE_OPERATOR},
                 "iso": {
                     "type": "string",
                     "description": "The target's ISO country code as sent (for an ID: that user's)",
-                    "example": "kr",
+                    "example": EXAMPLE_VALUES["target_iso"],
                 },
                 "phone_number": {
                     "type": "string",
                     "description": "The target's number as sent (for an ID: that user's number)",
-                    "example": "01011111111",
+                    "example": EXAMPLE_VALUES["target_number"],
                 },
             },
         },
@@ -253,7 +202,7 @@ def _schemas(reasons):
                     + "; ".join(f"“{r.text}” (HTTP {r.status}): {r.description}" for r in reasons),
                 },
             },
-            "example": {"result": "failed", "reason": "target number is not registered to callbacknow"},
+            "example": {"result": "failed", "reason": TARGET_NOT_REGISTERED.text},
         },
         "JsonpBody": {
             "type": "string",
@@ -262,14 +211,14 @@ def _schemas(reasons):
         },
         "EncryptedRequest": {
             "type": "object",
-            "required": [name for name, _meaning, _example in POST_FIELDS],
+            "required": [name for name, _meaning, _example in POST_FIELD_DOCS],
             "properties": {
                 name: {
                     **field_schema,
                     "description": f"{meaning}; {field_schema['description']}",
                     "x-plaintext": example,
                 }
-                for name, meaning, example in POST_FIELDS
+                for name, meaning, example in POST_FIELD_DOCS
             },
         },
     }
@@ -301,7 +250,7 @@ def document(base_url, reasons):
             "schemas": _schemas(reasons),
             "parameters": {
                 "jsonpCallback": {
-                    "name": "callback",
+                    "name": JSONP_PARAMETER,
                     "in": "query",
                     "required": False,
                     "description": "JSONP: the name of a JavaScript function (identifiers joined by dots) to wrap "

@@ -10,23 +10,21 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from api import reasons, wire
+from api import protocol, reasons, wire
 from docs import openapi
 from lib import aes, countries
 from lib.hosts import url_host
 
-TOKEN_PLACEHOLDER = "YOUR_TOKEN"
-HOST_PLACEHOLDER = "example.com"
 # A made-up token for the worked encryption example; never issued (real tokens start with the prefix).
 SAMPLE_KEY = "0123456789abcdef0123456789abcdef"
 KOREAN_MESSAGE = "안녕하세요"
 
 GET_EXAMPLES = (
-    ("callback", _("Call request to a number (callback)")),
-    ("neocallback", _("Call request to a CallbackNow ID (neocallback)")),
-    ("cancel", _("Withdraw a call request to a number (cancel)")),
-    ("neocancel", _("Withdraw a call request to an ID (neocancel)")),
-    ("cancelById", _("The original page's form of neocancel: cancel with an ID, also accepted")),
+    (protocol.CALLBACK, _("Call request to a number (callback)")),
+    (protocol.NEOCALLBACK, _("Call request to a CallbackNow ID (neocallback)")),
+    (protocol.CANCEL, _("Withdraw a call request to a number (cancel)")),
+    (protocol.NEOCANCEL, _("Withdraw a call request to an ID (neocancel)")),
+    (protocol.CANCEL_BY_ID, _("The original page's form of neocancel: cancel with an ID, also accepted")),
 )
 
 
@@ -35,29 +33,29 @@ def home(request):
     token = _example_token(request.user)
     site = {
         "base_url": _base_url(request),
-        "token_text": token.masked if token else TOKEN_PLACEHOLDER,
-        "host": _referer_host(token.host) if token else HOST_PLACEHOLDER,
+        "token_text": token.masked if token else protocol.TOKEN_PLACEHOLDER,
+        "host": _referer_host(token.host) if token else protocol.HOST_PLACEHOLDER,
         "window_seconds": settings.API_FOOT_WINDOW_SECONDS,
     }
-    callback_path = openapi.operation("callback").path(site["token_text"])
+    callback_path = protocol.operation(protocol.CALLBACK).path(site["token_text"])
     context = {
         **site,
         "token": token,
         "signed_in": request.user.is_authenticated,
         "get_template": "/<token>/<action>/<my number>/<my country code>/<target number>/<target country code>/<message>",
         "get_examples": [
-            (op_id, title, f"curl '{site['base_url']}{openapi.operation(op_id).path(site['token_text'])}'")
+            (op_id, title, f"curl '{site['base_url']}{protocol.operation(op_id).path(site['token_text'])}'")
             for op_id, title in GET_EXAMPLES
         ],
-        "jsonp_example": f"curl '{site['base_url']}{callback_path}/?callback={openapi.EXAMPLE_JSONP_CALLBACK}'",
+        "jsonp_example": f"curl '{site['base_url']}{callback_path}/?{protocol.JSONP_PARAMETER}={protocol.EXAMPLE_JSONP_CALLBACK}'",
         "korean_message": KOREAN_MESSAGE,
         "korean_message_encoded": quote(KOREAN_MESSAGE),
         "message_max_length": settings.API_MESSAGE_MAX_LENGTH,
         "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
         "callback_max_length": wire.CALLBACK_MAX_LENGTH,
-        "post_url": site["base_url"] + openapi.POST_PATH,
+        "post_url": site["base_url"] + protocol.POST_PATH,
         "sample_key": SAMPLE_KEY,
-        "sample_ciphertext": aes.encrypt_field(SAMPLE_KEY, "callback"),
+        "sample_ciphertext": aes.encrypt_field(SAMPLE_KEY, protocol.CALLBACK),
         "openssl_check": _sample("openssl_check.sh", {"sample_key": SAMPLE_KEY}),
         "shell_client": _sample("client.sh", site),
         "php_client": _sample("client.php", site),
