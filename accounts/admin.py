@@ -270,7 +270,16 @@ class TokenEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "token", "token_owner", "actor_label", "ip", "detail_shown"]
     list_filter = ["kind", "created_at"]
     list_select_related = ["token", "token__owner"]
-    search_fields = ["token__name", "token__host", "token__owner__email", "actor_label", "ip", "detail"]
+    search_fields = [
+        "token__name",
+        "token__host",
+        "token__owner__email",
+        "actor_label",
+        "ip",
+        *(f"data__{key}" for key in ["host", "old_host", "new_host", "old_name", "new_name", "reason", "text"]),
+    ]
+    fields = ["created_at", "kind", "token", "actor", "actor_label", "ip", "detail_shown"]
+    readonly_fields = ["detail_shown"]
     date_hierarchy = "created_at"
     actions = None
 
@@ -278,7 +287,7 @@ class TokenEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def token_owner(self, event):
         return event.token.owner.email
 
-    @admin.display(description=gettext_lazy("detail"), ordering="detail")
+    @admin.display(description=gettext_lazy("detail"))
     def detail_shown(self, event):
         return event_detail(event)
 

@@ -199,9 +199,9 @@ class ApiToken(models.Model):
             plaintext = token_crypto.generate_token()
             token._set_secret(plaintext)
             token.save()
-            TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, host)
+            TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, host=host)
             if auto:
-                TokenEvent.record(token, TokenEvent.Kind.APPROVED, None, None, "automatic")
+                TokenEvent.record(token, TokenEvent.Kind.APPROVED, automatic=True)
         return token, plaintext
 
     def _transition(self, allowed_from, new_state, kind, actor, ip, reason=""):
@@ -220,7 +220,7 @@ class ApiToken(models.Model):
                 )
                 fields += ["previous_secret_encrypted", "previous_digest", "previous_valid_until"]
             current.save(update_fields=fields)
-            TokenEvent.record(current, kind, actor, ip, reason)
+            TokenEvent.record(current, kind, actor, ip, reason=reason)
         self.refresh_from_db()
 
     def approve(self, actor=None, ip=None):
@@ -257,7 +257,7 @@ class ApiToken(models.Model):
             plaintext = token_crypto.generate_token()
             current._set_secret(plaintext)
             current.save()
-            TokenEvent.record(current, TokenEvent.Kind.ROLLED, actor, ip, f"grace {int(grace_seconds)}s")
+            TokenEvent.record(current, TokenEvent.Kind.ROLLED, actor, ip, grace_seconds=int(grace_seconds))
         self.refresh_from_db()
         return plaintext
 
@@ -278,7 +278,7 @@ class ApiToken(models.Model):
         old = self.name
         self.name = name
         self.save(update_fields=["name", "updated_at"])
-        TokenEvent.record(self, TokenEvent.Kind.RENAMED, actor, ip, f"{old} → {name}")
+        TokenEvent.record(self, TokenEvent.Kind.RENAMED, actor, ip, old_name=old, new_name=name)
 
     def change_host(self, host, actor=None, ip=None):
         self._refuse_if_closed()
@@ -293,8 +293,8 @@ class ApiToken(models.Model):
             self.state_reason = ""
         with transaction.atomic():
             self.save(update_fields=["host", "state", "state_reason", "updated_at"])
-            detail = f"{old} → {host}" + (" (awaits approval)" if back_to_review else "")
-            TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, detail)
+            changed = {"old_host": old, "new_host": host, "awaits_approval": back_to_review}
+            TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, **changed)
 
     def record_use(self, ip):
         """Keeps last-used time and address current with at most one write per token per interval."""
@@ -331,6 +331,21 @@ class TokenEvent(models.Model):
         RENAMED = "renamed", pgettext_lazy("event", "Renamed")
         HOST_CHANGED = "host_changed", pgettext_lazy("event", "Host changed")
 
+    # Where a token was revealed, when not on its own page (data["where"] of a REVEALED event).
+    TEST_PAGE = "test_page"
+
+    # The values each kind of event may keep in `data`.
+    DATA_KEYS = {
+        Kind.ISSUED: {"host"},
+        Kind.APPROVED: {"automatic"},
+        Kind.REJECTED: {"reason"},
+        Kind.SUSPENDED: {"reason"},
+        Kind.ROLLED: {"grace_seconds"},
+        Kind.REVEALED: {"where"},
+        Kind.RENAMED: {"old_name", "new_name"},
+        Kind.HOST_CHANGED: {"old_host", "new_host", "awaits_approval"},
+    }
+
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events", verbose_name=_("token"))
     kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -338,7 +353,9 @@ class TokenEvent(models.Model):
     )
     actor_label = models.CharField(_("by"), max_length=254, blank=True)
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # The kind's values by name (DATA_KEYS), never a sentence: event_detail says them in the reader's language.
+    # {"text": …} is an older detail that migration 0003 could not read into values.
+    data = models.JSONField(_("detail"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
     objects = TokenEventQuerySet.as_manager()
@@ -360,8 +377,11 @@ class TokenEvent(models.Model):
         raise TypeError("token events are append-only")
 
     @classmethod
-    def record(cls, token, kind, actor=None, ip=None, detail=""):
+    def record(cls, token, kind, actor=None, ip=None, **data):
+        """Appends an event; `data` holds the kind's values (DATA_KEYS), an empty reason or host is left out."""
+        data = {key: value for key, value in data.items() if value not in (None, "")}
+        unknown = data.keys() - cls.DATA_KEYS.get(kind, set())
+        if unknown:
+            raise TypeError(f"a {kind} event keeps no {', '.join(sorted(unknown))}")
         label = "system" if actor is None else (getattr(actor, "email", "") or str(actor))
-        return cls.objects.create(
-            token=token, kind=kind, actor=actor, actor_label=label, ip=ip or None, detail=(detail or "")[:500]
-        )
+        return cls.objects.create(token=token, kind=kind, actor=actor, actor_label=label, ip=ip or None, data=data)

@@ -146,9 +146,6 @@ class Trial:
         return self.masker.html(self.exchange.jsonp_name)
 
 
-REVEAL_DETAIL = "test page"
-
-
 def record_reveal(request, token):
     """Audits that the page showed the owner their token: once per password confirmation, not once per send.
 
@@ -157,12 +154,12 @@ def record_reveal(request, token):
     window = timedelta(seconds=getattr(settings, "ACCOUNT_REAUTHENTICATION_TIMEOUT", 300))
     recent = token.events.filter(
         kind=TokenEvent.Kind.REVEALED,
-        detail=REVEAL_DETAIL,
+        data__where=TokenEvent.TEST_PAGE,
         actor=request.user,
         created_at__gte=timezone.now() - window,
     )
     if not recent.exists():
-        TokenEvent.record(token, TokenEvent.Kind.REVEALED, request.user, client_ip(request), REVEAL_DETAIL)
+        TokenEvent.record(token, TokenEvent.Kind.REVEALED, request.user, client_ip(request), where=TokenEvent.TEST_PAGE)
 
 
 def recently_reauthenticated(request):

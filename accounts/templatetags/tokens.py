@@ -1,7 +1,5 @@
 """How a token's audit events and hosts read to people."""
 
-import re
-
 import idna
 from django import template
 from django.utils.translation import gettext as _
@@ -9,9 +7,8 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiToken, TokenEvent
 
 register = template.Library()
-_GRACE = re.compile(r"^grace (\d+)s$")
-_AWAITS = " (awaits approval)"
-_ARROW = " → "
+Kind = TokenEvent.Kind
+ARROW = " → "
 
 
 @register.filter
@@ -40,29 +37,39 @@ def event_actor(event, token):
     return _("CallbackNow staff")
 
 
+def _grace(seconds):
+    if not seconds:
+        return _("the old token stopped working at once")
+    label = dict(ApiToken.GRACE_CHOICES).get(seconds)
+    if label is None:
+        return _("grace period for the old token: %(seconds)d seconds") % {"seconds": seconds}
+    return _("grace period for the old token: %(period)s") % {"period": label}
+
+
+def _host_change(data):
+    shown = f"{host_display(data.get('old_host'))}{ARROW}{host_display(data.get('new_host'))}"
+    return _("%(change)s (awaits approval)") % {"change": shown} if data.get("awaits_approval") else shown
+
+
 @register.filter
 def event_detail(event):
-    """The stored (English, fixed-shape) detail of an event in the reader's language; stored data stays as is."""
-    detail = event.detail or ""
+    """An event's values (TokenEvent.DATA_KEYS) said in the reader's language; names, hosts and reasons as given."""
+    data = event.data or {}
+    if "text" in data:
+        return data["text"]
     kind = event.kind
-    if kind == TokenEvent.Kind.APPROVED and detail == "automatic":
+    if kind == Kind.ISSUED:
+        return host_display(data.get("host"))
+    if kind == Kind.APPROVED and data.get("automatic"):
         return _("automatically")
-    if kind == TokenEvent.Kind.REVEALED and detail == "test page":
+    if kind in (Kind.REJECTED, Kind.SUSPENDED):
+        return data.get("reason", "")
+    if kind == Kind.ROLLED and "grace_seconds" in data:
+        return _grace(data["grace_seconds"])
+    if kind == Kind.REVEALED and data.get("where") == TokenEvent.TEST_PAGE:
         return _("on the test page")
-    if kind == TokenEvent.Kind.ISSUED and detail:
-        return host_display(detail)
-    if kind == TokenEvent.Kind.HOST_CHANGED and _ARROW in detail:
-        awaits = detail.endswith(_AWAITS)
-        old, new = detail.removesuffix(_AWAITS).split(_ARROW, 1)
-        shown = f"{host_display(old)}{_ARROW}{host_display(new)}"
-        return _("%(change)s (awaits approval)") % {"change": shown} if awaits else shown
-    match = _GRACE.match(detail)
-    if kind == TokenEvent.Kind.ROLLED and match:
-        seconds = int(match.group(1))
-        if not seconds:
-            return _("the old token stopped working at once")
-        label = dict(ApiToken.GRACE_CHOICES).get(seconds)
-        if label is None:
-            return _("grace period for the old token: %(seconds)d seconds") % {"seconds": seconds}
-        return _("grace period for the old token: %(period)s") % {"period": label}
-    return detail
+    if kind == Kind.RENAMED:
+        return f"{data.get('old_name', '')}{ARROW}{data.get('new_name', '')}"
+    if kind == Kind.HOST_CHANGED:
+        return _host_change(data)
+    return ""

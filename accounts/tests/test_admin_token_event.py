@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.templatetags.tokens import event_detail
+
 CHANGELIST = reverse("admin:accounts_tokenevent_changelist")
 
 
@@ -31,12 +33,30 @@ def test_it_is_read_only(staff_client, issued):
     change = reverse("admin:accounts_tokenevent_change", args=[event.pk])
     page = staff_client.get(change)
     assert page.status_code == 200 and 'type="submit"' not in page.content.decode().split('id="content-main"')[1]
-    assert staff_client.post(change, {"detail": "rewritten"}).status_code == 403
+    assert staff_client.post(change, {"data": '{"text": "rewritten"}'}).status_code == 403
     assert staff_client.get(reverse("admin:accounts_tokenevent_add")).status_code == 403
     assert (
         staff_client.post(reverse("admin:accounts_tokenevent_delete", args=[event.pk]), {"post": "yes"}).status_code
         == 403
     )
     event.refresh_from_db()
-    assert event.detail != "rewritten"
+    assert event_detail(event) != "rewritten" and event.data == {"automatic": True}
     assert "delete_selected" not in staff_client.get(CHANGELIST).content.decode()
+
+
+def test_it_shows_each_detail_as_people_read_it_and_finds_events_by_their_values(
+    staff_client, issued, developer, staff
+):
+    token, _ = issued
+    token.roll(3600, actor=developer)
+    token.change_host("xn--3e0b707e.kr", actor=developer)
+    token.suspend("Spam calls", actor=staff)
+    page = staff_client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "기존 토큰 유예 기간: 1시간" in page and "example.com → 한국.kr (xn--3e0b707e.kr)" in page
+    assert "grace_seconds" not in page
+    found = staff_client.get(CHANGELIST, {"q": "spam"}).content.decode()
+    assert "Spam calls" in found and "grace period" not in found and "한국.kr" not in found
+    event = token.events.get(kind="host_changed")
+    change = staff_client.get(reverse("admin:accounts_tokenevent_change", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="ko")
+    shown = change.content.decode()
+    assert "example.com → 한국.kr (xn--3e0b707e.kr)" in shown and "old_host" not in shown

@@ -1,5 +1,7 @@
 """accounts.templatetags.tokens: hosts and activity details as people read them, in Korean and English."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -22,38 +24,64 @@ def test_it_shows_an_international_host_in_its_own_script_with_the_stored_form(s
     assert host_display(stored) == shown
 
 
-def event(kind, detail):
-    return TokenEvent(kind=kind, detail=detail)
+def event(kind, **data):
+    return TokenEvent(kind=kind, data=data)
 
 
 @pytest.mark.parametrize(
-    ("kind", "detail", "korean"),
+    ("kind", "data", "korean"),
     [
-        ("revealed", "test page", "테스트 페이지에서"),
-        ("approved", "automatic", "자동"),
-        ("rolled", "grace 3600s", "기존 토큰 유예 기간: 1시간"),
-        ("rolled", "grace 0s", "기존 토큰은 즉시 중지"),
+        ("revealed", {"where": "test_page"}, "테스트 페이지에서"),
+        ("approved", {"automatic": True}, "자동"),
+        ("rolled", {"grace_seconds": 3600}, "기존 토큰 유예 기간: 1시간"),
+        ("rolled", {"grace_seconds": 0}, "기존 토큰은 즉시 중지"),
+        ("rolled", {"grace_seconds": 90}, "기존 토큰 유예 기간: 90초"),
         (
             "host_changed",
-            "example.com → xn--3e0b707e.kr (awaits approval)",
+            {"old_host": "example.com", "new_host": "xn--3e0b707e.kr", "awaits_approval": True},
             "example.com → 한국.kr (xn--3e0b707e.kr) (승인 대기)",
         ),
-        ("host_changed", "a.example.com → b.example.com", "a.example.com → b.example.com"),
-        ("issued", "xn--3e0b707e.kr", "한국.kr (xn--3e0b707e.kr)"),
-        ("rejected", "No such website", "No such website"),
+        (
+            "host_changed",
+            {"old_host": "a.example.com", "new_host": "b.example.com", "awaits_approval": False},
+            "a.example.com → b.example.com",
+        ),
+        ("issued", {"host": "xn--3e0b707e.kr"}, "한국.kr (xn--3e0b707e.kr)"),
+        ("rejected", {"reason": "No such website"}, "No such website"),
+        ("renamed", {"old_name": "내 사이트", "new_name": "Checkout"}, "내 사이트 → Checkout"),
+        ("approved", {}, ""),
+        ("revealed", {}, ""),
+        ("suspended", {"text": "an old detail in no known shape"}, "an old detail in no known shape"),
     ],
 )
-def test_it_translates_the_known_shapes_of_stored_details(kind, detail, korean):
+def test_it_says_each_kind_of_event_s_values_in_korean(kind, data, korean):
     with translation.override("ko"):
-        assert event_detail(event(kind, detail)) == korean
+        assert event_detail(event(kind, **data)) == korean
 
 
 def test_it_keeps_english_details_readable_in_english():
     with translation.override("en"):
-        assert event_detail(event("revealed", "test page")) == "on the test page"
+        assert event_detail(event("revealed", where="test_page")) == "on the test page"
         assert (
-            event_detail(event("host_changed", "a.com → b.com (awaits approval)")) == "a.com → b.com (awaits approval)"
+            event_detail(event("host_changed", old_host="a.com", new_host="b.com", awaits_approval=True))
+            == "a.com → b.com (awaits approval)"
         )
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("approved", {"automatic": True}),
+        ("revealed", {"where": "test_page"}),
+        *(("rolled", {"grace_seconds": seconds}) for seconds in (0, 90, 3600, 86400, 604800)),
+        ("host_changed", {"old_host": "example.com", "new_host": "shop.example.org", "awaits_approval": True}),
+    ],
+)
+def test_it_shows_korean_readers_no_english_word_beyond_the_hosts(kind, data):
+    with translation.override("ko"):
+        shown = event_detail(event(kind, **data))
+    words = shown.replace("shop.example.org", "").replace("example.com", "")
+    assert re.search("[가-힣]", words) and not re.search("[A-Za-z]", words), shown
 
 
 def test_it_names_events_as_nouns_distinct_from_states():

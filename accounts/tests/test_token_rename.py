@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from accounts.templatetags.tokens import event_detail
+
 
 def url(token):
     return reverse("accounts:token_rename", args=[token.pk])
@@ -14,7 +16,7 @@ def test_it_renames_and_audits(owner_client, issued, developer):
     token.refresh_from_db()
     assert token.name == "Checkout"
     event = token.events.get(kind="renamed")
-    assert (event.actor, event.ip, event.detail) == (developer, "192.0.2.8", "My site → Checkout")
+    assert (event.actor, event.ip, event_detail(event)) == (developer, "192.0.2.8", "My site → Checkout")
 
 
 def test_it_shows_the_error_beside_the_field(owner_client, issued):

@@ -31,7 +31,7 @@ def test_it_rolls_with_each_grace_period(owner_client, issued, password, grace):
     assert ApiToken.objects.find_active(new) == token
     token.refresh_from_db()
     event = token.events.get(kind="rolled")
-    assert event.detail == f"grace {grace}s"
+    assert event.data == {"grace_seconds": grace}
     if grace:
         assert ApiToken.objects.find_active(old) == token
         assert abs(token.previous_valid_until - (timezone.now() + timedelta(seconds=grace))) < timedelta(seconds=30)

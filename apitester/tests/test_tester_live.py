@@ -75,7 +75,7 @@ def test_it_masks_the_token_and_lets_its_owner_reveal_it(confirmed_owner_client,
     assert f'<span class="secret-masked">{token.masked}</span><span class="secret-full">{plaintext}</span>' in html
     body = json.loads(element(html, "sent-request").split("\n\n", 1)[1])
     assert decrypt_field(plaintext, body["mytoken"]) == plaintext
-    assert token.events.filter(kind="revealed", detail="test page").count() == 1
+    assert token.events.filter(kind="revealed", data__where="test_page").count() == 1
 
 
 def test_it_records_one_reveal_per_password_confirmation(
@@ -84,12 +84,12 @@ def test_it_records_one_reveal_per_password_confirmation(
     token, plaintext = issued
     for transport in TRANSPORTS:
         assert plaintext in snippet(send(confirmed_owner_client, token=token.pk, transport=transport), "curl")
-    assert token.events.filter(kind="revealed", detail="test page").count() == 1
+    assert token.events.filter(kind="revealed", data__where="test_page").count() == 1
     # Later than the window (the events are append-only: the page's clock moves instead of the record).
     later = timezone.now() + timedelta(seconds=settings.ACCOUNT_REAUTHENTICATION_TIMEOUT + 1)
     monkeypatch.setattr(trial, "timezone", SimpleNamespace(now=lambda: later))
     send(confirmed_owner_client, token=token.pk)
-    assert token.events.filter(kind="revealed", detail="test page").count() == 2
+    assert token.events.filter(kind="revealed", data__where="test_page").count() == 2
 
 
 def test_it_keeps_the_owners_token_masked_until_the_password_is_confirmed(
