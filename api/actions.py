@@ -60,7 +60,7 @@ def perform(token, spec):
 
     if spec.action in REQUESTS:
         CallRequest.request_call(requester, target, message, token)
-    elif not CallRequest.cancel_pending(requester, target):
+    elif not CallRequest.cancel_pending(requester, target, token):
         raise ApiError(reasons.NOTHING_PENDING)
     return {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}
 

@@ -4,6 +4,7 @@ import logging
 import time
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -33,7 +34,7 @@ def api_endpoint(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         started = time.monotonic()
-        request.api_token, request.api_action = None, ""
+        request.api_token, request.api_action, request.api_admitted = None, "", False
         callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
         transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
         if callback is not None:
@@ -43,12 +44,18 @@ def api_endpoint(view):
         request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
         if request.api_refuse_callback:
             callback = None
+        address = client_ip(request)
         try:
+            if refusals_exhausted(address):
+                # Not even logged: a flood of refused calls from one address must not write a row each.
+                return render(*failure(reasons.RATE_LIMITED), callback)
             if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
                 raise ApiError(reasons.INVALID_CALLBACK)
             payload, status = view(request, *args, **kwargs), 200
         except ApiError as error:
             payload, status = failure(error.reason)
+            if not request.api_admitted:
+                count_refusal(address)
         except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
             log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
             payload, status = failure(reasons.SERVICE_UNAVAILABLE)
@@ -129,15 +136,42 @@ def token_in_path(view):
 
 
 def admit(request, token):
-    """Counts the call against the token's rate limit (ApiError when over it) and marks the token used."""
-    window = int(time.time() // 60)
-    key = f"api-rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the counter was evicted between add and incr
-        cache.add(key, 1, timeout=120)
-        count = 1
-    if count > token.rate_limit():
+    """Counts the call against the token's rate limit (ApiError when over it) and marks the token used.
+
+    Only for calls that proved they hold the token and are fresh: a captured or forged call must not use
+    up its victim's limit (such calls count against their address: count_refusal).
+    """
+    request.api_admitted = True
+    if _count(f"api-rate:{token.pk}") > token.rate_limit():
         raise ApiError(reasons.RATE_LIMITED)
     token.record_use(client_ip(request))
+
+
+def refusals_exhausted(address):
+    """Whether this address has had more calls refused before admission this minute than the setting allows."""
+    counted = cache.get(_window_key(f"api-refused:{address}"), 0)
+    return counted >= settings.API_REFUSED_PER_ADDRESS_PER_MINUTE
+
+
+def count_refusal(address):
+    """Counts a call refused before admission (unknown or inactive token, stale, replayed, malformed…); an
+    outage's 503 is not the caller's doing and is not counted."""
+    try:
+        _count(f"api-refused:{address}")
+    except OUTAGE_ERRORS as exc:  # the answer is already decided; a cache outage must not change it
+        log.warning("Refused API call not counted: %s: %s", type(exc).__name__, exc)
+
+
+def _window_key(name):
+    return f"{name}:{int(time.time() // 60)}"
+
+
+def _count(name):
+    """Adds one to this minute's counter of the name and returns it."""
+    key = _window_key(name)
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the counter was evicted between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1

@@ -112,8 +112,12 @@ class CallRequestQuerySet(models.QuerySet):
         """Pending and not yet past their expiry (expiry is also applied lazily here)."""
         return self.filter(state=CallRequest.State.PENDING, expires_at__gt=timezone.now())
 
-    def pending_between(self, requester, target):
-        return self.pending().filter(requester_number=requester.e164, target=target)
+    def sent_by(self, developer):
+        """The requests the developer's tokens sent: only they see, refresh or cancel them."""
+        return self.filter(developer=developer)
+
+    def pending_between(self, requester, target, developer):
+        return self.pending().sent_by(developer).filter(requester_number=requester.e164, target=target)
 
     def expire_due(self):
         """Marks pending requests past their expiry as expired; returns how many."""
@@ -138,6 +142,16 @@ class CallRequest(models.Model):
     token = models.ForeignKey(
         "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="call_requests"
     )
+    # Whose request it is: the developer whose token sent it. Two developers' requests between the same
+    # two numbers are two requests.
+    developer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="call_requests",
+        verbose_name=_("developer"),
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -152,9 +166,9 @@ class CallRequest(models.Model):
         constraints = [
             # Concurrent identical requests race to insert: the database keeps exactly one pending.
             models.UniqueConstraint(
-                fields=["requester_number", "target"],
+                fields=["developer", "requester_number", "target"],
                 condition=Q(state="pending"),
-                name="one_pending_call_request_per_pair",
+                name="one_pending_call_request_per_developer_and_pair",
             )
         ]
         indexes = [models.Index(fields=["state", "expires_at"], name="call_request_state_expiry")]
@@ -164,13 +178,17 @@ class CallRequest(models.Model):
 
     @classmethod
     def request_call(cls, requester, target, message, token):
-        """Creates the pending request from requester to target, or refreshes the one already pending.
+        """Creates the pending request from requester to target, or refreshes the one the same developer
+        already has pending (another developer's request between the same numbers is not touched).
 
         Returns True when a new request was created.
         """
         now = timezone.now()
+        developer = token.owner_id if token is not None else None
         fields = {"message": message, "token": token, "updated_at": now, "expires_at": cls._expiry(now)}
-        pending = cls.objects.filter(state=cls.State.PENDING, requester_number=requester.e164, target=target)
+        pending = cls.objects.filter(
+            state=cls.State.PENDING, developer_id=developer, requester_number=requester.e164, target=target
+        )
         for _attempt in range(3):
             with transaction.atomic():
                 pending.filter(expires_at__lte=now).update(state=cls.State.EXPIRED, updated_at=now)
@@ -182,6 +200,7 @@ class CallRequest(models.Model):
                             requester_number=requester.e164,
                             requester_country=requester.country,
                             target=target,
+                            developer_id=developer,
                             **fields,
                         )
                     return True
@@ -192,11 +211,11 @@ class CallRequest(models.Model):
         raise IntegrityError("could not create or refresh the pending call request")
 
     @classmethod
-    def cancel_pending(cls, requester, target):
-        """Cancels the pending request from requester to target; returns whether there was one."""
-        return bool(
-            cls.objects.pending_between(requester, target).update(state=cls.State.CANCELLED, updated_at=timezone.now())
-        )
+    def cancel_pending(cls, requester, target, token):
+        """Cancels the token's developer's pending request from requester to target; returns whether there was one."""
+        developer = token.owner_id if token is not None else None
+        pending = cls.objects.pending_between(requester, target, developer)
+        return bool(pending.update(state=cls.State.CANCELLED, updated_at=timezone.now()))
 
     @staticmethod
     def _expiry(now):

@@ -237,9 +237,20 @@ def encrypted_body(caller, step, requester, target):
         "myiso": "kr",
         "myphonenumber": requester,
         "mytoken": caller.token,
-        "foot": str(int(time.time() * 1000)),
+        "foot": str(next_foot(caller)),
     }
     return {name: encrypt_field(caller.token, value) if value else "" for name, value in fields.items()}
+
+
+_FEET, _FEET_LOCK = {}, threading.Lock()
+
+
+def next_foot(caller):
+    """Now in milliseconds, but never a foot this token already sent: the API accepts each foot once per token."""
+    with _FEET_LOCK:
+        foot = max(int(time.time() * 1000), _FEET.get(caller.token, 0) + 1)
+        _FEET[caller.token] = foot
+        return foot
 
 
 def send(session, base_url, plan, sent):

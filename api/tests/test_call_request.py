@@ -1,4 +1,4 @@
-"""CallRequest: one pending request per requester and target, refreshed, cancelled, expired, race-free."""
+"""CallRequest: one pending request per developer, requester and target, refreshed, cancelled, expired, race-free."""
 
 import threading
 from datetime import timedelta
@@ -8,6 +8,7 @@ import requests
 from django.db import IntegrityError
 from django.utils import timezone
 
+from accounts.models import ApiToken
 from api.models import CallRequest
 from api.tests.conftest import SEED_SUCCESS
 from lib.phones import normalise
@@ -16,25 +17,26 @@ REQUESTER = normalise("01010041004", "kr")
 
 
 @pytest.mark.django_db
-def test_it_creates_then_refreshes_the_pending_request(target, token, settings):
+def test_it_creates_then_refreshes_the_pending_request(target, token, developer, settings):
     settings.CALL_REQUEST_TTL_SECONDS = 60
+    second_token, _ = ApiToken.issue(developer, "Second site", "second.example.com")
 
     assert CallRequest.request_call(REQUESTER, target, "first", token) is True
-    first = CallRequest.objects.pending_between(REQUESTER, target).get()
-    assert CallRequest.request_call(REQUESTER, target, "second", None) is False
+    first = CallRequest.objects.pending_between(REQUESTER, target, developer).get()
+    assert CallRequest.request_call(REQUESTER, target, "second", second_token) is False
 
-    refreshed = CallRequest.objects.pending_between(REQUESTER, target).get()
-    assert (refreshed.pk, refreshed.message, refreshed.token) == (first.pk, "second", None)
+    refreshed = CallRequest.objects.pending_between(REQUESTER, target, developer).get()
+    assert (refreshed.pk, refreshed.message, refreshed.token) == (first.pk, "second", second_token)
     assert refreshed.expires_at >= first.expires_at
     assert timedelta(seconds=59) < refreshed.expires_at - timezone.now() <= timedelta(seconds=60)
 
 
 @pytest.mark.django_db
-def test_it_starts_a_new_request_once_the_last_one_expired(target, token):
+def test_it_starts_a_new_request_once_the_last_one_expired(target, token, developer):
     CallRequest.request_call(REQUESTER, target, "old", token)
     CallRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert not CallRequest.objects.pending_between(REQUESTER, target).exists()
+    assert not CallRequest.objects.pending_between(REQUESTER, target, developer).exists()
     assert CallRequest.request_call(REQUESTER, target, "new", token) is True
     assert list(CallRequest.objects.order_by("id").values_list("message", "state")) == [
         ("old", "expired"),
@@ -48,22 +50,39 @@ def test_it_cancels_only_the_pending_request_of_that_pair(target, token):
     CallRequest.request_call(REQUESTER, target, "mine", token)
     CallRequest.request_call(other, target, "theirs", token)
 
-    assert CallRequest.cancel_pending(REQUESTER, target) is True
-    assert CallRequest.cancel_pending(REQUESTER, target) is False
+    assert CallRequest.cancel_pending(REQUESTER, target, token) is True
+    assert CallRequest.cancel_pending(REQUESTER, target, token) is False
 
     assert dict(CallRequest.objects.values_list("message", "state")) == {"mine": "cancelled", "theirs": "pending"}
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_pending_request_for_a_pair(target):
+def test_it_keeps_two_developers_requests_between_the_same_numbers_apart(target, token, outsider):
+    theirs, _ = ApiToken.issue(outsider, "Their site", "other.example.com")
+    assert CallRequest.request_call(REQUESTER, target, "mine", token) is True
+    assert CallRequest.request_call(REQUESTER, target, "theirs", theirs) is True
+
+    assert CallRequest.cancel_pending(REQUESTER, target, theirs) is True
+    assert CallRequest.cancel_pending(REQUESTER, target, theirs) is False
+
+    assert dict(CallRequest.objects.values_list("message", "state")) == {"mine": "pending", "theirs": "cancelled"}
+    assert CallRequest.objects.get(message="mine").developer == token.owner
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_pending_request_of_a_developer_for_a_pair(target, developer):
     expires = timezone.now() + timedelta(hours=1)
     CallRequest.objects.create(
-        requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires
+        requester_number=REQUESTER.e164, requester_country="KR", target=target, developer=developer, expires_at=expires
     )
 
     with pytest.raises(IntegrityError):
         CallRequest.objects.create(
-            requester_number=REQUESTER.e164, requester_country="KR", target=target, expires_at=expires
+            requester_number=REQUESTER.e164,
+            requester_country="KR",
+            target=target,
+            developer=developer,
+            expires_at=expires,
         )
 
 

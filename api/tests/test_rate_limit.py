@@ -1,0 +1,80 @@
+"""Rate limits: a token's limit counts only calls that prove they hold it and are fresh; calls refused before
+that count against their client address, which is then refused (and no longer logged) for the minute."""
+
+import json
+
+import pytest
+
+from api.models import ApiRequestLog
+from api.tests.conftest import SEED_SUCCESS, failed, now_millis, seed_body
+
+pytestmark = pytest.mark.django_db
+URL = "/callback/callback_api.php"
+ATTACKER, DEVELOPER_SERVER = "198.51.100.66", "203.0.113.10"
+
+
+def post(client, body, address):
+    response = client.post(
+        URL, body, content_type="application/json", headers={"Referer": "http://example.com/"}, REMOTE_ADDR=address
+    )
+    return response.status_code, json.loads(response.content)
+
+
+def get(client, path, address):
+    response = client.get(path, REMOTE_ADDR=address)
+    return response.status_code, json.loads(response.content)
+
+
+def callback_path(value, message="hi"):
+    return f"/{value}/callback/01010041004/kr/01011111111/kr/{message}"
+
+
+@pytest.fixture
+def tight_limits(settings):
+    settings.API_RATE_LIMIT_PER_MINUTE = 5
+    settings.API_REFUSED_PER_ADDRESS_PER_MINUTE = 100
+
+
+def test_it_does_not_let_captured_posts_use_up_their_token_s_limit(client, value, target, tight_limits):
+    day_old = seed_body(value, foot=now_millis() - 86_400_000)
+    token_only = json.dumps({"mytoken": json.loads(seed_body(value))["mytoken"]})
+    refused = [post(client, day_old, ATTACKER) for _ in range(40)] + [
+        post(client, token_only, ATTACKER) for _ in range(30)
+    ]
+
+    assert refused == [(400, failed("stale foot"))] * 40 + [(400, failed("missing parameter"))] * 30
+    assert post(client, seed_body(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+    assert get(client, callback_path(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+
+
+def test_it_still_limits_the_token_s_own_fresh_calls(client, value, target, tight_limits):
+    answers = [post(client, seed_body(value, foot=now_millis() + i), DEVELOPER_SERVER)[1] for i in range(6)]
+
+    assert answers == [SEED_SUCCESS] * 5 + [failed("rate limited")]
+
+
+def test_it_counts_a_replayed_post_against_its_address_not_its_token(client, value, target, tight_limits):
+    body = seed_body(value)
+    assert post(client, body, DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+    replays = [post(client, body, ATTACKER) for _ in range(10)]
+
+    assert replays == [(409, failed("replayed request"))] * 10
+    assert [post(client, seed_body(value, foot=now_millis() + i), DEVELOPER_SERVER)[0] for i in range(4)] == [200] * 4
+
+
+def test_it_refuses_an_address_after_its_refused_calls_and_stops_logging_them(client, value, target, settings):
+    settings.API_REFUSED_PER_ADDRESS_PER_MINUTE = 3
+    answers = [get(client, callback_path("cbn_NotAToken0123456789abcdefgh"), ATTACKER) for _ in range(6)]
+
+    assert answers == [(401, failed("unknown token"))] * 3 + [(429, failed("rate limited"))] * 3
+    assert ApiRequestLog.objects.count() == 3
+    assert get(client, callback_path(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+
+
+def test_it_does_not_count_the_token_s_admitted_failures_against_its_address(client, value, target, settings):
+    settings.API_REFUSED_PER_ADDRESS_PER_MINUTE = 2
+    bad_number = f"/{value}/callback/123/kr/01011111111/kr/hi"
+    answers = [get(client, bad_number, DEVELOPER_SERVER)[1] for _ in range(4)]
+
+    assert answers == [failed("invalid number")] * 4
+    assert get(client, callback_path(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
