@@ -1,13 +1,16 @@
 """One test request from the page: where it goes, what it shows, what the history keeps."""
 
+import ipaddress
+import os
 import re
+import socket
+import ssl
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.conf import settings
-from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -58,21 +61,45 @@ def masked_form(value):
 
 
 def api_base(request):
-    """The API base: API_BASE_URL; without it, in development only, this very server.
+    """The API base: API_BASE_URL; without it, in development only, the socket this request arrived on.
 
-    The port of a Host header is checked by nothing (ALLOWED_HOSTS ignores it, and gunicorn even takes
-    SERVER_PORT from it), so only runserver's own port is trusted, and in production only the setting.
+    Never an address from the Host header: its host may name another socket ([::1] beside 127.0.0.1),
+    and its port is checked by nothing (ALLOWED_HOSTS ignores it, gunicorn even takes SERVER_PORT from it).
     """
     if settings.API_BASE_URL:
         return wire.Base.parse(settings.API_BASE_URL)
     if not settings.DEBUG:
         raise wire.BadBaseURL("set API_BASE_URL: in production the Host header must not choose the address")
-    if any(host == "*" or host.startswith(".") for host in settings.ALLOWED_HOSTS):
-        raise wire.BadBaseURL("set API_BASE_URL: with a wildcard in ALLOWED_HOSTS the Host header is anyone's")
-    _, port = split_domain_port(request.get_host())
-    if (port or ("443" if request.is_secure() else "80")) != str(request.META.get("SERVER_PORT")):
-        raise wire.BadBaseURL("the Host header names another port than the one this server listens on")
-    return wire.Base.parse(request.build_absolute_uri("/"))
+    arrival = arrival_socket(request)
+    if arrival is None:
+        raise wire.BadBaseURL("set API_BASE_URL: this server does not tell which socket it listens on")
+    scheme, address, port = arrival
+    host = f"[{address}]" if address.version == 6 else str(address)
+    return wire.Base.parse(f"{scheme}://{host}:{port}/")
+
+
+def arrival_socket(request):
+    """(scheme, address, port) of the server's socket that accepted this request, or None when unknown.
+
+    gunicorn hands the connection over in the environ; Django's development server (runserver, the tests'
+    live server) only its input stream, a buffered file over the connection.
+    """
+    connection = request.META.get("gunicorn.socket")
+    if connection is not None:
+        return _local_end(connection, "https" if isinstance(connection, ssl.SSLSocket) else "http")
+    stream = request.META.get("wsgi.input")
+    reader = getattr(getattr(stream, "_read", None), "__self__", None)  # django.core.handlers.wsgi.LimitedStream
+    try:
+        with socket.socket(fileno=os.dup(reader.fileno())) as connection:
+            return _local_end(connection, "http")
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _local_end(connection, scheme):
+    address, port = connection.getsockname()[:2]
+    address = ipaddress.ip_address(address)
+    return scheme, getattr(address, "ipv4_mapped", None) or address, port
 
 
 @dataclass

@@ -4,9 +4,13 @@ requests.Session.send is wrapped to record each prepared URL (the request still 
 local server that records what arrives); every one must have the base's scheme, host and port.
 """
 
+import http.cookiejar
+import re
+import socket
 import threading
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -168,3 +172,92 @@ def test_it_shows_the_request_exactly_as_it_arrived(client, db, api_base, transp
     assert request_line == f"{method} {path} HTTP/1.1".replace("mytokentoken", "myto…oken")
     assert header_lines == [f"{name}: {value}" for name, value in headers.items()]
     assert shown_body.strip() == body.decode()
+
+
+# ---- in development, without API_BASE_URL: the server's own socket, whatever the Host header names ----
+
+
+@pytest.fixture
+def listener_beside(live_server):
+    """Starts a recording server on another socket than the live server's; returns what it received.
+
+    `beside("::1")` listens on the IPv6 loopback at the live server's own port (the live server is on
+    127.0.0.1), `beside("127.0.0.1", port)` on another port.
+    """
+    servers = []
+
+    def start(host, port=None):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        handler = type("Handler", (RecordingAPI,), {"seen": []})
+
+        class Server(ThreadingHTTPServer):
+            address_family = family
+
+            def server_bind(self):
+                if family == socket.AF_INET6:
+                    self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                super().server_bind()
+
+        try:
+            server = Server((host, urlsplit(live_server.url).port if port is None else port), handler)
+        except OSError as error:
+            pytest.skip(f"cannot listen on {host}: {error}")
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return handler.seen, server.server_address[1]
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def post_to_live_server(live_server, host_header, data):
+    """Sends the form to the live server as a browser would (CSRF cookie and field), with this Host header."""
+    url = live_server.url.replace("localhost", "127.0.0.1") + "/tester/"
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    page = opener.open(urllib.request.Request(url, headers={"Host": host_header}), timeout=30).read().decode()
+    data = {**data, "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)}
+    request = urllib.request.Request(url, data=urlencode(data).encode(), headers={"Host": host_header})
+    return opener.open(request, timeout=30).read().decode()
+
+
+@pytest.fixture
+def development(settings, transactional_db):
+    settings.DEBUG, settings.API_BASE_URL = True, ""
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_it_sends_to_the_servers_own_socket_when_the_host_header_names_the_ipv6_loopback(
+    development, live_server, listener_beside, sent_urls
+):
+    port = urlsplit(live_server.url).port
+    elsewhere, _ = listener_beside("::1")
+
+    html = post_to_live_server(live_server, f"[::1]:{port}", form_data(pasted_token="mytokentoken"))
+
+    assert elsewhere == [], "the token went to [::1], a socket the server does not listen on"
+    assert sent_urls == [f"http://127.0.0.1:{port}/mytokentoken/callback/01010041004/kr/01011111111/kr/hello%20world"]
+    assert 'data-outcome="failed"' in html and "unknown token" in html
+
+
+def test_it_sends_to_the_servers_own_socket_when_the_host_header_names_another_port(
+    development, live_server, listener_beside, sent_urls
+):
+    port = urlsplit(live_server.url).port
+    elsewhere, other_port = listener_beside("127.0.0.1", 0)
+
+    post_to_live_server(live_server, f"127.0.0.1:{other_port}", form_data(pasted_token="mytokentoken"))
+
+    assert elsewhere == []
+    assert [urlsplit(url).netloc for url in sent_urls] == [f"127.0.0.1:{port}"]
+
+
+def test_it_sends_to_this_very_server_in_development(development, live_server, sent_urls):
+    port = urlsplit(live_server.url).port
+
+    html = post_to_live_server(live_server, f"localhost:{port}", form_data(pasted_token="mytokentoken"))
+
+    assert [urlsplit(url).netloc for url in sent_urls] == [f"127.0.0.1:{port}"]
+    assert "unknown token" in html

@@ -91,14 +91,6 @@ def test_it_will_not_send_to_another_port_named_in_the_host_header(client, issue
     assert sent_urls == []
 
 
-def test_it_sends_to_this_very_server_in_development(client, issued, settings, sent_urls):
-    settings.DEBUG, settings.API_BASE_URL = True, ""
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    _, plaintext = issued
-    client.post("/tester/", form_data(pasted_token=plaintext), headers={"Host": "127.0.0.1:8000"}, SERVER_PORT="8000")
-    assert len(sent_urls) == 1 and sent_urls[0].startswith("http://127.0.0.1:8000/")
-
-
 def test_it_needs_its_api_address_set_in_production(owner_client, issued, settings, sent_urls):
     settings.DEBUG, settings.API_BASE_URL = False, ""
     response = owner_client.post("/tester/", form_data(token=issued[0].pk))
