@@ -1,6 +1,7 @@
 """What an API call does once its caller is known; the same for the GET and the encrypted POST transports."""
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.conf import settings
 
@@ -38,7 +39,10 @@ class CallSpec:
 
 
 def perform(token, spec):
-    """Validates the call, carries it out and returns the success answer; raises ApiError otherwise."""
+    """Validates the call and carries it out; raises ApiError otherwise.
+
+    Returns (the success answer, the call request it created, refreshed or cancelled).
+    """
     if spec.action not in ACTIONS:
         raise ApiError(reasons.UNKNOWN_ACTION)
     if not all(spec.required()) or (spec.action in REQUESTS and spec.message is None):
@@ -59,10 +63,32 @@ def perform(token, spec):
         iso, number = spec.target_iso, spec.target_number
 
     if spec.action in REQUESTS:
-        CallRequest.request_call(requester, target, message, token)
-    elif not CallRequest.cancel_pending(requester, target, token):
-        raise ApiError(reasons.NOTHING_PENDING)
-    return {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}
+        call_request, _created = CallRequest.request_call(requester, target, message, token)
+    else:
+        call_request = CallRequest.cancel_open(requester, target, token)
+        if call_request is None:
+            raise ApiError(reasons.NOTHING_PENDING)
+    return {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}, call_request
+
+
+def status(token, public_id):
+    """The status answer for a call request the token's developer sent; ApiError for any other."""
+    found = CallRequest.objects.sent_by(token.owner_id).filter(public_id=public_id).first() if public_id else None
+    if found is None:
+        raise ApiError(reasons.UNKNOWN_CALL_REQUEST)
+    history = [{"state": state, "at": iso_time(at)} for state, at in found.history()]
+    return {
+        "result": "success",
+        "id": found.public_id,
+        "state": found.state,
+        "history": history,
+        "expires_at": iso_time(found.expires_at),
+    }
+
+
+def iso_time(moment):
+    """ISO 8601 in UTC to the millisecond, as "2026-12-01T09:24:00.123Z"."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _phone(number, iso):

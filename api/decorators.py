@@ -1,6 +1,7 @@
 """How every API call is answered and logged, and how a GET caller is authenticated."""
 
 import logging
+import secrets
 import time
 from functools import wraps
 
@@ -13,7 +14,7 @@ from accounts.models import ApiToken
 from api import reasons, wire
 from api.actions import ApiError
 from api.models import ApiRequestLog
-from api.protocol import ACTIONS, JSONP_PARAMETER
+from api.protocol import CALL_REQUEST_ID_HEADER, GET_ACTIONS, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
 from lib.client_ip import client_ip
 from lib.hosts import host_from_header
 from lib.outage import OUTAGE_ERRORS
@@ -35,6 +36,7 @@ def api_endpoint(view):
     def wrapper(request, *args, **kwargs):
         started = time.monotonic()
         request.api_token, request.api_action, request.api_admitted = None, "", False
+        request.api_call_request, request.api_request_id = None, new_request_id()
         callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
         transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
         if callback is not None:
@@ -48,7 +50,7 @@ def api_endpoint(view):
         try:
             if refusals_exhausted(address):
                 # Not even logged: a flood of refused calls from one address must not write a row each.
-                return render(*failure(reasons.RATE_LIMITED), callback)
+                return render(request, *failure(reasons.RATE_LIMITED), callback)
             if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
                 raise ApiError(reasons.INVALID_CALLBACK)
             payload, status = view(request, *args, **kwargs), 200
@@ -62,7 +64,7 @@ def api_endpoint(view):
         except Exception:
             log.exception("API call failed")
             payload, status = failure(reasons.SERVICE_UNAVAILABLE)
-        response = render(payload, status, callback)
+        response = render(request, payload, status, callback)
         record_call(request, transport, payload, status, started)
         return response
 
@@ -73,7 +75,8 @@ def failure(reason):
     return {"result": "failed", "reason": reason.text}, reason.status
 
 
-def render(payload, status, callback=None):
+def render(request, payload, status, callback=None):
+    """The seed's body, byte for byte; what we add goes in headers."""
     if callback is not None:  # JSONP: a script tag cannot read the status, so always 200
         response = HttpResponse(
             wire.jsonp_body(callback, payload), content_type="application/javascript; charset=utf-8"
@@ -81,16 +84,27 @@ def render(payload, status, callback=None):
     else:
         response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = f"{REQUEST_ID_HEADER}, {CALL_REQUEST_ID_HEADER}"
     response["Cache-Control"] = "no-store"
+    response[REQUEST_ID_HEADER] = request.api_request_id
+    if request.api_call_request is not None and payload.get("result") == "success" and request.api_action in REQUESTS:
+        response[CALL_REQUEST_ID_HEADER] = request.api_call_request.public_id
     return response
+
+
+def new_request_id():
+    """A unique, unguessable ID for one API call: "req_" and 24 hexadecimal digits."""
+    return "req_" + secrets.token_hex(12)
 
 
 def record_call(request, transport, payload, status, started):
     """Writes the call to the request log; a database that is down loses the entry, not the answer."""
-    action = request.api_action if request.api_action in ACTIONS else ""
+    action = request.api_action if request.api_action in GET_ACTIONS else ""
     try:
         ApiRequestLog.objects.create(
+            request_id=request.api_request_id,
             token=request.api_token,
+            call_request=request.api_call_request,
             action=action,
             transport=transport,
             result=payload["result"],

@@ -1,4 +1,6 @@
 import re
+import secrets
+import string
 from datetime import timedelta
 
 from django.conf import settings
@@ -107,34 +109,74 @@ class Subscriber(models.Model):
         return subscriber
 
 
+class InvalidTransition(Exception):
+    """The call request's state does not allow this change (answering a cancelled request); str() says why."""
+
+    def __init__(self, call_request, new_state):
+        self.state, self.new_state = call_request.state, new_state
+        super().__init__(f"call request is {call_request.state}")
+
+
+def new_call_request_id():
+    """An opaque, unguessable public ID ("cr_" and 22 letters and digits): not a sequential number."""
+    alphabet = string.ascii_letters + string.digits
+    return "cr_" + "".join(secrets.choice(alphabet) for _ in range(22))
+
+
 class CallRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet answered, declined, cancelled or expired, and not past their expiry."""
+        return self.filter(state__in=CallRequest.OPEN_STATES, expires_at__gt=timezone.now())
+
     def pending(self):
-        """Pending and not yet past their expiry (expiry is also applied lazily here)."""
+        """Accepted and not yet on the subscriber's phone, and not past their expiry."""
         return self.filter(state=CallRequest.State.PENDING, expires_at__gt=timezone.now())
 
     def sent_by(self, developer):
         """The requests the developer's tokens sent: only they see, refresh or cancel them."""
         return self.filter(developer=developer)
 
-    def pending_between(self, requester, target, developer):
-        return self.pending().sent_by(developer).filter(requester_number=requester.e164, target=target)
+    def for_subscriber(self, subscriber):
+        return self.filter(target=subscriber)
+
+    def open_between(self, requester, target, developer):
+        return self.open().sent_by(developer).filter(requester_number=requester.e164, target=target)
 
     def expire_due(self):
-        """Marks pending requests past their expiry as expired; returns how many."""
-        now = timezone.now()
-        return self.filter(state=CallRequest.State.PENDING, expires_at__lte=now).update(
-            state=CallRequest.State.EXPIRED, updated_at=now
-        )
+        """Moves open requests past their expiry to expired, each change recorded; returns how many."""
+        due = self.filter(state__in=CallRequest.OPEN_STATES, expires_at__lte=timezone.now())
+        return sum(call_request.change_to(CallRequest.State.EXPIRED, refuse=False) for call_request in due.iterator())
 
 
 class CallRequest(models.Model):
-    """A request, sent through the API, that a CallbackNow user call the requester back."""
+    """A request, sent through the API, that a CallbackNow user call the requester back.
+
+    pending (accepted) → delivered (on the phone) → seen (opened) → answered (called back) or declined;
+    cancelled (by its sender) or expired at any point before an answer. Each change after pending is a
+    CallRequestChange; pending's time is created_at.
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        SEEN = "seen", _("Seen")
+        ANSWERED = "answered", _("Answered")
+        DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
         EXPIRED = "expired", _("Expired")
 
+    OPEN_STATES = (State.PENDING, State.DELIVERED, State.SEEN)
+    # Which states each state may be reached from.
+    REACHED_FROM = {
+        State.DELIVERED: (State.PENDING,),
+        State.SEEN: (State.PENDING, State.DELIVERED),
+        State.ANSWERED: (State.PENDING, State.DELIVERED, State.SEEN),
+        State.DECLINED: (State.PENDING, State.DELIVERED, State.SEEN),
+        State.CANCELLED: OPEN_STATES,
+        State.EXPIRED: OPEN_STATES,
+    }
+
+    public_id = models.CharField(_("ID"), max_length=32, unique=True, default=new_call_request_id, editable=False)
     requester_number = models.CharField(_("requester number (E.164)"), max_length=16)
     requester_country = models.CharField(_("requester country"), max_length=2)
     target = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="call_requests")
@@ -153,8 +195,8 @@ class CallRequest(models.Model):
         verbose_name=_("developer"),
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
 
     objects = CallRequestQuerySet.as_manager()
@@ -164,62 +206,133 @@ class CallRequest(models.Model):
         verbose_name = _("call request")
         verbose_name_plural = _("call requests")
         constraints = [
-            # Concurrent identical requests race to insert: the database keeps exactly one pending.
+            # Concurrent identical requests race to insert: the database keeps exactly one open.
             models.UniqueConstraint(
                 fields=["developer", "requester_number", "target"],
-                condition=Q(state="pending"),
-                name="one_pending_call_request_per_developer_and_pair",
+                condition=Q(state__in=["pending", "delivered", "seen"]),
+                name="one_open_call_request_per_developer_and_pair",
             )
         ]
-        indexes = [models.Index(fields=["state", "expires_at"], name="call_request_state_expiry")]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="call_request_state_expiry"),
+            models.Index(fields=["target", "-updated_at"], name="call_request_target_time"),
+        ]
 
     def __str__(self):
-        return f"{self.requester_number} → {self.target.number} ({self.state})"
+        return f"{self.public_id} ({self.state})"
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
 
     @classmethod
     def request_call(cls, requester, target, message, token):
-        """Creates the pending request from requester to target, or refreshes the one the same developer
-        already has pending (another developer's request between the same numbers is not touched).
+        """Creates the open request from requester to target, or refreshes (message, expiry) the one the same
+        developer already has open; another developer's request between the same numbers is not touched.
 
-        Returns True when a new request was created.
+        Returns (call request, True when it was created).
         """
-        now = timezone.now()
         developer = token.owner_id if token is not None else None
-        fields = {"message": message, "token": token, "updated_at": now, "expires_at": cls._expiry(now)}
-        pending = cls.objects.filter(
-            state=cls.State.PENDING, developer_id=developer, requester_number=requester.e164, target=target
-        )
         for _attempt in range(3):
-            with transaction.atomic():
-                pending.filter(expires_at__lte=now).update(state=cls.State.EXPIRED, updated_at=now)
-                if pending.update(**fields):
-                    return False
-                try:
-                    with transaction.atomic():
-                        cls.objects.create(
-                            requester_number=requester.e164,
-                            requester_country=requester.country,
-                            target=target,
-                            developer_id=developer,
-                            **fields,
-                        )
-                    return True
-                except IntegrityError:
-                    # A concurrent identical request inserted first: refresh that one instead.
-                    if pending.update(**fields):
-                        return False
-        raise IntegrityError("could not create or refresh the pending call request")
+            now = timezone.now()
+            fields = {"message": message, "token": token, "updated_at": now, "expires_at": cls._expiry(now)}
+            current = cls.objects.filter(
+                state__in=cls.OPEN_STATES, developer_id=developer, requester_number=requester.e164, target=target
+            ).first()
+            if current is not None and current.expires_at <= now:
+                current.change_to(cls.State.EXPIRED, refuse=False)
+                current = None
+            if current is not None:
+                if cls.objects.filter(pk=current.pk, state__in=cls.OPEN_STATES).update(**fields):
+                    for name, value in fields.items():
+                        setattr(current, name, value)
+                    return current, False
+                continue  # answered, cancelled or expired meanwhile: start a new one
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        requester_number=requester.e164,
+                        requester_country=requester.country,
+                        target=target,
+                        developer_id=developer,
+                        created_at=now,
+                        **fields,
+                    ), True
+            except IntegrityError:
+                continue  # a concurrent identical request inserted first: refresh that one instead
+        raise IntegrityError("could not create or refresh the open call request")
 
     @classmethod
-    def cancel_pending(cls, requester, target, token):
-        """Cancels the token's developer's pending request from requester to target; returns whether there was one."""
+    def cancel_open(cls, requester, target, token):
+        """Cancels the token's developer's open request from requester to target; returns it, or None."""
         developer = token.owner_id if token is not None else None
-        pending = cls.objects.pending_between(requester, target, developer)
-        return bool(pending.update(state=cls.State.CANCELLED, updated_at=timezone.now()))
+        for call_request in cls.objects.open_between(requester, target, developer):
+            if call_request.change_to(cls.State.CANCELLED, refuse=False):
+                return call_request
+        return None
+
+    def change_to(self, state, refuse=True):
+        """Moves the request to state if its current state allows it, and records the change, atomically.
+
+        Returns True when changed. Otherwise raises InvalidTransition (refuse) or returns False: the request
+        had already moved on (answered, cancelled…), maybe in another process.
+        """
+        allowed = self.REACHED_FROM[state]
+        now = timezone.now()
+        with transaction.atomic():
+            changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
+            if changed:
+                CallRequestChange.objects.create(call_request=self, state=state, at=now)
+        if changed:
+            self.state, self.updated_at = state, now
+            return True
+        self.refresh_from_db(fields=["state", "updated_at"])
+        if refuse:
+            raise InvalidTransition(self, state)
+        return False
+
+    def mark_delivered(self):
+        return self.change_to(self.State.DELIVERED, refuse=False)
+
+    def mark_seen(self):
+        if self.state == self.State.SEEN:
+            return False  # opening it again changes nothing
+        return self.change_to(self.State.SEEN)
+
+    def answer(self):
+        return self.change_to(self.State.ANSWERED)
+
+    def decline(self):
+        return self.change_to(self.State.DECLINED)
+
+    def history(self):
+        """[(state, time)] in order: pending at creation, then every recorded change."""
+        changes = [(change.state, change.at) for change in self.changes.all()]
+        return [(self.State.PENDING.value, self.created_at), *changes]
 
     @staticmethod
     def _expiry(now):
         return now + timedelta(seconds=settings.CALL_REQUEST_TTL_SECONDS)
+
+
+class CallRequestChange(models.Model):
+    """One change of a call request's state, with its time: the request's history after pending."""
+
+    call_request = models.ForeignKey(CallRequest, on_delete=models.CASCADE, related_name="changes")
+    state = models.CharField(_("state"), max_length=16, choices=CallRequest.State.choices)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("call request change")
+        verbose_name_plural = _("call request changes")
+        constraints = [
+            # Each state is reached at most once: a change is recorded once, whatever the races.
+            models.UniqueConstraint(fields=["call_request", "state"], name="one_change_per_call_request_state")
+        ]
+
+    def __str__(self):
+        return f"{self.call_request_id} → {self.state}"
 
 
 class ApiRequestLogQuerySet(models.QuerySet):
@@ -241,6 +354,7 @@ class ApiRequestLog(models.Model):
         NEOCALLBACK = protocol.NEOCALLBACK, protocol.NEOCALLBACK
         CANCEL = protocol.CANCEL, protocol.CANCEL
         NEOCANCEL = protocol.NEOCANCEL, protocol.NEOCANCEL
+        STATUS = protocol.STATUS, protocol.STATUS
 
     class Transport(models.TextChoices):
         GET = "GET", "GET"
@@ -251,8 +365,17 @@ class ApiRequestLog(models.Model):
         SUCCESS = "success", _("Success")
         FAILED = "failed", _("Failed")
 
+    request_id = models.CharField(_("request ID"), max_length=32, db_index=True, blank=True)
     token = models.ForeignKey(
         "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="request_log"
+    )
+    call_request = models.ForeignKey(
+        CallRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_log",
+        verbose_name=_("call request"),
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices, blank=True)
     transport = models.CharField(_("transport"), max_length=8, choices=Transport.choices)

@@ -13,6 +13,13 @@ CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL = "callback", "neocallback", "cancel", 
 ACTIONS = (CALLBACK, NEOCALLBACK, CANCEL, NEOCANCEL)
 BY_ID = frozenset({NEOCALLBACK, NEOCANCEL})  # the target is a CallbackNow ID, not a number
 REQUESTS = frozenset({CALLBACK, NEOCALLBACK})  # they send a call request (with a message); the others withdraw one
+# Beside the seed's four: a call request's status, by its ID (GET and JSONP only).
+STATUS = "status"
+GET_ACTIONS = (*ACTIONS, STATUS)
+
+# Headers beside the seed's bodies: every answer's ID (also in the request log), and the call request's.
+REQUEST_ID_HEADER = "X-Request-Id"
+CALL_REQUEST_ID_HEADER = "X-Call-Request-Id"
 
 # Transports: a GET URL, the same URL with ?callback= (JSONP), the seed PHP client's encrypted POST.
 GET, JSONP, POST = "get", "jsonp", "post"
@@ -22,7 +29,7 @@ JSONP_PARAMETER = "callback"  # the query parameter naming a JSONP callback func
 POST_PATH = "/callback/callback_api.php"
 # The POST's route and the GET calls' paths as Django URL patterns match them (no leading "/").
 POST_ROUTE = "^" + re.escape(POST_PATH.lstrip("/")) + "/?$"
-API_PATH_PATTERNS = (rf"^[^/]+/({'|'.join(ACTIONS)})(/|$)", POST_ROUTE)
+API_PATH_PATTERNS = (rf"^[^/]+/({'|'.join(GET_ACTIONS)})(/|$)", POST_ROUTE)
 # The POST body's fields, in the order the seed's PHP client sends them; each encrypted on its own.
 POST_FIELDS = ("myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot")
 
@@ -35,6 +42,7 @@ EXAMPLE_VALUES = {
     "target_iso": "kr",
     "target_id": "airpagephone",
     "message": "hello world",
+    "call_request_id": "cr_3kTMd9xQ2nVbW8pLs7YhZa",  # made up: real IDs are random
 }
 EXAMPLE_OPERATOR = "SRTelecom"
 EXAMPLE_JSONP_CALLBACK = "mycallbackfunction"
@@ -101,6 +109,11 @@ GET_OPERATIONS = (
         f"/{{token}}/{CANCEL}/{{my_number}}/{{my_iso}}/{{target_id}}",
         "Withdraw a call request sent to an ID (the original documentation's form of neocancel)",
     ),
+)
+
+
+STATUS_OPERATION = Operation(
+    STATUS, STATUS, f"/{{token}}/{STATUS}/{{call_request_id}}", "A call request's state and history, by its ID"
 )
 
 

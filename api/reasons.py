@@ -47,7 +47,10 @@ RATE_LIMITED = Reason(
     "RATE_LIMITED",
     "rate limited",
     429,
-    _("The token has made more calls this minute than its limit allows. Try again in the next minute."),
+    _(
+        "The token has made more calls this minute than its limit allows, or the client address more refused "
+        "calls (unknown token, stale or replayed request…). Try again in the next minute."
+    ),
 )
 METHOD_NOT_ALLOWED = Reason(
     "METHOD_NOT_ALLOWED",
@@ -151,7 +154,16 @@ NOTHING_PENDING = Reason(
     "NOTHING_PENDING",
     "nothing pending to cancel",
     409,
-    _("There is no pending call request from this number to this target (never sent, cancelled or expired)."),
+    _(
+        "Your tokens have no open call request from this number to this target (never sent, or already answered, "
+        "declined, cancelled or expired)."
+    ),
+)
+UNKNOWN_CALL_REQUEST = Reason(
+    "UNKNOWN_CALL_REQUEST",
+    "unknown call request",
+    404,
+    _("No call request with this ID was sent by a token of yours (status: the ID is the X-Call-Request-Id header)."),
 )
 SERVICE_UNAVAILABLE = Reason(
     "SERVICE_UNAVAILABLE",
@@ -183,5 +195,6 @@ ALL = [
     TARGET_NOT_REGISTERED,
     TARGET_ID_NOT_REGISTERED,
     NOTHING_PENDING,
+    UNKNOWN_CALL_REQUEST,
     SERVICE_UNAVAILABLE,
 ]

@@ -17,7 +17,7 @@ from api.wire import decode_path_message
 @csrf_exempt  # the middleware checks the view the URL resolves to: a POST here must get the API's JSON 405
 def path_call(request, token, action, params=None):
     """GET /<token>/<action>/<parameters…>[/][?callback=name]"""
-    if action not in protocol.ACTIONS and token in page_prefixes():
+    if action not in protocol.GET_ACTIONS and token in page_prefixes():
         raise Http404  # a mistyped address of one of the portal's pages: its HTML 404, not the API's JSON
     return api_call(request, token, action, params)
 
@@ -27,16 +27,31 @@ def path_call(request, token, action, params=None):
 def api_call(request, action, params=None):
     if request.method != "GET":
         raise ApiError(reasons.METHOD_NOT_ALLOWED)
+    if action == protocol.STATUS:
+        request.api_action = action
+        return actions.status(request.api_token, status_id(params or ""))
     spec = spec_from_path(action, params or "")
     request.api_action = spec.action
-    return actions.perform(request.api_token, spec)
+    payload, request.api_call_request = actions.perform(request.api_token, spec)
+    return payload
 
 
 @api_endpoint
 @token_in_body
 def encrypted_call(request):
     """POST /callback/callback_api.php with the seed's PHP client's encrypted JSON body."""
-    return actions.perform(request.api_token, call_spec(request.api_fields))
+    payload, request.api_call_request = actions.perform(request.api_token, call_spec(request.api_fields))
+    return payload
+
+
+def status_id(params):
+    """The call request ID of a status path: one segment, a trailing "/" allowed."""
+    text = params[:-1] if params.endswith("/") else params
+    if not text:
+        raise ApiError(reasons.MISSING_PARAMETER)
+    if "/" in text:
+        raise ApiError(reasons.TOO_MANY_PARAMETERS)
+    return text
 
 
 def spec_from_path(action, params):

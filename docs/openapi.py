@@ -8,8 +8,10 @@ endpoints cannot drift apart.
 from django.conf import settings
 
 from api import wire
+from api.models import CallRequest
 from api.protocol import (
     ACTIONS,
+    CALL_REQUEST_ID_HEADER,
     EXAMPLE_JSONP_CALLBACK,
     EXAMPLE_OPERATOR,
     EXAMPLE_VALUES,
@@ -17,6 +19,9 @@ from api.protocol import (
     HOST_PLACEHOLDER,
     JSONP_PARAMETER,
     POST_PATH,
+    REQUEST_ID_HEADER,
+    STATUS,
+    STATUS_OPERATION,
     TOKEN_PLACEHOLDER,
 )
 from api.reasons import TARGET_NOT_REGISTERED
@@ -34,6 +39,10 @@ _PARAMETERS = {
         EXAMPLE_VALUES["target_iso"],
     ),
     "target_id": ("The CallbackNow user ID that receives the call request.", EXAMPLE_VALUES["target_id"]),
+    "call_request_id": (
+        f"The call request's ID: the {CALL_REQUEST_ID_HEADER} header of the callback's answer.",
+        EXAMPLE_VALUES["call_request_id"],
+    ),
     "message": (
         "Text shown on the target's call request screen: UTF-8, percent-encoded; it may contain '/'. "
         "One surrounding pair of double quotes (as in the original documentation's examples) is not part of it.",
@@ -75,11 +84,26 @@ POST_ONLY_REASONS = {
     "REPLAYED_REQUEST",
 }
 GET_ONLY_REASONS = {"INVALID_CALLBACK", "TOO_MANY_PARAMETERS"}
+# The status call meets only these (it validates no number or message), and only it meets UNKNOWN_CALL_REQUEST.
+STATUS_REASONS = {
+    "UNKNOWN_TOKEN",
+    "TOKEN_NOT_ACTIVE",
+    "HOST_MISMATCH",
+    "RATE_LIMITED",
+    "METHOD_NOT_ALLOWED",
+    "MISSING_PARAMETER",
+    "TOO_MANY_PARAMETERS",
+    "INVALID_CALLBACK",
+    "UNKNOWN_CALL_REQUEST",
+    "SERVICE_UNAVAILABLE",
+}
 
 
 def reasons_for(transport, reasons):
-    """The reasons a "get" or "post" request can be answered with, in the reasons' order."""
-    excluded = GET_ONLY_REASONS if transport == "post" else POST_ONLY_REASONS
+    """The reasons a "get", "post" or "status" request can be answered with, in the reasons' order."""
+    if transport == STATUS:
+        return [reason for reason in reasons if reason.code in STATUS_REASONS]
+    excluded = (GET_ONLY_REASONS if transport == "post" else POST_ONLY_REASONS) | {"UNKNOWN_CALL_REQUEST"}
     return [reason for reason in reasons if reason.code not in excluded]
 
 
@@ -92,6 +116,7 @@ def _failure_responses(reasons):
     for status, texts in sorted(statuses.items()):
         responses[str(status)] = {
             "description": "Failed: " + "; ".join(texts),
+            "headers": {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}},
             "content": {
                 "application/json": {
                     "schema": {
@@ -106,15 +131,21 @@ def _failure_responses(reasons):
     return responses
 
 
-def _success_response(jsonp):
-    content = {"application/json": {"schema": {"$ref": "#/components/schemas/Success"}}}
+STATES = CallRequest.State.choices
+
+
+def _success_response(jsonp, schema="Success", example=_EXAMPLE_SUCCESS, call_request_id=True):
+    content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
     if jsonp:
         content["application/javascript"] = {
             "schema": {"$ref": "#/components/schemas/JsonpBody"},
-            "example": f"/**/{EXAMPLE_JSONP_CALLBACK}({wire.json_body(_EXAMPLE_SUCCESS)});",
+            "example": f"/**/{EXAMPLE_JSONP_CALLBACK}({wire.json_body(example)});",
         }
     description = "Done (with ?callback=: every answer, success or failure, is a 200 JavaScript call)"
-    return {"description": description if jsonp else "Done", "content": content}
+    headers = {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}}
+    if call_request_id:
+        headers[CALL_REQUEST_ID_HEADER] = {"$ref": "#/components/headers/callRequestId"}
+    return {"description": description if jsonp else "Done", "headers": headers, "content": content}
 
 
 def _get_operation(op, reasons):
@@ -138,6 +169,45 @@ def _get_operation(op, reasons):
         "tags": ["GET and JSONP"],
         "parameters": parameters,
         "responses": {"200": _success_response(jsonp=True), **_failure_responses(reasons_for("get", reasons))},
+    }
+
+
+def _status_operation(reasons):
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": _PARAMETERS[name][0],
+            "schema": {"type": "string"},
+            "example": _PARAMETERS[name][1],
+        }
+        for name in ["token", *STATUS_OPERATION.parameters]
+    ]
+    parameters += [{"$ref": "#/components/parameters/jsonpCallback"}, {"$ref": "#/components/parameters/pageReferer"}]
+    example = {
+        "result": "success",
+        "id": EXAMPLE_VALUES["call_request_id"],
+        "state": "answered",
+        "history": [
+            {"state": "pending", "at": "2026-12-01T09:24:00.120Z"},
+            {"state": "delivered", "at": "2026-12-01T09:24:00.410Z"},
+            {"state": "seen", "at": "2026-12-01T09:24:07.002Z"},
+            {"state": "answered", "at": "2026-12-01T09:24:09.517Z"},
+        ],
+        "expires_at": "2026-12-02T09:24:00.120Z",
+    }
+    return {
+        "operationId": STATUS_OPERATION.operation_id,
+        "summary": STATUS_OPERATION.summary,
+        "description": "Only the tokens of the developer who sent the call request may read it; for any other "
+        "token it is an unknown call request.",
+        "tags": ["Call request status"],
+        "parameters": parameters,
+        "responses": {
+            "200": _success_response(jsonp=True, schema="Status", example=example, call_request_id=False),
+            **_failure_responses(reasons_for(STATUS, reasons)),
+        },
     }
 
 
@@ -204,6 +274,32 @@ def _schemas(reasons):
             },
             "example": {"result": "failed", "reason": TARGET_NOT_REGISTERED.text},
         },
+        "Status": {
+            "type": "object",
+            "required": ["result", "id", "state", "history", "expires_at"],
+            "properties": {
+                "result": {"type": "string", "enum": ["success"]},
+                "id": {
+                    "type": "string",
+                    "description": f"The call request's ID, as the {CALL_REQUEST_ID_HEADER} header "
+                    "of the callback's answer gave it",
+                },
+                "state": {"type": "string", "enum": [state for state, _label in STATES]},
+                "history": {
+                    "type": "array",
+                    "description": "Every state the request went through, in order, with its time (UTC)",
+                    "items": {
+                        "type": "object",
+                        "required": ["state", "at"],
+                        "properties": {
+                            "state": {"type": "string", "enum": [state for state, _label in STATES]},
+                            "at": {"type": "string", "format": "date-time"},
+                        },
+                    },
+                },
+                "expires_at": {"type": "string", "format": "date-time"},
+            },
+        },
         "JsonpBody": {
             "type": "string",
             "pattern": r"^(/\*\*/)?[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*\(\{.*\}\);$",
@@ -228,6 +324,7 @@ def document(base_url, reasons):
     """The OpenAPI 3.0 document for the API served at base_url; reasons: api.reasons.ALL."""
     window_minutes = settings.API_FOOT_WINDOW_SECONDS / 60
     paths = {op.template: {"get": _get_operation(op, reasons)} for op in GET_OPERATIONS}
+    paths[STATUS_OPERATION.template] = {"get": _status_operation(reasons)}
     paths[POST_PATH] = {"post": _post_operation(reasons)}
     return {
         "openapi": "3.0.3",
@@ -244,10 +341,20 @@ def document(base_url, reasons):
             ),
         },
         "servers": [{"url": base_url}],
-        "tags": [{"name": "GET and JSONP"}, {"name": "Encrypted POST"}],
+        "tags": [{"name": "GET and JSONP"}, {"name": "Encrypted POST"}, {"name": "Call request status"}],
         "paths": paths,
         "components": {
             "schemas": _schemas(reasons),
+            "headers": {
+                "requestId": {
+                    "description": "This answer's ID, also in the token's request log: quote it to support.",
+                    "schema": {"type": "string", "pattern": "^req_[0-9a-f]{24}$"},
+                },
+                "callRequestId": {
+                    "description": "On a successful callback or neocallback: the call request's ID, for the status call.",
+                    "schema": {"type": "string", "pattern": "^cr_[A-Za-z0-9]{22}$"},
+                },
+            },
             "parameters": {
                 "jsonpCallback": {
                     "name": JSONP_PARAMETER,

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from api.models import CallRequest
-from api.tests.conftest import SEED_SUCCESS
 from lib.phones import normalise
+from tests.helpers import SEED_SUCCESS
 
 REQUESTER = normalise("01010041004", "kr")
 
@@ -21,11 +21,11 @@ def test_it_creates_then_refreshes_the_pending_request(target, token, developer,
     settings.CALL_REQUEST_TTL_SECONDS = 60
     second_token, _ = ApiToken.issue(developer, "Second site", "second.example.com")
 
-    assert CallRequest.request_call(REQUESTER, target, "first", token) is True
-    first = CallRequest.objects.pending_between(REQUESTER, target, developer).get()
-    assert CallRequest.request_call(REQUESTER, target, "second", second_token) is False
+    assert CallRequest.request_call(REQUESTER, target, "first", token)[1] is True
+    first = CallRequest.objects.open_between(REQUESTER, target, developer).get()
+    assert CallRequest.request_call(REQUESTER, target, "second", second_token)[1] is False
 
-    refreshed = CallRequest.objects.pending_between(REQUESTER, target, developer).get()
+    refreshed = CallRequest.objects.open_between(REQUESTER, target, developer).get()
     assert (refreshed.pk, refreshed.message, refreshed.token) == (first.pk, "second", second_token)
     assert refreshed.expires_at >= first.expires_at
     assert timedelta(seconds=59) < refreshed.expires_at - timezone.now() <= timedelta(seconds=60)
@@ -36,8 +36,8 @@ def test_it_starts_a_new_request_once_the_last_one_expired(target, token, develo
     CallRequest.request_call(REQUESTER, target, "old", token)
     CallRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert not CallRequest.objects.pending_between(REQUESTER, target, developer).exists()
-    assert CallRequest.request_call(REQUESTER, target, "new", token) is True
+    assert not CallRequest.objects.open_between(REQUESTER, target, developer).exists()
+    assert CallRequest.request_call(REQUESTER, target, "new", token)[1] is True
     assert list(CallRequest.objects.order_by("id").values_list("message", "state")) == [
         ("old", "expired"),
         ("new", "pending"),
@@ -50,8 +50,8 @@ def test_it_cancels_only_the_pending_request_of_that_pair(target, token):
     CallRequest.request_call(REQUESTER, target, "mine", token)
     CallRequest.request_call(other, target, "theirs", token)
 
-    assert CallRequest.cancel_pending(REQUESTER, target, token) is True
-    assert CallRequest.cancel_pending(REQUESTER, target, token) is False
+    assert CallRequest.cancel_open(REQUESTER, target, token) is not None
+    assert CallRequest.cancel_open(REQUESTER, target, token) is None
 
     assert dict(CallRequest.objects.values_list("message", "state")) == {"mine": "cancelled", "theirs": "pending"}
 
@@ -59,11 +59,11 @@ def test_it_cancels_only_the_pending_request_of_that_pair(target, token):
 @pytest.mark.django_db
 def test_it_keeps_two_developers_requests_between_the_same_numbers_apart(target, token, outsider):
     theirs, _ = ApiToken.issue(outsider, "Their site", "other.example.com")
-    assert CallRequest.request_call(REQUESTER, target, "mine", token) is True
-    assert CallRequest.request_call(REQUESTER, target, "theirs", theirs) is True
+    assert CallRequest.request_call(REQUESTER, target, "mine", token)[1] is True
+    assert CallRequest.request_call(REQUESTER, target, "theirs", theirs)[1] is True
 
-    assert CallRequest.cancel_pending(REQUESTER, target, theirs) is True
-    assert CallRequest.cancel_pending(REQUESTER, target, theirs) is False
+    assert CallRequest.cancel_open(REQUESTER, target, theirs) is not None
+    assert CallRequest.cancel_open(REQUESTER, target, theirs) is None
 
     assert dict(CallRequest.objects.values_list("message", "state")) == {"mine": "pending", "theirs": "cancelled"}
     assert CallRequest.objects.get(message="mine").developer == token.owner

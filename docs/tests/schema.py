@@ -17,6 +17,7 @@ KNOWN = {
     "format",
     "required",
     "properties",
+    "items",
     "description",
     "example",
     "x-plaintext",
@@ -53,11 +54,18 @@ def errors(document, schema, value, where="$"):
             found.append(f"{where}: longer than {schema['maxLength']}")
         if "pattern" in schema and not re.search(schema["pattern"], value):
             found.append(f"{where}: {value!r} does not match {schema['pattern']}")
+        if schema.get("format") == "date-time" and not re.fullmatch(
+            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value
+        ):
+            found.append(f"{where}: {value!r} is not an RFC 3339 date-time")
         if schema.get("format") == "byte":
             try:
                 base64.b64decode(value, validate=True)
             except binascii.Error:
                 found.append(f"{where}: {value!r} is not base64")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            found += errors(document, schema["items"], item, f"{where}[{index}]")
     if isinstance(value, dict):
         for name in schema.get("required", []):
             if name not in value:

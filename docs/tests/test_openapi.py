@@ -42,7 +42,7 @@ def test_it_describes_the_reasons_in_english_whatever_the_page_language(client):
     assert "토큰" not in description
 
 
-def test_it_documents_the_seed_s_paths(document):
+def test_it_documents_the_seed_s_paths_and_the_status_call(document):
     assert set(document["paths"]) == {
         "/{token}/callback/{my_number}/{my_iso}/{target_number}/{target_iso}/{message}",
         "/{token}/neocallback/{my_number}/{my_iso}/{target_id}/{message}",
@@ -50,6 +50,7 @@ def test_it_documents_the_seed_s_paths(document):
         "/{token}/neocancel/{my_number}/{my_iso}/{target_id}",
         "/{token}/cancel/{my_number}/{my_iso}/{target_id}",
         "/callback/callback_api.php",
+        "/{token}/status/{call_request_id}",
     }
     post = document["paths"]["/callback/callback_api.php"]["post"]
     body = resolve(document, post["requestBody"]["content"]["application/json"]["schema"])
@@ -91,10 +92,12 @@ def test_it_keeps_post_only_failures_off_the_get_paths(document):
 
 
 def test_it_resolves_every_reference(document):
+    references = []
+
     def walk(node):
         if isinstance(node, dict):
             if "$ref" in node:
-                resolve(document, node)
+                references.append(node["$ref"])
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -102,6 +105,14 @@ def test_it_resolves_every_reference(document):
                 walk(value)
 
     walk(document)
+    assert references, "the document shares no component: nothing to resolve"
+    for reference in references:
+        assert reference.startswith("#/components/"), reference
+        target = document
+        for part in reference.removeprefix("#/").split("/"):
+            assert isinstance(target, dict) and part in target, f"{reference}: no {part!r}"
+            target = target[part]
+        assert isinstance(target, dict) and target, f"{reference} names no object"
 
 
 def reasons_by_text():
@@ -179,3 +190,19 @@ def test_it_agrees_with_the_real_encrypted_post(live_token):
         requests.post(url, json={**body, "foot": encrypt_field(token, "1")}, headers={"Referer": referer}, timeout=10),
     ):
         assert assert_documented(document, operation, failing)["result"] == "failed"
+
+
+def test_it_describes_the_real_status_answer_and_its_headers(live_token):
+    base, token = live_token
+    document = requests.get(base + "/openapi.json", timeout=10).json()
+    sent = requests.get(f"{base}/{token}/callback/01010041004/kr/01011111111/kr/hello", timeout=10)
+    operation = document["paths"]["/{token}/status/{call_request_id}"]["get"]
+    callback = document["paths"]["/{token}/callback/{my_number}/{my_iso}/{target_number}/{target_iso}/{message}"]
+
+    status = requests.get(f"{base}/{token}/status/{sent.headers['X-Call-Request-Id']}", timeout=10)
+
+    assert assert_documented(document, operation, status)["state"] == "pending"
+    for response, documented in ((sent, callback["get"]["responses"]["200"]), (status, operation["responses"]["200"])):
+        for name, header in documented["headers"].items():
+            schema = resolve(document, header)["schema"]
+            assert re.match(schema["pattern"], response.headers[name]), (name, response.headers.get(name))

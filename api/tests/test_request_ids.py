@@ -1,0 +1,61 @@
+"""Every API answer carries X-Request-Id (also in the request log); a sent call request's answer carries
+X-Call-Request-Id. The seed's bodies stay as they were, byte for byte."""
+
+import re
+
+import pytest
+
+from api.models import ApiRequestLog, CallRequest
+from api.tests.conftest import seed_body
+
+pytestmark = pytest.mark.django_db
+REQUEST_ID = re.compile(r"^req_[0-9a-f]{24}$")
+SEED_SUCCESS_BYTES = b'{"result":"success","opname":"SRTelecom","iso":"kr","phone_number":"01011111111"}'
+CALLBACK = "/callback/01010041004/kr/01011111111/kr/hello"
+
+
+def post(client, body):
+    return client.post(
+        "/callback/callback_api.php", body, content_type="application/json", headers={"Referer": "http://example.com/"}
+    )
+
+
+def test_it_gives_each_answer_its_own_request_id_and_logs_it(client, value, target):
+    answers = [client.get(f"/{value}{CALLBACK}"), client.get(f"/{value}{CALLBACK}", {"callback": "cb"})]
+    answers += [post(client, seed_body(value)), client.get("/cbn_unknown/cancel/01010041004/kr/01011111111/kr")]
+
+    ids = [answer["X-Request-Id"] for answer in answers]
+    assert all(REQUEST_ID.match(request_id) for request_id in ids) and len(set(ids)) == 4
+    assert list(ApiRequestLog.objects.order_by("id").values_list("request_id", flat=True)) == ids
+
+
+def test_it_names_the_call_request_of_a_successful_callback(client, value, target):
+    response = client.get(f"/{value}{CALLBACK}")
+
+    assert response.content == SEED_SUCCESS_BYTES
+    call_request = CallRequest.objects.get()
+    assert response["X-Call-Request-Id"] == call_request.public_id
+    assert ApiRequestLog.objects.get().call_request == call_request
+
+
+def test_it_names_the_call_request_on_both_transports_and_neocallback(client, value, target):
+    get = client.get(f"/{value}/neocallback/01010041004/kr/airpagephone/hello", {"callback": "cb"})
+    posted = post(client, seed_body(value, msg="again"))
+
+    assert get["X-Call-Request-Id"] == posted["X-Call-Request-Id"] == CallRequest.objects.get().public_id
+
+
+def test_it_names_no_call_request_for_a_failure_or_a_cancel(client, value, target):
+    failed = client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hello")
+    client.get(f"/{value}{CALLBACK}")
+    cancelled = client.get(f"/{value}/cancel/01010041004/kr/01011111111/kr")
+
+    assert "X-Call-Request-Id" not in failed and "X-Call-Request-Id" not in cancelled
+    assert ApiRequestLog.objects.get(action="cancel").call_request == CallRequest.objects.get()
+
+
+def test_it_lets_pages_read_the_ids(client, value, target):
+    response = client.get(f"/{value}{CALLBACK}")
+
+    exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
+    assert {"X-Request-Id", "X-Call-Request-Id"} <= exposed
