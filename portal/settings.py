@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "api",
+    "device",
     "apitester",
     "docs",
     "django.contrib.admin",
@@ -304,6 +305,12 @@ API_LOG_RETENTION_DAYS = env_int("API_LOG_RETENTION_DAYS", 90)
 # Test page: where it sends requests (default: this site, as seen by the server).
 API_BASE_URL = os.environ.get("API_BASE_URL", "")
 API_TESTER_TIMEOUT_SECONDS = float(os.environ.get("API_TESTER_TIMEOUT_SECONDS", "10"))
+# Each send holds a server thread while it calls the API back: sends a minute from one anonymous visitor
+# (client address) and from one signed-in developer, and sends at once in one server process (fewer than
+# its threads: the rest must be free to answer the API, scripts/serve-production.sh checks GUNICORN_THREADS).
+API_TESTER_SENDS_PER_VISITOR_PER_MINUTE = env_int("API_TESTER_SENDS_PER_VISITOR_PER_MINUTE", 10)
+API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE = env_int("API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE", 30)
+API_TESTER_SENDS_IN_FLIGHT = env_int("API_TESTER_SENDS_IN_FLIGHT", 1)
 
 # Home page
 APP_STORE_URL = os.environ.get("APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow")

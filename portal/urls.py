@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("tester/", include("apitester.urls")),
+    path("device/v1/", include("device.urls")),
+    path("phone/", include("device.phone_urls")),
     path("", include("accounts.urls")),
     # The Open API lives at the root of the site, as in the seed: keep it last.
     path("", include("api.urls")),
