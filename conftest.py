@@ -91,6 +91,16 @@ def issued(developer):
 
 
 @pytest.fixture
+def target(db):
+    """The seed's demo target (01011111111/kr, operator SRTelecom, ID airpagephone), as the demo data has it."""
+    from api import demo
+    from api.models import Subscriber
+
+    demo.load(None)
+    return Subscriber.objects.get(public_id="airpagephone")
+
+
+@pytest.fixture
 def owner_client(client, developer):
     client.force_login(developer)
     return client

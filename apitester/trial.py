@@ -16,9 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from accounts.models import ApiToken, TokenEvent
-from api import reasons
+from api import clients, protocol, reasons
 from api.models import CallRequest, Subscriber
-from apitester import snippets, wire
+from apitester import wire
 from apitester.models import SentRequest
 from lib import phones
 from lib.client_ip import client_ip
@@ -217,12 +217,12 @@ def run(request, form):
     trial.can_reveal = token is not None and not reveal
     if reveal:
         record_reveal(request, token)
-    trial.snippets = snippets.snippets(
+    trial.snippets = clients.snippets(
         call,
-        base.url,
-        secret if reveal else snippets.PLACEHOLDER_TOKEN,
-        wire.referer_host(form.referer_host()),
-        settings.API_TESTER_TIMEOUT_SECONDS,
+        base_url=base.url,
+        token=secret if reveal else protocol.TOKEN_PLACEHOLDER,
+        host_pattern=form.referer_host(),
+        timeout=settings.API_TESTER_TIMEOUT_SECONDS,
     )
     # A pasted token shows its requests only while the API would accept it (not revoked, not rolled out).
     trial.pending = pending_for(call, request.user, token if token else ApiToken.objects.find_active(secret))

@@ -17,9 +17,9 @@ import requests
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
-from api.protocol import BY_ID, GET, JSONP, JSONP_PARAMETER, POST_PATH, REQUESTS
+from api.calls import Call, encode_segment, referer_host  # noqa: F401 (Call: the form builds wire.Call)
+from api.protocol import GET, JSONP, JSONP_PARAMETER, POST_PATH
 from lib.aes import encrypt_field
-from lib.hosts import url_host
 
 USER_AGENT = "CallbackNow-API-tester/1.0"
 MAX_BODY_BYTES = 256 * 1024
@@ -76,62 +76,6 @@ class Base:
         return (parts.scheme, parts.hostname, port) == (self.scheme, self.host, self.port) and parts.username is None
 
 
-def path_message(message):
-    """The message as a GET path carries it. The API takes one surrounding pair of double quotes off (the
-    seed's examples quote) and one trailing "/": quote an empty message, a quoted one or one ending in "/"."""
-    if not message or message.endswith("/") or (len(message) >= 2 and message[0] == message[-1] == '"'):
-        return f'"{message}"'
-    return message
-
-
-def encode_segment(text):
-    quoted = quote(text, safe="")
-    # "." and ".." are dot-segments that clients and proxies resolve; escaped, they stay data.
-    return quoted.replace(".", "%2E") if set(text) <= {"."} else quoted
-
-
-@dataclass(frozen=True)
-class Call:
-    """One API call in the API's own terms; it never holds the token."""
-
-    action: str
-    transport: str
-    my_number: str
-    my_iso: str
-    target: str  # the target's number, or its CallbackNow ID for the neo actions
-    target_iso: str = ""
-    message: str = ""
-    callback: str = ""  # the JSONP function name
-
-    @property
-    def by_id(self):
-        return self.action in BY_ID
-
-    @property
-    def has_message(self):
-        return self.action in REQUESTS
-
-    def path_parts(self):
-        """The GET path after the token, in the seed's order."""
-        parts = [self.action, self.my_number, self.my_iso, self.target]
-        if not self.by_id:
-            parts.append(self.target_iso)
-        if self.has_message:
-            parts.append(path_message(self.message))
-        return parts
-
-    def post_plaintexts(self):
-        """The seed client's fields in its order, except mytoken and foot."""
-        return [
-            ("myaction", self.action),
-            ("mymsg", self.message if self.has_message else ""),
-            ("iso", "" if self.by_id else self.target_iso),
-            ("phonenumber", self.target),
-            ("myiso", self.my_iso),
-            ("myphonenumber", self.my_number),
-        ]
-
-
 @dataclass(frozen=True)
 class EncryptedField:
     name: str
@@ -158,12 +102,6 @@ class Outgoing:
         """The first line of the HTTP request: method, path and query, version."""
         parts = urlsplit(self.url)
         return f"{self.method} {parts.path}{'?' + parts.query if parts.query else ''} HTTP/1.1"
-
-
-def referer_host(host_pattern):
-    """The host a Referer names for a token's host pattern: a wildcard ("*.example.com") its bare domain,
-    an IPv6 address in brackets."""
-    return url_host((host_pattern or "").removeprefix("*."))
 
 
 def referer_for(host_pattern):

@@ -5,4 +5,5 @@ from docs import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("openapi.json", views.openapi_document, name="openapi"),
+    path("examples/jsonp/", views.jsonp_example, name="jsonp_example"),
 ]

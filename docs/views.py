@@ -5,15 +5,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from api import protocol, reasons, wire
+from api import clients, protocol, reasons, wire
+from api.calls import Call, referer_host
 from docs import openapi
 from lib import aes, countries
-from lib.hosts import url_host
 
 # A made-up token for the worked encryption example; never issued (real tokens start with the prefix).
 SAMPLE_KEY = "0123456789abcdef0123456789abcdef"
@@ -31,35 +30,43 @@ GET_EXAMPLES = (
 def home(request):
     query = request.GET.get("q", "").strip()[:60]
     token = _example_token(request.user)
-    site = {
-        "base_url": _base_url(request),
-        "token_text": token.masked if token else protocol.TOKEN_PLACEHOLDER,
-        "host": _referer_host(token.host) if token else protocol.HOST_PLACEHOLDER,
-        "window_seconds": settings.API_FOOT_WINDOW_SECONDS,
+    base_url = _base_url(request)
+    code = {
+        "base_url": base_url,
+        "token": token.masked if token else protocol.TOKEN_PLACEHOLDER,
+        "host_pattern": token.host if token else protocol.HOST_PLACEHOLDER,
     }
-    callback_path = protocol.operation(protocol.CALLBACK).path(site["token_text"])
+    post = Call.example(protocol.CALLBACK, protocol.POST)
     context = {
-        **site,
+        "base_url": base_url,
+        "token_text": code["token"],
+        "host": referer_host(code["host_pattern"]),
+        "window_seconds": settings.API_FOOT_WINDOW_SECONDS,
         "token": token,
         "signed_in": request.user.is_authenticated,
         "get_template": "/<token>/<action>/<my number>/<my country code>/<target number>/<target country code>/<message>",
         "get_examples": [
-            (op_id, title, f"curl '{site['base_url']}{protocol.operation(op_id).path(site['token_text'])}'")
+            (op_id, title, clients.render(clients.CURL, Call.example(op_id), brief=True, **code).code)
             for op_id, title in GET_EXAMPLES
         ],
-        "jsonp_example": f"curl '{site['base_url']}{callback_path}/?{protocol.JSONP_PARAMETER}={protocol.EXAMPLE_JSONP_CALLBACK}'",
+        "jsonp_example": clients.render(
+            clients.CURL, Call.example(protocol.CALLBACK, protocol.JSONP), brief=True, **code
+        ).code,
         "korean_message": KOREAN_MESSAGE,
         "korean_message_encoded": quote(KOREAN_MESSAGE),
         "message_max_length": settings.API_MESSAGE_MAX_LENGTH,
         "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
         "callback_max_length": wire.CALLBACK_MAX_LENGTH,
-        "post_url": site["base_url"] + protocol.POST_PATH,
+        "post_url": base_url + protocol.POST_PATH,
         "sample_key": SAMPLE_KEY,
         "sample_ciphertext": aes.encrypt_field(SAMPLE_KEY, protocol.CALLBACK),
-        "openssl_check": _sample("openssl_check.sh", {"sample_key": SAMPLE_KEY}),
-        "shell_client": _sample("client.sh", site),
-        "php_client": _sample("client.php", site),
-        "python_client": _sample("client.py", site),
+        "openssl_check": clients.openssl_check(SAMPLE_KEY, protocol.CALLBACK),
+        "php_client": clients.render(clients.PHP, post, **code).code,
+        "python_client": clients.render(clients.PYTHON, post, **code).code,
+        "shell_client": clients.render(clients.CURL, post, **code).code,
+        "node_client": clients.render(clients.JAVASCRIPT, post, **code).code,
+        "jsonp_page": clients.render(clients.JAVASCRIPT, Call.example(protocol.CALLBACK, protocol.JSONP), **code).code,
+        "fetch_page": clients.render(clients.JAVASCRIPT, Call.example(protocol.CANCEL), **code).code,
         "reasons": reasons.ALL,
         "country_rows": _country_rows(query),
         "country_shown": len(countries.search(query)),
@@ -68,6 +75,27 @@ def home(request):
         "app_store_url": settings.APP_STORE_URL,
     }
     return render(request, "docs/home.html", context)
+
+
+# The JSONP example page is in both languages at once (it is meant to be saved): its labels are not translated.
+JSONP_EXAMPLE_ACTIONS = (
+    (protocol.CALLBACK, "call request", "전화요청"),
+    (protocol.CANCEL, "withdraw it", "전화요청 취소"),
+    (protocol.NEOCALLBACK, "call request to an ID", "아이디로 전화요청"),
+    (protocol.NEOCANCEL, "withdraw it, by ID", "아이디로 보낸 전화요청 취소"),
+)
+
+
+def jsonp_example(request):
+    context = {
+        "base_url": _base_url(request),
+        "operations": [
+            (protocol.operation(action), english, korean) for action, english, korean in JSONP_EXAMPLE_ACTIONS
+        ],
+        "values": protocol.EXAMPLE_VALUES,
+        "jsonp_parameter": protocol.JSONP_PARAMETER,
+    }
+    return render(request, "docs/jsonp_example.html", context)
 
 
 def openapi_document(request):
@@ -85,11 +113,6 @@ def _country_rows(query):
     return [(country, country in matching) for country in countries.countries()]
 
 
-def _sample(name, context):
-    """A code sample from docs/templates/docs/samples/, filled with this site's address and the example token."""
-    return render_to_string(f"docs/samples/{name}.txt", context).strip() + "\n"
-
-
 def _base_url(request):
     """This site's own address as the visitor reached it, without the trailing slash."""
     return request.build_absolute_uri("/").rstrip("/")
@@ -100,8 +123,3 @@ def _example_token(user):
     if not user.is_authenticated:
         return None
     return ApiToken.objects.for_owner(user).active().first()
-
-
-def _referer_host(pattern):
-    """A host a Referer may name for this token's host pattern ("*.example.com" allows www.example.com)."""
-    return "www." + pattern[2:] if pattern.startswith("*.") else url_host(pattern)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.tests.conftest import reauthenticate, totp_code
+from tests.helpers import reauthenticate, totp
 
 NEW_PASSWORD = "another fine passphrase 93"
 
@@ -74,7 +74,7 @@ def test_it_guards_sign_in_with_totp_and_recovery_codes(owner_client, developer,
     page = owner_client.get(activate).content.decode()
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page).group(1)
     assert 'class="qr-code"' in page
-    response = owner_client.post(activate, {"code": totp_code(secret)})
+    response = owner_client.post(activate, {"code": totp(secret)})
     assert response.status_code == 302
 
     codes_page = owner_client.get(reverse("mfa_view_recovery_codes")).content.decode()
@@ -86,7 +86,7 @@ def test_it_guards_sign_in_with_totp_and_recovery_codes(owner_client, developer,
     wrong = owner_client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert wrong.status_code == 200 and "Incorrect code" in wrong.content.decode()
     cache.clear()  # a used code is remembered for one period; forget it rather than wait
-    assert owner_client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
+    assert owner_client.post(reverse("mfa_authenticate"), {"code": totp(secret)}).status_code == 302
     assert owner_client.get(reverse("accounts:token_list")).status_code == 200
 
     owner_client.logout()

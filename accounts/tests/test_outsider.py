@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken, TokenEvent
-from accounts.tests.conftest import reauthenticate
+from tests.helpers import reauthenticate
 
 TOKEN_URLS = [
     "token_detail",

@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from accounts.tests.conftest import reauthenticate, secret_on_page
+from tests.helpers import reauthenticate, secret_on_page
 
 CANARY = "canary-name-7f3c9a"  # stored in clear on purpose: proves each scan reads the rows it should
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from accounts.tests.conftest import secret_on_page
+from tests.helpers import secret_on_page
 
 PASSWORD = "a long and unusual passphrase 7"
 

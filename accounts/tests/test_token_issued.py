@@ -5,7 +5,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from accounts.tests.conftest import secret_on_page
+from tests.helpers import secret_on_page
 
 
 def apply(client, name="Shop", host="example.com"):

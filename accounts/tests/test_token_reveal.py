@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from accounts.tests.conftest import reauthenticate, secret_on_page
+from tests.helpers import reauthenticate, secret_on_page
 
 
 def url(token):

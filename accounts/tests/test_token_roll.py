@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from accounts.tests.conftest import reauthenticate, secret_on_page
+from tests.helpers import reauthenticate, secret_on_page
 
 
 def url(token):

@@ -1,25 +1,23 @@
-"""Fixtures of the API's tests: the seed's demo target, callers' tokens and the encrypted POST body."""
-
-import json
-import time
+"""Fixtures of the API's tests: the caller's token and its plaintext, the demo target's pending requests."""
 
 import pytest
 
-from api import demo
-from api.models import CallRequest, Subscriber
-from lib.aes import encrypt_field
+from api.models import CallRequest
 
-MY_NUMBER, MY_ISO = "01010041004", "kr"
-TARGET_NUMBER, TARGET_ISO, TARGET_ID, OPERATOR = "01011111111", "kr", "airpagephone", "SRTelecom"
-SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
-SEED_NOT_REGISTERED = {"result": "failed", "reason": "target number is not registered to callbacknow"}
-
-
-@pytest.fixture
-def target(db):
-    """The seed's demo target, registered as the demo data does."""
-    demo.load(None)
-    return Subscriber.objects.get(public_id=TARGET_ID)
+# Re-exported while tests still import them from here (removed once every importer uses tests.helpers).
+from tests.helpers import (  # noqa: F401
+    MY_ISO,
+    MY_NUMBER,
+    OPERATOR,
+    SEED_NOT_REGISTERED,
+    SEED_SUCCESS,
+    TARGET_ID,
+    TARGET_ISO,
+    TARGET_NUMBER,
+    failed,
+    now_millis,
+    seed_body,
+)
 
 
 @pytest.fixture
@@ -31,40 +29,6 @@ def token(issued):
 def value(issued):
     """The plaintext of the developer's active token for example.com."""
     return issued[1]
-
-
-def now_millis():
-    return int(time.time() * 1000)
-
-
-def seed_body(
-    key,
-    action="callback",
-    msg="hello",
-    iso=TARGET_ISO,
-    phonenumber=TARGET_NUMBER,
-    myiso=MY_ISO,
-    myphonenumber=MY_NUMBER,
-    mytoken=None,
-    foot=None,
-):
-    """The JSON body the seed's PHP client sends: every field encrypted under the token."""
-    fields = {
-        "myaction": action,
-        "mymsg": msg,
-        "iso": iso,
-        "phonenumber": phonenumber,
-        "myiso": myiso,
-        "myphonenumber": myphonenumber,
-        "mytoken": key if mytoken is None else mytoken,
-        "foot": str(now_millis() if foot is None else foot),
-    }
-    return json.dumps({name: encrypt_field(key, text) for name, text in fields.items()})
-
-
-def failed(reason):
-    """The API's failure answer for a reason text."""
-    return {"result": "failed", "reason": reason}
 
 
 @pytest.fixture

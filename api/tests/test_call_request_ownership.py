@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import ApiToken
 from api.models import CallRequest
-from api.tests.conftest import SEED_SUCCESS, failed, seed_body
+from tests.helpers import SEED_SUCCESS, failed, seed_body
 
 pytestmark = pytest.mark.django_db
 PAIR = "01010041004/kr/01011111111/kr"

@@ -6,8 +6,8 @@ import pytest
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest, SeenRequest
-from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed, now_millis, seed_body
 from lib.aes import encrypt_field
+from tests.helpers import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
 URL = "/callback/callback_api.php"

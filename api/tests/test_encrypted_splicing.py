@@ -6,7 +6,7 @@ import json
 import pytest
 
 from api.models import CallRequest, SeenRequest
-from api.tests.conftest import SEED_SUCCESS, TARGET_NUMBER, failed, now_millis, seed_body
+from tests.helpers import SEED_SUCCESS, TARGET_NUMBER, failed, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
 URL = "/callback/callback_api.php"

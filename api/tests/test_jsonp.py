@@ -5,7 +5,7 @@ import json
 import pytest
 
 from api.models import ApiRequestLog
-from api.tests.conftest import SEED_SUCCESS
+from tests.helpers import SEED_SUCCESS
 
 pytestmark = pytest.mark.django_db
 

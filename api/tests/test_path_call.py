@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest, Subscriber
-from api.tests.conftest import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed
+from tests.helpers import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from api.models import ApiRequestLog
-from api.tests.conftest import SEED_SUCCESS, failed, now_millis, seed_body
+from tests.helpers import SEED_SUCCESS, failed, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
 URL = "/callback/callback_api.php"

@@ -1,31 +1,22 @@
-"""Fixtures of the test page's tests: the API on a live server, the demo target, a recorder of outgoing URLs."""
+"""Fixtures of the test page's tests: the API on a live server, a recorder of outgoing URLs, servers that misbehave."""
 
-import re
 import socket
 import threading
-from html import unescape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from django.urls import reverse
 
-from api import demo
-from api.models import Subscriber
+# element, form_data, snippet: re-exported while tests still import them from here (removed at the end).
+from tests.helpers import element, form_data, reauthenticate, snippet  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
 def _fast_and_unlimited(settings):
-    """Hash passwords quickly and lift the per-token rate limit: these tests send many calls a minute."""
+    """Hash passwords quickly and lift the per-token and the page's rate limits: these tests send many calls a minute."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000
-
-
-@pytest.fixture
-def target(db):
-    """The seed's demo target (01011111111/kr, ID airpagephone), registered as the demo data does."""
-    demo.load(None)
-    return Subscriber.objects.get(public_id="airpagephone")
+    settings.API_TESTER_SENDS_PER_VISITOR_PER_MINUTE = settings.API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE = 100_000
 
 
 @pytest.fixture
@@ -47,40 +38,6 @@ def sent_urls(monkeypatch):
 
     monkeypatch.setattr(requests.Session, "send", recording_send)
     return urls
-
-
-def form_data(**overrides):
-    """The test page's form as a developer fills it in for the seed's callback example."""
-    data = {
-        "action": "callback",
-        "transport": "get",
-        "my_number": "01010041004",
-        "my_country": "kr",
-        "target_number": "01011111111",
-        "target_country": "kr",
-        "target_id": "airpagephone",
-        "message": "hello world",
-        "callback": "mycallbackfunction",
-    }
-    data.update(overrides)
-    return data
-
-
-def snippet(html, key):
-    """The text of a code snippet as the page shows it (what the copy button copies)."""
-    match = re.search(
-        r'<code id="snippet-code-[\w-]+" class="[^"]*" data-snippet="' + key + r'">(.*?)</code>', html, re.S
-    )
-    assert match, f"no {key} snippet on the page"
-    return unescape(match.group(1))
-
-
-def element(html, element_id):
-    """The text a reader sees in the element with this id: tags stripped, the token masked (not revealed)."""
-    match = re.search(r'<(\w+)[^>]*\bid="' + element_id + r'"[^>]*>(.*?)</\1>', html, re.S)
-    assert match, f"no #{element_id} on the page"
-    shown = re.sub(r'<span class="secret-full">.*?</span>', "", match.group(2))
-    return unescape(re.sub(r"<[^>]+>", "", shown))
 
 
 @pytest.fixture
@@ -146,14 +103,8 @@ def closed_port_url(closed_port):
     return f"http://127.0.0.1:{closed_port}"
 
 
-def confirm_password(client, password):
-    """Re-enters the password on allauth's confirmation page, as the test page's reveal link asks."""
-    response = client.post(reverse("account_reauthenticate"), {"password": password})
-    assert response.status_code == 302, "allauth did not accept the password"
-    return client
-
-
 @pytest.fixture
 def confirmed_owner_client(owner_client, password):
     """The signed-in owner, who has just confirmed their password: the test page shows their token."""
-    return confirm_password(owner_client, password)
+    assert reauthenticate(owner_client, password).status_code == 302, "allauth did not accept the password"
+    return owner_client

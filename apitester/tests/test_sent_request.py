@@ -4,7 +4,7 @@ from django.db import connection
 
 from apitester import wire
 from apitester.models import SentRequest
-from apitester.tests.conftest import form_data
+from tests.helpers import form_data
 
 
 def exchange(token_value):

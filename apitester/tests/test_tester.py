@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import ApiToken
 from apitester.models import SentRequest
-from apitester.tests.conftest import form_data
+from tests.helpers import form_data
 
 
 def field_errors(html, name):

@@ -3,29 +3,17 @@
 import json
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from apitester.tests.conftest import confirm_password
+from tests.helpers import sign_in_browser
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user, live_server, password=None):
-    """Signs the browser in; with a password, also confirms it, so the test page may show the token."""
-    client = Client()
-    client.force_login(user)
-    if password:
-        confirm_password(client, password)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_it_sends_without_a_reload_and_shows_the_response(
     page, live_server, developer, issued, target, api_on_live_server, password
 ):
     token, plaintext = issued
-    sign_in(page, developer, live_server, password)
+    sign_in_browser(page.context, developer, live_server, password)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # Script errors and CSP refusals (a missing favicon is not the page's business).
@@ -90,7 +78,7 @@ def test_it_sends_without_a_reload_and_shows_the_response(
 def test_it_works_without_javascript(chromium, live_server, developer, issued, target, api_on_live_server):
     context = chromium.new_context(locale="en-US", base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
-    sign_in(page, developer, live_server)
+    sign_in_browser(page.context, developer, live_server)
     page.goto("/tester/")
     assert page.locator("#id_target_id").is_visible() and page.locator("#id_callback").is_visible()
     page.get_by_label("GET with a JSONP callback").check()
@@ -128,7 +116,7 @@ def test_it_keeps_a_long_request_in_the_history_within_the_page(chromium, live_s
         )
     context = chromium.new_context(locale="en-US", base_url=live_server.url, viewport={"width": width, "height": 900})
     page = context.new_page()
-    sign_in(page, developer, live_server)
+    sign_in_browser(page.context, developer, live_server)
     page.goto("/tester/")
     page.locator("#history-table").scroll_into_view_if_needed()
     page.screenshot(path=f"/tmp/apitester-history-{width}.png", full_page=True)
@@ -143,7 +131,7 @@ def test_it_keeps_a_long_request_in_the_history_within_the_page(chromium, live_s
 
 
 def test_it_asks_before_clearing_the_history(page, live_server, developer, issued, target, api_on_live_server):
-    sign_in(page, developer, live_server)
+    sign_in_browser(page.context, developer, live_server)
     page.goto("/tester/")
     page.get_by_role("button", name="Send request").click()
     page.locator("#history-table tbody tr").first.wait_for()

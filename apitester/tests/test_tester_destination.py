@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from apitester.tests.conftest import element, form_data
+from tests.helpers import element, form_data
 
 NASTY = [
     "../../../admin/",

@@ -3,7 +3,7 @@
 import pytest
 
 from apitester.models import SentRequest
-from apitester.tests.conftest import element, form_data
+from tests.helpers import element, form_data
 
 
 def send(client, token, **fields):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken
 from apitester.models import SentRequest
-from apitester.tests.conftest import element, form_data
+from tests.helpers import element, form_data
 
 
 def test_it_masks_the_token_in_an_answer_that_echoes_it(owner_client, issued, settings, answering_server):

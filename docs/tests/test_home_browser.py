@@ -1,5 +1,7 @@
 """The documentation page and its JSONP example page in a real browser."""
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -72,28 +74,35 @@ def test_it_switches_to_korean_and_remembers_it(page):
 
 def test_it_calls_the_api_from_the_jsonp_example_page(page, local_token):
     plaintext = local_token
-    page.goto("/static/docs/jsonp-example.html")
+    page.goto("/examples/jsonp/")
     assert page.input_value("#api") == page.evaluate("location.origin")
     page.fill("#token", plaintext)
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    expect(page.locator("#jsonp-answer")).to_contain_text("result")
     answer = page.inner_text("#jsonp-answer")
     assert '"result": "success"' in answer and '"opname": "SRTelecom"' in answer
     assert plaintext not in page.inner_text("#jsonp-url")
     page.select_option("#action", "cancel")
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    expect(page.locator("#jsonp-answer")).to_contain_text("result")
     assert '"result": "success"' in page.inner_text("#jsonp-answer")
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('nothing pending')")
+    expect(page.locator("#jsonp-answer")).to_contain_text("nothing pending")
+    # By ID, with the same page: neocallback, then neocancel.
+    for action in ("neocallback", "neocancel"):
+        page.select_option("#action", action)
+        page.click("button[type=submit]")
+        expect(page.locator("#jsonp-answer")).to_contain_text("result")
+        assert '"result": "success"' in page.inner_text("#jsonp-answer"), action
+        assert f"/{action}/01010041004/kr/airpagephone" in page.inner_text("#jsonp-url")
 
 
 def test_it_shows_the_api_s_refusal_on_a_page_of_another_host(page, issued, demo_target):
     _token, plaintext = issued  # bound to example.com, while this page is on localhost
-    page.goto("/static/docs/jsonp-example.html")
+    page.goto("/examples/jsonp/")
     page.fill("#token", plaintext)
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('jsonp-answer').textContent.includes('result')")
+    expect(page.locator("#jsonp-answer")).to_contain_text("result")
     assert '"reason": "host mismatch"' in page.inner_text("#jsonp-answer")
 
 
@@ -117,10 +126,10 @@ def test_it_runs_the_jsonp_snippet_in_a_page(scripted_page, local_token):
     page = scripted_page
     page.goto("/")
     snippet = page.inner_text("#js-jsonp").replace("YOUR_TOKEN", local_token)
-    spy = "var shown = mycallbackfunction; window.mycallbackfunction = function (a) { window.answer = a; shown(a); };"
-    page.add_script_tag(content=snippet + "\n" + spy)
-    page.wait_for_function("window.answer !== undefined")
-    assert page.evaluate("window.answer") == {
+    with page.expect_console_message(predicate=lambda message: message.type == "log") as message:
+        page.set_content(snippet)  # markup: the page it is pasted into, on the token's host
+    assert message.value.text == '{"result":"success","opname":"SRTelecom","iso":"kr","phone_number":"01011111111"}'
+    assert json.loads(message.value.text) == {
         "result": "success",
         "opname": "SRTelecom",
         "iso": "kr",
@@ -133,7 +142,8 @@ def test_it_runs_the_fetch_snippet_in_a_page(scripted_page, local_token):
     page.goto("/")
     with page.expect_console_message(predicate=lambda message: message.type == "log") as message:
         page.add_script_tag(content=page.inner_text("#js-fetch").replace("YOUR_TOKEN", local_token))
-    assert message.value.text == "failed nothing pending to cancel"
+    # The answer's body as it came: result and reason of the cancel with nothing pending.
+    assert message.value.text == '{"result":"failed","reason":"nothing pending to cancel"}'
 
 
 def test_it_keeps_the_section_when_switching_language(page):

@@ -3,28 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog
+from tests.helpers import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
 LONG_KOREAN_NAME = "우리회사 고객센터 콜백 요청 연동 운영 서버"
-
-
-def sign_in(page, user, live_server, language="ko"):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [
-            {"name": cookie.key, "value": cookie.value, "url": live_server.url},
-            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
-        ]
-    )
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def document_overflow(page):
 @pytest.mark.parametrize("language", ["ko", "en"])
 def test_it_keeps_every_page_within_a_phones_width(page, live_server, developer, issued, busy_token, language):
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, developer, live_server, language)
+    sign_in_browser(page.context, developer, live_server, language=language)
     for path in ("/tokens/", f"/tokens/{busy_token.pk}/log/", "/tester/", "/"):
         page.goto(path)
         scroll_width, viewport = document_overflow(page)
@@ -63,7 +50,7 @@ def test_it_keeps_every_page_within_a_phones_width(page, live_server, developer,
 
 def test_it_keeps_a_long_korean_token_name_in_whole_words(page, live_server, developer, busy_token):
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, developer, live_server, "ko")
+    sign_in_browser(page.context, developer, live_server, language="ko")
     page.goto("/tokens/")
     # Each word whole on its line: the first syllable of every line starts a word (never one syllable per line).
     line_starts = page.locator(".table-wrap td a", has_text=LONG_KOREAN_NAME).evaluate("""a => {
@@ -83,7 +70,7 @@ def test_it_keeps_a_long_korean_token_name_in_whole_words(page, live_server, dev
 
 def test_it_keeps_the_log_charts_labels_readable_on_a_phone(page, live_server, developer, busy_token):
     page.set_viewport_size({"width": 390, "height": 844})
-    sign_in(page, developer, live_server, "ko")
+    sign_in_browser(page.context, developer, live_server, language="ko")
     page.goto(f"/tokens/{busy_token.pk}/log/")
     sizes = page.eval_on_selector_all(
         "svg.chart text", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"
@@ -93,7 +80,7 @@ def test_it_keeps_the_log_charts_labels_readable_on_a_phone(page, live_server, d
 
 def test_it_fits_the_whole_request_log_table_on_a_laptop_screen(page, live_server, developer, busy_token):
     page.set_viewport_size({"width": 1280, "height": 800})
-    sign_in(page, developer, live_server, "ko")
+    sign_in_browser(page.context, developer, live_server, language="ko")
     page.goto(f"/tokens/{busy_token.pk}/log/")
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "a column of the log is cut off"

@@ -1,16 +1,12 @@
-"""Browser-journey helpers: a visitor whose every page is photographed, TOTP codes, links out of mail."""
+"""The browser journeys' fixture: a visitor whose every page is photographed."""
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
-import time
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+# link_in_mail, totp: re-exported while tests still import them from here (removed at the end).
+from tests.helpers import ROOT, link_in_mail, totp  # noqa: F401
+
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
@@ -73,23 +69,3 @@ def visitor(chromium, live_server, request, settings):
     for context in contexts:
         context.close()
     assert not missed, f"pages visited without a screenshot: {missed}"
-
-
-def totp(secret, at=None):
-    """The RFC 6238 code (SHA-1, 30 s, 6 digits) an authenticator app shows for this base32 secret."""
-    if at is None:
-        if time.time() % 30 > 27:  # too close to the next step: the server could already be there
-            time.sleep(30 - time.time() % 30)
-        at = time.time()
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = int(at // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
-
-
-def link_in_mail(outbox, to, pattern=r"https?://\S+"):
-    """The first link in the last mail sent to this address."""
-    mails = [mail for mail in outbox if to in mail.to]
-    assert mails, f"no mail to {to} (sent: {[mail.subject for mail in outbox]})"
-    return re.search(pattern, mails[-1].body).group(0)

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from api import demo
-from tests.browser.conftest import link_in_mail, totp
+from tests.helpers import SEED_SUCCESS, link_in_mail, totp
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,6 @@ EMAIL = "newcomer@example.com"
 PASSWORD = "a long and unusual passphrase 8"
 HOST = "newcomer.example"
 # The seed's examples: my number 01010041004/kr; the demo subscriber 01011111111/kr, ID airpagephone.
-SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
 
 
 def sign_up_and_verify(me, mailoutbox):
@@ -120,16 +119,18 @@ def try_every_action(me):
     page.get_by_role("link", name="Test page").first.click()
     me.snap("test-page")
 
-    assert send_from_the_test_page(me, "callback", "GET URL", "tester-callback-get") == SUCCESS
+    assert send_from_the_test_page(me, "callback", "GET URL", "tester-callback-get") == SEED_SUCCESS
     expect(page.locator("#pending-requests")).to_contain_text("1010041004")
     assert (
-        send_from_the_test_page(me, "cancel", "Encrypted POST (the seed's PHP client)", "tester-cancel-post") == SUCCESS
+        send_from_the_test_page(me, "cancel", "Encrypted POST (the seed's PHP client)", "tester-cancel-post")
+        == SEED_SUCCESS
     )
     expect(page.get_by_text("Nothing pending")).to_be_visible()
     assert (
-        send_from_the_test_page(me, "neocallback", "GET with a JSONP callback", "tester-neocallback-jsonp") == SUCCESS
+        send_from_the_test_page(me, "neocallback", "GET with a JSONP callback", "tester-neocallback-jsonp")
+        == SEED_SUCCESS
     )
-    assert send_from_the_test_page(me, "neocancel", "GET URL", "tester-neocancel-get") == SUCCESS
+    assert send_from_the_test_page(me, "neocancel", "GET URL", "tester-neocancel-get") == SEED_SUCCESS
     assert send_from_the_test_page(me, "cancel", "GET URL", "tester-cancel-nothing-pending") == {
         "result": "failed",
         "reason": "nothing pending to cancel",
@@ -163,7 +164,7 @@ def roll(me, old_token, call_api):
     new_token = shown_secret(page)
     assert new_token != old_token
     assert call_api(old_token)["result"] == "failed"
-    assert call_api(new_token) == SUCCESS
+    assert call_api(new_token) == SEED_SUCCESS
     page.get_by_role("link", name="Done").click()
     me.snap("detail-after-roll")
     return new_token

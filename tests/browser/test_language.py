@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.helpers import sign_in_browser
+
 pytestmark = pytest.mark.browser
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -49,11 +51,10 @@ def test_it_answers_in_korean_to_a_korean_browser(visitor):
     assert me.problems == []
 
 
-def test_it_shows_a_signed_in_developers_pages_in_korean(visitor, client, developer, issued, live_server):
+def test_it_shows_a_signed_in_developers_pages_in_korean(visitor, developer, issued, live_server):
     token, _plaintext = issued
-    client.force_login(developer)
     me = visitor("developer-ko", locale="ko-KR")
-    me.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    sign_in_browser(me.context, developer, live_server)
     pages = [
         ("/tokens/", "my-tokens"),
         (f"/tokens/{token.pk}/", "token"),

@@ -1,12 +1,11 @@
 import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+# ROOT, manage: re-exported while tests still import them from here (removed at the end).
+from tests.helpers import ROOT, manage  # noqa: F401
+
 # Variables a production run sets itself; whatever the developer's shell holds for them is dropped.
 CONTROLLED = (
     "DEBUG",
@@ -44,9 +43,3 @@ def production_env(tmp_path):
     )
     env.setdefault("DATABASE_URL", "postgres://callbacknow:secret@127.0.0.1:5432/callbacknow")
     return env
-
-
-def manage(env, *args, timeout=60):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )

@@ -1,6 +1,6 @@
 """`manage.py check --deploy` with production's environment, and the refusal to start on development keys."""
 
-from tests.production.conftest import manage
+from tests.helpers import manage
 
 
 def test_it_passes_the_deployment_checklist_without_a_warning(production_env):

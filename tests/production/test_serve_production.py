@@ -12,7 +12,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.production.conftest import ROOT
+from tests.helpers import ROOT
 
 SCRIPT = ROOT / "scripts" / "serve-production.sh"
 

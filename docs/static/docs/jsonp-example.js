@@ -13,12 +13,20 @@
     }
   };
 
+  // encodeURIComponent leaves !'()* alone; escape them too, as the API's examples do.
+  function encode(part) {
+    return encodeURIComponent(part).replace(/[!'()*]/g, function (c) {
+      return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+    });
+  }
+
+  // The action's path, as the option names it ("/{token}/callback/{my_number}/…"), filled in from the form.
   function callUrl(fields) {
-    var parts = [fields.token.value, fields.action.value, fields.my_number.value, fields.my_iso.value,
-                 fields.target_number.value, fields.target_iso.value];
-    if (fields.action.value === "callback") parts.push(fields.message.value);
-    var path = parts.map(function (part) { return encodeURIComponent(part.trim()); }).join("/");
-    return fields.api.value.replace(/\/+$/, "") + "/" + path + "/?callback=CallbackNowExample.done";
+    var path = fields.action.selectedOptions[0].getAttribute("data-path").replace(/\{(\w+)\}/g, function (_, name) {
+      return encode(fields[name].value.trim());
+    });
+    var parameter = form.getAttribute("data-jsonp-parameter");
+    return fields.api.value.replace(/\/+$/, "") + path + "/?" + parameter + "=CallbackNowExample.done";
   }
 
   function masked(url, token) {
@@ -28,7 +36,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var url = callUrl(form.elements);
-    shownUrl.textContent = masked(url, encodeURIComponent(form.elements.token.value.trim()));
+    shownUrl.textContent = masked(url, encode(form.elements.token.value.trim()));
     shownAnswer.textContent = "…";
     var script = document.createElement("script");
     script.src = url;
