@@ -44,7 +44,7 @@ class LogFilterForm(forms.Form):
 @owned_token(("GET", "HEAD"))
 def token_log(request, token):
     entries = ApiRequestLog.objects.for_token(token)
-    form = LogFilterForm(request.GET)
+    form = LogFilterForm(request.GET, label_suffix="")  # labels sit above a row of filters: no colon
     if form.is_valid():
         entries = form.filter(entries)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
