@@ -15,10 +15,8 @@ from django.utils import timezone
 from api.models import CallRequest
 from apitester import trial
 from apitester.models import SentRequest
-from apitester.tests.conftest import element, form_data, snippet
 from lib.aes import decrypt_field
-
-SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
+from tests.helpers import SEED_SUCCESS, element, form_data, snippet
 
 TRANSPORTS = ["get", "jsonp", "post"]
 

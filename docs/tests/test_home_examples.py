@@ -11,8 +11,7 @@ import requests
 
 from api.models import CallRequest
 from lib.aes import encrypt_field
-
-SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
+from tests.helpers import SEED_SUCCESS
 
 
 def examples(base):
