@@ -161,6 +161,26 @@ def totp(secret, at=None):
 
 # Production runs.
 
+# Variables a production run sets itself; whatever the developer's shell holds for them is dropped.
+CONTROLLED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "TOKEN_ENCRYPTION_KEY",
+    "ALLOWED_HOSTS",
+    "API_BASE_URL",
+    "REDIS_URL",
+    "VAR_DIR",
+    "STATIC_ROOT",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+    "EMAIL_BACKEND",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the whole session by the root conftest's browser fixture
+)
+
 
 def manage(env, *args, timeout=60):
     """Runs manage.py in a separate process with this environment."""

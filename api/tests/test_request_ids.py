@@ -6,7 +6,7 @@ import re
 import pytest
 
 from api.models import ApiRequestLog, CallRequest
-from api.tests.conftest import seed_body
+from tests.helpers import seed_body
 
 pytestmark = pytest.mark.django_db
 REQUEST_ID = re.compile(r"^req_[0-9a-f]{24}$")

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest
-from api.tests.conftest import failed
+from tests.helpers import failed
 
 pytestmark = pytest.mark.django_db
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")

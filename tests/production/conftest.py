@@ -1,30 +1,12 @@
+"""Fixtures of the production tests: the environment of a production machine."""
+
 import os
 import secrets
 
 import pytest
 
 # ROOT, manage: re-exported while tests still import them from here (removed at the end).
-from tests.helpers import ROOT, manage  # noqa: F401
-
-# Variables a production run sets itself; whatever the developer's shell holds for them is dropped.
-CONTROLLED = (
-    "DEBUG",
-    "SECRET_KEY",
-    "TOKEN_ENCRYPTION_KEY",
-    "ALLOWED_HOSTS",
-    "API_BASE_URL",
-    "REDIS_URL",
-    "VAR_DIR",
-    "STATIC_ROOT",
-    "SECURE_SSL_REDIRECT",
-    "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE",
-    "SECURE_HSTS_SECONDS",
-    "SECURE_HSTS_PRELOAD",
-    "EMAIL_BACKEND",
-    "DJANGO_SETTINGS_MODULE",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the whole session by the root conftest's browser fixture
-)
+from tests.helpers import CONTROLLED, ROOT, manage  # noqa: F401
 
 
 @pytest.fixture
