@@ -27,7 +27,7 @@ migrate: setup
 run: SYSTEM_DEPS = run
 run: system-deps migrate
 	$(PY) manage.py load_demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PY=$(PY) PORT=$(PORT) bash scripts/run-dev.sh
 
 test: SYSTEM_DEPS = test
 test: system-deps setup

@@ -102,6 +102,9 @@ class ApiToken(models.Model):
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
     )
+    # The event types that an enabled webhook endpoint of the token listens to, kept by the webhooks app, so
+    # that a call of a token without webhooks writes no event (the token row is read on every call anyway).
+    webhook_event_types = models.JSONField(_("webhook events"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -174,6 +177,14 @@ class ApiToken(models.Model):
 
     def rate_limit(self):
         return self.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE
+
+    def refresh_webhook_events(self):
+        """Recomputes webhook_event_types from the token's enabled endpoints (call within their change's transaction)."""
+        listened = set()
+        for events in self.webhook_endpoints.filter(enabled=True).values_list("events", flat=True):
+            listened.update(events)
+        self.webhook_event_types = sorted(listened)
+        type(self).objects.filter(pk=self.pk).update(webhook_event_types=self.webhook_event_types)
 
     # ---- lifecycle -------------------------------------------------------------------------
 

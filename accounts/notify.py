@@ -30,7 +30,7 @@ def application_waiting(request, token):
     if not recipients:
         return
     url = request.build_absolute_uri(reverse("admin:accounts_apitoken_change", args=[token.pk]))
-    _send("accounts/mail/application_waiting", {"token": token, "url": url}, recipients)
+    send_in_both_languages("accounts/mail/application_waiting", {"token": token, "url": url}, recipients)
 
 
 def state_changed_by_staff(request, token):
@@ -40,10 +40,11 @@ def state_changed_by_staff(request, token):
     url = request.build_absolute_uri(reverse("accounts:token_detail", args=[token.pk]))
     last = token.events.order_by("-created_at", "-id").first()
     context = {"token": token, "url": url, "support_email": support_email(), "kind": last.kind if last else ""}
-    _send("accounts/mail/state_changed", context, [token.owner.email])
+    send_in_both_languages("accounts/mail/state_changed", context, [token.owner.email])
 
 
-def _send(template, context, recipients):
+def send_in_both_languages(template, context, recipients):
+    """One mail in Korean and English (a developer's language is not stored); logged, not raised, on failure."""
     subjects, bodies = [], []
     for language in BOTH_LANGUAGES:
         with translation.override(language):

@@ -1,12 +1,11 @@
 """What an API call does once its caller is known; the same for the GET and the encrypted POST transports."""
 
 from dataclasses import dataclass
-from datetime import UTC
 
 from django.conf import settings
 
 from api import reasons
-from api.models import CallRequest, Subscriber
+from api.models import CallRequest, Subscriber, iso_time
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
@@ -84,11 +83,6 @@ def status(token, public_id):
         "history": history,
         "expires_at": iso_time(found.expires_at),
     }
-
-
-def iso_time(moment):
-    """ISO 8601 in UTC to the millisecond, as "2026-12-01T09:24:00.123Z"."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _phone(number, iso):

@@ -1,7 +1,7 @@
 import re
 import secrets
 import string
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from api import protocol
 from lib import phones
+from webhooks.models import WebhookEvent, event_type_for_state
 
 PUBLIC_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
@@ -117,6 +118,11 @@ class InvalidTransition(Exception):
         super().__init__(f"call request is {call_request.state}")
 
 
+def iso_time(moment):
+    """ISO 8601 in UTC to the millisecond, as "2026-12-01T09:24:00.123Z"."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def new_call_request_id():
     """An opaque, unguessable public ID ("cr_" and 22 letters and digits): not a sequential number."""
     alphabet = string.ascii_letters + string.digits
@@ -144,7 +150,9 @@ class CallRequestQuerySet(models.QuerySet):
 
     def expire_due(self):
         """Moves open requests past their expiry to expired, each change recorded; returns how many."""
-        due = self.filter(state__in=CallRequest.OPEN_STATES, expires_at__lte=timezone.now())
+        due = self.filter(state__in=CallRequest.OPEN_STATES, expires_at__lte=timezone.now()).select_related(
+            "token", "target"
+        )
         return sum(call_request.change_to(CallRequest.State.EXPIRED, refuse=False) for call_request in due.iterator())
 
 
@@ -250,14 +258,16 @@ class CallRequest(models.Model):
                 continue  # answered, cancelled or expired meanwhile: start a new one
             try:
                 with transaction.atomic():
-                    return cls.objects.create(
+                    created = cls.objects.create(
                         requester_number=requester.e164,
                         requester_country=requester.country,
                         target=target,
                         developer_id=developer,
                         created_at=now,
                         **fields,
-                    ), True
+                    )
+                    created.report(cls.State.PENDING, now, history=[(cls.State.PENDING.value, now)])
+                    return created, True
             except IntegrityError:
                 continue  # a concurrent identical request inserted first: refresh that one instead
         raise IntegrityError("could not create or refresh the open call request")
@@ -266,7 +276,7 @@ class CallRequest(models.Model):
     def cancel_open(cls, requester, target, token):
         """Cancels the token's developer's open request from requester to target; returns it, or None."""
         developer = token.owner_id if token is not None else None
-        for call_request in cls.objects.open_between(requester, target, developer):
+        for call_request in cls.objects.open_between(requester, target, developer).select_related("token", "target"):
             if call_request.change_to(cls.State.CANCELLED, refuse=False):
                 return call_request
         return None
@@ -283,8 +293,9 @@ class CallRequest(models.Model):
             changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
             if changed:
                 CallRequestChange.objects.create(call_request=self, state=state, at=now)
+                self.state, self.updated_at = state, now
+                self.report(state, now)
         if changed:
-            self.state, self.updated_at = state, now
             return True
         self.refresh_from_db(fields=["state", "updated_at"])
         if refuse:
@@ -304,6 +315,27 @@ class CallRequest(models.Model):
 
     def decline(self):
         return self.change_to(self.State.DECLINED)
+
+    def report(self, state, now, history=None):
+        """Writes the webhook event of reaching this state in the change's transaction (the outbox), if an
+        endpoint of the sending token listens to it."""
+        event_type = event_type_for_state(state)
+        if self.token_id is not None and event_type in self.token.webhook_event_types:
+            WebhookEvent.record(self.token, event_type, self.webhook_data(history), call_request=self, now=now)
+
+    def webhook_data(self, history=None):
+        """The call request as every webhook event carries it."""
+        history = self.history() if history is None else history
+        return {
+            "id": self.public_id,
+            "state": self.state,
+            "history": [{"state": state, "at": iso_time(at)} for state, at in history],
+            "requester": {"number": self.requester_number, "country": self.requester_country},
+            "target": {"number": self.target.number, "country": self.target.country, "id": self.target.public_id},
+            "message": self.message,
+            "token": self.token.name if self.token_id else None,
+            "expires_at": iso_time(self.expires_at),
+        }
 
     def history(self):
         """[(state, time)] in order: pending at creation, then every recorded change."""

@@ -6,6 +6,7 @@ only by environment variables (see README, "Deployment").
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "api",
+    "webhooks",
     "device",
     "apitester",
     "docs",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +314,43 @@ API_TESTER_TIMEOUT_SECONDS = float(os.environ.get("API_TESTER_TIMEOUT_SECONDS", 
 API_TESTER_SENDS_PER_VISITOR_PER_MINUTE = env_int("API_TESTER_SENDS_PER_VISITOR_PER_MINUTE", 10)
 API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE = env_int("API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE", 30)
 API_TESTER_SENDS_IN_FLIGHT = env_int("API_TESTER_SENDS_IN_FLIGHT", 1)
+
+# Task queue (Huey): webhook deliveries and the periodic jobs. Redis in production (workers on several machines
+# share it), a SQLite file under var/ for `make run`. HUEY_NAME keeps separate queues apart on one Redis.
+# The test suite's queue is its own (a worker it starts is told its name), never the one of `make run`.
+_QUEUE_SUFFIX = f"-test-{os.getpid()}" if "pytest" in sys.modules else ""
+HUEY_NAME = os.environ.get("HUEY_NAME", "callbacknow" + _QUEUE_SUFFIX)
+HUEY = {
+    "name": HUEY_NAME,
+    "immediate": False,
+    "utc": True,
+    # A short poll when idle: a webhook leaves within a fraction of a second of its change (Redis blocks instead).
+    "consumer": {"workers": env_int("HUEY_WORKERS", 4), "worker_type": "thread", "max_delay": 0.5, "periodic": True},
+}
+if REDIS_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update(
+        {
+            "huey_class": "huey.SqliteHuey",
+            "filename": os.environ.get("HUEY_FILE", str(VAR_DIR / f"huey{_QUEUE_SUFFIX}.sqlite3")),
+        }
+    )
+
+# Webhooks
+# http:// URLs and loopback/private addresses as endpoints: for development only.
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
+# Seconds between the attempts of a delivery after each failure: about immediately, then 5 s, 5 min, 30 min,
+# 2 h, 5 h, 10 h, 10 h; after the last the event is failed.
+WEBHOOK_RETRY_DELAYS = [
+    int(part) for part in os.environ.get("WEBHOOK_RETRY_DELAYS", "5,300,1800,7200,18000,36000,36000").split(",")
+]
+WEBHOOK_DISABLE_AFTER_SECONDS = env_int("WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 24 * 3600)
+WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 30)
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30)
+WEBHOOK_ENDPOINTS_PER_TOKEN = env_int("WEBHOOK_ENDPOINTS_PER_TOKEN", 5)
 
 # Home page
 APP_STORE_URL = os.environ.get("APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow")

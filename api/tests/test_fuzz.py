@@ -2,14 +2,14 @@
 JSONP), with a 4xx status or 200, never a 500 nor a 503 while the database is up, nor an HTML page."""
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.tests.conftest import TARGET_ID, now_millis, seed_body
 from api.views import page_prefixes
+from tests.helpers import TARGET_ID, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -57,8 +57,8 @@ def test_it_answers_any_path_in_json(
     client, value, target, generous_limit, token, action, parameters, trailing_slash, callback, referer
 ):
     token = value if token == "VALID" else token
-    if token in page_prefixes():
-        return
+    if unquote(token).split("/")[0] in page_prefixes():
+        return  # a portal page's address ("accounts%2F" arrives as /accounts/…): its HTML 404 is right
     path = "/" + "/".join([token, action, *parameters]) + ("/" if trailing_slash else "")
     query = {} if callback is None else {"callback": callback}
     headers = {} if referer is None else {"Referer": referer.encode("utf-8", "surrogatepass").decode("latin-1")}

@@ -1,0 +1,149 @@
+"""At-least-once delivery of the outbox: fan an event out to its endpoints, attempt each delivery, retry with
+backoff, and put back what a dead worker dropped. The database is the truth; the task queue only runs it."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from webhooks import notify, sender, signing
+from webhooks.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+log = logging.getLogger(__name__)
+State = WebhookDelivery.State
+ORDER_WAIT_SECONDS = 1
+
+
+def dispatch(event_id):
+    """Creates the event's deliveries (one per enabled endpoint listening to it), once; returns their IDs."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not WebhookEvent.objects.filter(pk=event_id, dispatched_at__isnull=True).update(dispatched_at=now):
+            return []  # dispatched already (a sweeper and the enqueue after commit may both get here)
+        event = WebhookEvent.objects.select_related("token").get(pk=event_id)
+        endpoints = WebhookEndpoint.objects.for_token(event.token).listening_to(event.type)
+        WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(event=event, endpoint=endpoint, next_attempt_at=now) for endpoint in endpoints],
+            ignore_conflicts=True,
+        )
+    return list(event.deliveries.filter(state=State.PENDING).values_list("pk", flat=True))
+
+
+def send_test_event(endpoint):
+    """A webhook.test event to this one endpoint; returns its delivery."""
+    data = {"endpoint": endpoint.public_id, "message": "This is a test event from CallbackNow."}
+    with transaction.atomic():
+        event = WebhookEvent.record(endpoint.token, EventType.TEST, data)
+        WebhookEvent.objects.filter(pk=event.pk).update(dispatched_at=event.created_at)
+        return WebhookDelivery.objects.create(event=event, endpoint=endpoint, next_attempt_at=event.created_at)
+
+
+def resend(deliveries):
+    """Puts deliveries back in the queue for a new attempt now (their webhook-id stays); returns their IDs."""
+    now = timezone.now()
+    ids = list(deliveries.exclude(state=State.DELIVERING).values_list("pk", flat=True))
+    WebhookDelivery.objects.filter(pk__in=ids).update(state=State.PENDING, next_attempt_at=now, lease_until=None)
+    return ids
+
+
+def attempt(delivery_id):
+    """One attempt of a delivery if it is due and nobody else holds it. Returns the seconds until it should be
+    tried again (a retry, or an earlier event of the same call request still on its way), or None."""
+    now = timezone.now()
+    due = Q(state__in=[State.PENDING, State.RETRYING], next_attempt_at__lte=now)
+    abandoned = Q(state=State.DELIVERING, lease_until__lt=now)  # its worker died mid-attempt
+    lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 20)
+    if not WebhookDelivery.objects.filter(due | abandoned, pk=delivery_id).update(
+        state=State.DELIVERING, lease_until=lease
+    ):
+        return None
+    delivery = WebhookDelivery.objects.select_related("event", "endpoint__token").get(pk=delivery_id)
+    endpoint, event = delivery.endpoint, delivery.event
+    if not endpoint.enabled:
+        _finish(delivery, now, sender.Result(error="endpoint disabled"), final=True)
+        return None
+    if _earlier_on_its_way(delivery):
+        WebhookDelivery.objects.filter(pk=delivery_id).update(
+            state=State.PENDING, next_attempt_at=now + timedelta(seconds=ORDER_WAIT_SECONDS), lease_until=None
+        )
+        return ORDER_WAIT_SECONDS
+    headers = {
+        "webhook-id": event.public_id,
+        "webhook-timestamp": str(event.timestamp),
+        "webhook-signature": signing.signature_header(
+            endpoint.secrets_in_force(), event.public_id, event.timestamp, event.body
+        ),
+    }
+    result = sender.post(endpoint.url, event.body, headers)
+    return _finish(delivery, now, result)
+
+
+def _earlier_on_its_way(delivery):
+    """Whether an earlier event of the same call request to the same endpoint is still being sent or queued:
+    it goes first, so that a receiver sees a request's changes in order (unless that one is retrying)."""
+    if delivery.event.call_request_id is None:
+        return False
+    return (
+        WebhookDelivery.objects.filter(
+            endpoint=delivery.endpoint_id,
+            event__call_request=delivery.event.call_request_id,
+            event__id__lt=delivery.event_id,
+            state__in=[State.PENDING, State.DELIVERING],
+        )
+        .exclude(pk=delivery.pk)
+        .exists()
+    )
+
+
+def _finish(delivery, started, result, final=False):
+    now = timezone.now()
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        started_at=started,
+        duration_ms=result.duration_ms,
+        status=result.status,
+        response_excerpt=result.excerpt,
+        error=result.error,
+    )
+    count = delivery.attempt_count + 1
+    endpoint = delivery.endpoint
+    if result.succeeded:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            state=State.DELIVERED, attempt_count=count, delivered_at=now, lease_until=None, next_attempt_at=None
+        )
+        endpoint.record_success()
+        return None
+    delays = settings.WEBHOOK_RETRY_DELAYS
+    if final or count > len(delays):
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            state=State.FAILED, attempt_count=count, lease_until=None, next_attempt_at=None
+        )
+    else:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            state=State.RETRYING,
+            attempt_count=count,
+            lease_until=None,
+            next_attempt_at=now + timedelta(seconds=delays[count - 1]),
+        )
+    if not final and endpoint.record_failure(now):
+        notify.endpoint_disabled(endpoint)
+    return None if final or count > len(delays) else delays[count - 1]
+
+
+def overdue_work(grace_seconds):
+    """(events to dispatch, deliveries to attempt) that their enqueue or their worker lost."""
+    events = list(WebhookEvent.objects.undispatched(grace_seconds).values_list("pk", flat=True)[:1000])
+    deliveries = list(WebhookDelivery.objects.overdue(grace_seconds).values_list("pk", flat=True)[:1000])
+    return events, deliveries
+
+
+def prune(older_than_days=None):
+    """Deletes events (with their deliveries and attempts) older than the retention; returns how many."""
+    days = settings.WEBHOOK_RETENTION_DAYS if older_than_days is None else older_than_days
+    old = WebhookEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=days))
+    busy = WebhookDelivery.objects.filter(state__in=[State.PENDING, State.DELIVERING, State.RETRYING])
+    deleted, _by_model = old.exclude(deliveries__in=busy).delete()
+    return deleted
