@@ -1,4 +1,17 @@
 """The device API that the CallbackNow app on a subscriber's phone calls: /device/v1/…"""
 
+from django.urls import path, re_path
+
+from device import views
+
 app_name = "device"
-urlpatterns: list = []
+urlpatterns = [
+    path("me", views.me, name="me"),
+    path("call-requests", views.call_requests, name="call_requests"),
+    path("call-requests/<str:call_request_id>", views.call_request, name="call_request"),
+    path("call-requests/<str:call_request_id>/seen", views.seen, name="seen"),
+    path("call-requests/<str:call_request_id>/answer", views.answer, name="answer"),
+    path("call-requests/<str:call_request_id>/decline", views.decline, name="decline"),
+    # JSON everywhere under /device/v1/, even for a path that does not exist.
+    re_path(r"", views.unknown_path, name="unknown_path"),
+]

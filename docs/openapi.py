@@ -25,6 +25,7 @@ from api.protocol import (
     TOKEN_PLACEHOLDER,
 )
 from api.reasons import TARGET_NOT_REGISTERED
+from device import openapi as device_openapi
 
 _PARAMETERS = {
     "token": ("Your developer token. It is the secret: keep it on your server.", TOKEN_PLACEHOLDER),
@@ -326,6 +327,8 @@ def document(base_url, reasons):
     paths = {op.template: {"get": _get_operation(op, reasons)} for op in GET_OPERATIONS}
     paths[STATUS_OPERATION.template] = {"get": _status_operation(reasons)}
     paths[POST_PATH] = {"post": _post_operation(reasons)}
+    device = device_openapi.paths_and_components()
+    paths.update(device["paths"])
     return {
         "openapi": "3.0.3",
         "info": {
@@ -341,10 +344,16 @@ def document(base_url, reasons):
             ),
         },
         "servers": [{"url": base_url}],
-        "tags": [{"name": "GET and JSONP"}, {"name": "Encrypted POST"}, {"name": "Call request status"}],
+        "tags": [
+            {"name": "GET and JSONP"},
+            {"name": "Encrypted POST"},
+            {"name": "Call request status"},
+            *device["tags"],
+        ],
         "paths": paths,
         "components": {
-            "schemas": _schemas(reasons),
+            "schemas": {**_schemas(reasons), **device["schemas"]},
+            "securitySchemes": device["security_schemes"],
             "headers": {
                 "requestId": {
                     "description": "This answer's ID, also in the token's request log: quote it to support.",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import ApiToken
 from api import demo as api_demo
+from device import demo as device_demo
 
 DEMO_EMAIL = "demo@callbacknow.test"
 DEMO_PASSWORD = "callbacknow-demo"
@@ -11,7 +12,10 @@ DEMO_HOST = "localhost"
 
 
 class Command(BaseCommand):
-    help = "Loads demo data: a verified demo developer with a token for localhost, and the API's demo subscribers."
+    help = (
+        "Loads demo data: a verified demo developer with a token for localhost, the API's demo subscribers "
+        "and a device key for the demo subscriber's phone."
+    )
 
     def handle(self, *args, **options):
         User = get_user_model()
@@ -27,4 +31,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Demo token for {DEMO_HOST}: {token.masked} (sign in to reveal it)")
         api_demo.load(self.stdout)
+        device_demo.load(self.stdout)
         self.stdout.write(f"Demo developer: {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -1,0 +1,88 @@
+"""How the device API authenticates the app (its device key as a Bearer token) and answers, whatever happens."""
+
+import json
+import logging
+from functools import wraps
+
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from device import reasons
+from device.models import DeviceKey
+from lib.outage import OUTAGE_ERRORS
+
+log = logging.getLogger(__name__)
+
+CHALLENGE = 'Bearer realm="CallbackNow device API"'
+
+
+class DeviceApiError(Exception):
+    """Ends a device API call with a failure answer: one of device.reasons, or a text of that status."""
+
+    def __init__(self, reason, text=None, headers=None):
+        self.status, self.text = reason.status, text or reason.text
+        self.headers = headers or {}
+        super().__init__(self.text)
+
+
+def device_api(*methods):
+    """Admits a call of the device API: one of these methods, then a device key (request.device_key,
+    request.subscriber). The view returns the success payload or raises DeviceApiError; a database or
+    cache outage, or a bug, is answered 503 "service unavailable": never a 500 or an HTML page.
+    """
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                if request.method not in methods:
+                    raise DeviceApiError(reasons.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(methods)})
+                authenticate(request)
+                return respond(view(request, *args, **kwargs))
+            except DeviceApiError as error:
+                return failure(error)
+            except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
+                log.warning("device API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
+            except Exception:
+                log.exception("device API call failed")
+            return failure(DeviceApiError(reasons.SERVICE_UNAVAILABLE))
+
+        return wrapper
+
+    return decorate
+
+
+def authenticate(request):
+    """Attaches the caller's device key and its subscriber to the request, or raises DeviceApiError (401)."""
+    plaintext = bearer_credentials(request)
+    if not plaintext:
+        raise DeviceApiError(reasons.MISSING_KEY, headers={"WWW-Authenticate": CHALLENGE})
+    key = DeviceKey.objects.lookup(plaintext)
+    if key is None:
+        raise DeviceApiError(reasons.UNKNOWN_KEY, headers={"WWW-Authenticate": CHALLENGE})
+    if not key.is_active:
+        raise DeviceApiError(reasons.REVOKED_KEY, headers={"WWW-Authenticate": CHALLENGE})
+    key.record_use()
+    request.device_key, request.subscriber = key, key.subscriber
+
+
+def bearer_credentials(request):
+    """The credentials of an `Authorization: Bearer …` header (the scheme in any letter case), or ""."""
+    scheme, _space, credentials = request.headers.get("Authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" else ""
+
+
+def respond(payload, status=200, headers=None):
+    """JSON in UTF-8 (Korean messages stay readable), never cached."""
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def failure(error):
+    return respond({"reason": error.text}, error.status, error.headers)

@@ -1,0 +1,133 @@
+import logging
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from accounts import token_crypto
+from api.models import Subscriber
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "cbnd_"
+KEY_RANDOM_LENGTH = 32
+DEFAULT_NAME = "CallbackNow app"
+KEY_PATTERN = re.compile(re.escape(KEY_PREFIX) + "[A-Za-z0-9]{" + str(KEY_RANDOM_LENGTH) + "}")
+
+
+def generate_key():
+    """A new device key: the prefix (so that a scanner recognises a leaked one), then 32 random letters and digits."""
+    return KEY_PREFIX + "".join(secrets.choice(token_crypto.ALPHABET) for _ in range(KEY_RANDOM_LENGTH))
+
+
+def looks_like_key(value):
+    return bool(KEY_PATTERN.fullmatch(value or ""))
+
+
+class DeviceKeyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_subscriber(self, subscriber):
+        return self.filter(subscriber=subscriber)
+
+
+class DeviceKeyManager(models.Manager.from_queryset(DeviceKeyQuerySet)):
+    def lookup(self, plaintext):
+        """The key with this text, revoked or not, or None."""
+        if not looks_like_key(plaintext):
+            return None
+        return self.select_related("subscriber").filter(digest=token_crypto.digest(plaintext)).first()
+
+    def find_active(self, plaintext):
+        """The key with this text if it is not revoked, or None."""
+        key = self.lookup(plaintext)
+        return key if key is not None and key.is_active else None
+
+
+class DeviceKey(models.Model):
+    """What the CallbackNow app on a subscriber's phone authenticates with (Authorization: Bearer …).
+
+    Only a keyed digest of the text is stored, with its last four characters for display: staff see the text
+    once, when the key is created.
+    """
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="device_keys", verbose_name=_("subscriber")
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("Which phone or app has it, for example “Galaxy S24”.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, editable=False)
+    last4 = models.CharField(_("last four characters"), max_length=4, editable=False)
+    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    objects = DeviceKeyManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("device key")
+        verbose_name_plural = _("device keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.masked})"
+
+    @property
+    def masked(self):
+        return token_crypto.mask(self.prefix, self.last4)
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    @sensitive_variables("plaintext")
+    def set_new_secret(self):
+        """Gives the (unsaved) key its text and returns it: the only time the text exists."""
+        plaintext = generate_key()
+        self.prefix, self.last4 = KEY_PREFIX, plaintext[-4:]
+        self.digest = token_crypto.digest(plaintext)
+        return plaintext
+
+    @classmethod
+    @sensitive_variables("plaintext")
+    def issue(cls, subscriber, name, created_by=None):
+        """Creates a key for the subscriber's phone and returns (key, plaintext); the plaintext is never stored."""
+        key = cls(subscriber=subscriber, name=name, created_by=created_by)
+        plaintext = key.set_new_secret()
+        key.save()
+        return key, plaintext
+
+    def revoke(self):
+        """Stops the key working, for good; False when it was already revoked."""
+        now = timezone.now()
+        revoked = type(self).objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
+        self.refresh_from_db(fields=["revoked_at"])
+        return bool(revoked)
+
+    def record_use(self):
+        """Keeps last_used_at current with at most one write per key per interval."""
+        try:
+            first_in_window = cache.add(f"device-key-used:{self.pk}", 1, settings.TOKEN_LAST_USED_WRITE_INTERVAL)
+        except Exception:  # cache down: skip the bookkeeping, never the request
+            log.warning("cache unavailable; last use of device key %s not recorded", self.pk)
+            return
+        if first_in_window:
+            self.last_used_at = timezone.now()
+            type(self).objects.filter(pk=self.pk).update(last_used_at=self.last_used_at)

@@ -1,0 +1,61 @@
+"""Fixtures of the device API's tests: the demo subscriber's phone and its key, another subscriber, requests to them."""
+
+import os
+
+import pytest
+
+from api.models import CallRequest, Subscriber
+from bench.load import Server, server_env
+from device.models import DeviceKey
+from lib.phones import normalise
+from tests.load.test_api_load import url_of_test_database
+
+REQUESTER = normalise("01010041004", "kr")
+
+
+def bearer(plaintext):
+    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
+@pytest.fixture
+def issued_key(target):
+    """(key, plaintext): a device key for the demo subscriber's phone."""
+    return DeviceKey.issue(target, "Test phone")
+
+
+@pytest.fixture
+def phone(client, issued_key):
+    """A test client that sends the demo subscriber's device key with every call."""
+    client.defaults.update(bearer(issued_key[1]))
+    return client
+
+
+@pytest.fixture
+def other_subscriber(db):
+    return Subscriber.register("01022223333", "kr", "KT")
+
+
+@pytest.fixture
+def send(token):
+    """Sends a call request to a subscriber as the developer's token does: send(subscriber, message, requester)."""
+
+    def send_call_request(subscriber, message="please call", requester=REQUESTER):
+        return CallRequest.request_call(requester, subscriber, message, token)[0]
+
+    return send_call_request
+
+
+@pytest.fixture
+def token(issued):
+    return issued[0]
+
+
+@pytest.fixture
+def second_server(transactional_db, tmp_path):
+    """Another server process (runserver) on the same database and Redis as the live server: another machine."""
+    env = server_env(url_of_test_database(), os.environ.get("REDIS_URL"), VAR_DIR=str(tmp_path / "var"))
+    server = Server("runserver", env, log_path=tmp_path / "second-server.log")
+    try:
+        yield server.wait_until_up()
+    finally:
+        server.stop()

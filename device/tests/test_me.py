@@ -1,0 +1,33 @@
+"""GET /device/v1/me: the subscriber whose phone holds the key."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_names_the_key_s_subscriber(phone):
+    response = phone.get("/device/v1/me")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "subscriber": {
+            "number": "+821011111111",
+            "national_number": "01011111111",
+            "country": "KR",
+            "operator": "SRTelecom",
+            "public_id": "airpagephone",
+        }
+    }
+
+
+def test_it_names_another_subscriber_for_their_own_key(client, other_subscriber):
+    from device.models import DeviceKey
+    from device.tests.conftest import bearer
+
+    _key, plaintext = DeviceKey.issue(other_subscriber, "Their phone")
+
+    subscriber = client.get("/device/v1/me", **bearer(plaintext)).json()["subscriber"]
+
+    assert (subscriber["number"], subscriber["operator"], subscriber["public_id"]) == ("+821022223333", "KT", None)
