@@ -43,7 +43,7 @@ class LogFilterForm(forms.Form):
 
 @owned_token(("GET", "HEAD"))
 def token_log(request, token):
-    entries = ApiRequestLog.objects.for_token(token)
+    entries = ApiRequestLog.objects.for_token(token).select_related("call_request")  # its state: no query per row
     form = LogFilterForm(request.GET, label_suffix="")  # labels sit above a row of filters: no colon
     if form.is_valid():
         entries = form.filter(entries)

@@ -1,5 +1,6 @@
 """/tokens/<pk>/log/: the owner's request log with filters, pagination and the 30-day chart; 404 for anyone else."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -130,3 +131,44 @@ def test_it_speaks_korean(owner_client, token):
     response = owner_client.get(url(token), headers={"Accept-Language": "ko"})
 
     assert "요청 기록" in response.content.decode()
+
+
+def test_it_shows_each_calls_request_id_and_its_call_requests_current_state(owner_client, token, value, target):
+    from api.models import CallRequest
+
+    sent = owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+    call_request = CallRequest.objects.get(public_id=sent["X-Call-Request-Id"])
+    call_request.answer()
+
+    html = owner_client.get(url(token), headers={"Accept-Language": "ko"}).content.decode()
+
+    row = re.search(r"<tr class=\"log-success\">(.*?)</tr>", html, re.S).group(1)
+    assert f"<code>{sent['X-Request-Id']}</code>" in row
+    assert f"<code>{call_request.public_id}</code>" in row
+    assert '<span class="badge call-request-answered">응답함</span>' in row
+
+
+def test_it_shows_no_call_request_for_a_failed_call(owner_client, token, value, target):
+    failed = owner_client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hi")
+
+    row = re.search(r"<tr class=\"log-failed\">(.*?)</tr>", owner_client.get(url(token)).content.decode(), re.S)
+
+    assert f"<code>{failed['X-Request-Id']}</code>" in row.group(1) and "cr_" not in row.group(1)
+
+
+def test_it_reads_the_call_requests_of_a_page_of_rows_in_the_same_queries_as_one(owner_client, token, value, target):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_the_page():
+        with CaptureQueriesContext(connection) as queries:
+            assert owner_client.get(url(token)).status_code == 200
+        return len(queries)
+
+    owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+    one_row = queries_for_the_page()
+    for number in range(20):
+        owner_client.get(f"/{value}/callback/0101234{number:04d}/kr/01011111111/kr/hi")
+
+    assert ApiRequestLog.objects.for_token(token).exclude(call_request=None).count() == 21
+    assert queries_for_the_page() == one_row

@@ -1,0 +1,243 @@
+"""The virtual phone at /phone/: the device API's reference client, for people.
+
+With JavaScript, device/static/device/phone.js does everything through the device API. Without it these views
+render the same list from the same functions the API's views call (device.inbox, device.payloads) and take the
+phone's actions as forms. Either way the device key lives in the browser: an HttpOnly cookie for the server,
+localStorage for the script; never in a URL.
+"""
+
+from datetime import datetime
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+
+from api.models import CallRequest, InvalidTransition, Subscriber
+from device import inbox, payloads, reasons
+from device.models import DeviceKey
+from lib import countries
+
+COOKIE = "phone_key"
+COOKIE_AGE_SECONDS = 30 * 24 * 60 * 60
+STAFF_KEY_NAME = "Staff virtual phone · {email}"
+
+# Plain words for what the device API answers, shared by these pages and (as JSON in the page) the script.
+ERRORS = {
+    reasons.MISSING_KEY.text: _("Paste a device key first."),
+    reasons.UNKNOWN_KEY.text: _("No device key has this value. Check that you pasted all of it: it starts with cbnd_."),
+    reasons.REVOKED_KEY.text: _("This device key was revoked. Ask CallbackNow staff for a new one."),
+    reasons.UNKNOWN_CALL_REQUEST.text: _("This call request is not on this phone any more."),
+    reasons.SERVICE_UNAVAILABLE.text: _("The service is unavailable for a moment."),
+}
+OUTCOMES = {
+    CallRequest.State.ANSWERED: _("You called back."),
+    CallRequest.State.DECLINED: _("You will not call back."),
+    CallRequest.State.CANCELLED: _("Cancelled by the caller."),
+    CallRequest.State.EXPIRED: _("Expired before an answer."),
+}
+
+
+def script_strings():
+    """The words phone.js shows, in the reader's language (the page carries them as JSON)."""
+    return {
+        "states": {state.value: str(state.label) for state in CallRequest.State},
+        "outcomes": {str(state): str(text) for state, text in OUTCOMES.items()},
+        "errors": {reason: str(text) for reason, text in ERRORS.items()},
+        "failed": str(_("Something went wrong (HTTP %(status)s).")),
+        "network": str(_("The server cannot be reached.")),
+        "retrying": str(_("Trying again in %(seconds)s s.")),
+        "checking": str(_("Checking the device key…")),
+        "live": str(_("Live: new call requests appear here as they arrive.")),
+    }
+
+
+class KeyForm(forms.Form):
+    key = forms.CharField(
+        label=_("Device key"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false", "placeholder": "cbnd_…"}
+        ),
+    )
+
+    @sensitive_variables("plaintext")
+    def clean_key(self):
+        plaintext = self.cleaned_data["key"]
+        key, refusal = active_key(plaintext)
+        if key is None:
+            raise forms.ValidationError(ERRORS[refusal.text])
+        return plaintext
+
+
+@sensitive_variables("plaintext")
+def active_key(plaintext):
+    """(the active key with this text, None), or (None, the device API's reason for refusing it)."""
+    if not plaintext:
+        return None, reasons.MISSING_KEY
+    key = DeviceKey.objects.lookup(plaintext)
+    if key is None:
+        return None, reasons.UNKNOWN_KEY
+    if not key.is_active:
+        return None, reasons.REVOKED_KEY
+    return key, None
+
+
+@sensitive_variables("plaintext")
+def keep_key(response, plaintext):
+    """The server's copy of the key: only /phone/ sends it back, no script reads it, no other site's link sends it."""
+    response.set_cookie(
+        COOKIE,
+        plaintext,
+        max_age=COOKIE_AGE_SECONDS,
+        path=reverse("phone:phone"),
+        secure=not settings.DEBUG,
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
+
+
+def forget_key(response):
+    response.delete_cookie(COOKIE, path=reverse("phone:phone"), samesite="Strict")
+    return response
+
+
+def national_format(e164):
+    """The number as people of its country write it ("010-1004-1004")."""
+    return phonenumbers.format_number(phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def country_name(code):
+    country = countries.by_code(code)
+    return country.name(get_language()) if country else code
+
+
+def card(call_request):
+    """What the page shows of a call request: the device API's JSON for it, plus its words in the reader's language."""
+    payload = payloads.call_request(call_request)
+    requester = payload["requester"]
+    return {
+        **payload,
+        "number": requester["number"],
+        "national_format": national_format(requester["number"]),
+        "country_name": country_name(requester["country"]),
+        "created_at": datetime.fromisoformat(payload["created_at"]),
+        "state_label": CallRequest.State(payload["state"]).label,
+        "outcome": OUTCOMES.get(payload["state"], ""),
+    }
+
+
+@never_cache  # the page may carry the device key for the script
+@require_http_methods(["GET", "POST"])
+def phone(request):
+    """The phone; posting a key connects this browser to that key's subscriber."""
+    if request.method == "POST":
+        form = KeyForm(request.POST)
+        if form.is_valid():
+            return keep_key(redirect("phone:phone"), form.cleaned_data["key"])
+        return show(request, None, form)
+    plaintext = request.COOKIES.get(COOKIE, "")
+    key, refusal = active_key(plaintext)
+    if key is None and plaintext:
+        messages.error(request, ERRORS[refusal.text])
+        return forget_key(redirect("phone:phone"))
+    return show(request, key, KeyForm(), plaintext if key else "")
+
+
+@sensitive_variables("plaintext")
+def show(request, key, form, plaintext=""):
+    context = {
+        "key_form": form,
+        "key_plaintext": plaintext,
+        "api_root": reverse("device:me").removesuffix("me"),
+        "strings": script_strings(),
+        "countries": {country.code: country.name(get_language()) for country in countries.countries()},
+    }
+    if key is not None:
+        key.record_use()
+        subscriber = key.subscriber
+        inbox.deliver(subscriber)  # as the API's list does: the phone now has them
+        closed = inbox.own(subscriber, request.GET.get("closed", ""))
+        context.update(
+            subscriber={
+                **payloads.subscriber(subscriber),
+                "national_format": national_format(subscriber.number),
+                "country_name": country_name(subscriber.country),
+            },
+            cards=[card(found) for found in inbox.open_requests(subscriber)],
+            closed=card(closed) if closed is not None and not closed.is_open else None,
+        )
+    return render(request, "device/phone.html", context)
+
+
+@require_POST
+def forget(request):
+    messages.success(request, _("This browser no longer keeps the device key."))
+    return forget_key(redirect("phone:phone"))
+
+
+@require_POST
+def seen(request, call_request_id):
+    return change(request, call_request_id, CallRequest.mark_seen)
+
+
+@require_POST
+def answer(request, call_request_id):
+    return change(request, call_request_id, CallRequest.answer)
+
+
+@require_POST
+def decline(request, call_request_id):
+    return change(request, call_request_id, CallRequest.decline)
+
+
+def change(request, call_request_id, step):
+    """One of the phone's actions on its subscriber's own request, as the device API takes it."""
+    key, refusal = active_key(request.COOKIES.get(COOKIE, ""))
+    if key is None:
+        messages.error(request, ERRORS[refusal.text])
+        return forget_key(redirect("phone:phone"))
+    key.record_use()
+    found = inbox.own(key.subscriber, call_request_id)
+    if found is None:
+        messages.error(request, ERRORS[reasons.UNKNOWN_CALL_REQUEST.text])
+        return redirect("phone:phone")
+    try:
+        step(found)
+    except InvalidTransition:
+        pass  # it moved on meanwhile (cancelled, expired): the page says so with its outcome
+    if found.is_open:
+        return redirect(reverse("phone:phone") + f"#{found.public_id}")
+    return redirect(reverse("phone:phone") + f"?closed={found.public_id}")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def staff_phone(request, subscriber_id):
+    """Staff open a subscriber's phone: a fresh device key of their own, kept in this browser's cookie."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("api.change_subscriber")):
+        raise Http404
+    subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
+    if request.method == "POST":
+        name = STAFF_KEY_NAME.format(email=user.email)[: DeviceKey._meta.get_field("name").max_length]
+        _key, plaintext = DeviceKey.issue(subscriber, name, created_by=user)
+        return keep_key(redirect("phone:phone"), plaintext)
+    return render(
+        request,
+        "device/staff_phone.html",
+        {
+            "subscriber": subscriber,
+            "national_format": national_format(subscriber.number),
+            "key_name": STAFF_KEY_NAME.format(email=user.email),
+        },
+    )
