@@ -185,3 +185,20 @@ def test_it_says_so_when_no_country_matches(client):
 def test_it_never_fails_on_odd_search_text(client):
     for query in ("<script>", "%", "+", "a" * 5000, "\u0000"):
         assert client.get("/", {"q": query}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading", "foot_once"),
+    [
+        ("en", "What the encrypted POST cannot protect", "is accepted once per token, whatever the other fields say"),
+        ("ko", "암호화 POST가 막지 못하는 것", "다른 필드가 무엇이든 토큰마다 한 번만 받습니다"),
+    ],
+)
+def test_it_says_what_the_seed_s_encrypted_post_cannot_protect(client, language, heading, foot_once):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    section = page[page.index('id="post-limits"') :]
+
+    assert heading in section[:200]
+    assert foot_once in section
+    assert "replayed request" in section and "HTTPS" in section
