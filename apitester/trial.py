@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import ApiToken, TokenEvent
 from api import clients, protocol, reasons
 from api.models import CallRequest, Subscriber
-from apitester import wire
+from apitester import following, wire
 from apitester.models import SentRequest
 from lib import phones
 from lib.client_ip import client_ip
@@ -106,7 +106,7 @@ def _local_end(connection, scheme):
 class Trial:
     """What the page shows after sending: the exchange, its snippets and what the target has pending."""
 
-    call: wire.Call
+    call: wire.Call | None  # None for a status check: the status call is none of the form's actions
     masker: Masker
     exchange: wire.Exchange | None = None
     problem: str = ""  # "misconfigured": the page could not send at all
@@ -115,6 +115,7 @@ class Trial:
     can_reveal: bool = False  # the owner's token, masked until they confirm their password
     pending: list | None = None
     entry: SentRequest | None = None
+    followed: CallRequest | None = None  # the call request the answer named (X-Call-Request-Id), to follow
 
     @property
     def fields(self):
@@ -150,6 +151,10 @@ class Trial:
     @property
     def response_headers(self):
         return [(self.masker.html(name), self.masker.html(value)) for name, value in self.exchange.headers]
+
+    @property
+    def request_id_html(self):
+        return self.masker.html(self.exchange.header(protocol.REQUEST_ID_HEADER))
 
     @property
     def reason_html(self):
@@ -202,21 +207,13 @@ def run(request, form):
     """Sends the form's call to the API base and keeps it in the signed-in developer's history."""
     call, token = form.call(), form.api_token()
     secret = form.token_value()
-    # As on the token pages: an owner sees the full token only after confirming the password again.
-    reveal = token is not None and recently_reauthenticated(request)
-    masker = Masker(secret, token.masked if token else masked_form(secret), reveal=reveal)
+    masker = masker_for(request, token, secret)
     trial = Trial(call, masker)
-    try:
-        base = api_base(request)
-    except wire.BadBaseURL:
-        trial.problem = "misconfigured"
+    base = send(request, trial, token, lambda base: wire.build(call, secret, base, form.referer_host()))
+    if base is None:
         return trial
-    outgoing = wire.build(call, secret, base, form.referer_host())
-    trial.exchange = wire.send(outgoing, base, settings.API_TESTER_TIMEOUT_SECONDS)
+    reveal = masker.reveal
     trial.snippets_have_token = reveal
-    trial.can_reveal = token is not None and not reveal
-    if reveal:
-        record_reveal(request, token)
     trial.snippets = clients.snippets(
         call,
         base_url=base.url,
@@ -226,9 +223,40 @@ def run(request, form):
     )
     # A pasted token shows its requests only while the API would accept it (not revoked, not rolled out).
     trial.pending = pending_for(call, request.user, token if token else ApiToken.objects.find_active(secret))
+    trial.followed = following.remember(request, trial.exchange, secret)
     if request.user.is_authenticated:
         trial.entry = SentRequest.record(request.user, token, form.cleaned_data, trial.exchange, masker.redact)
     return trial
+
+
+def check_status(request, form, call_request):
+    """Sends the status call of a followed request with the form's token, shown like any exchange. It is not kept
+    in the history, whose entries are the form's own calls, to open and send again."""
+    token, secret = form.api_token(), form.token_value()
+    trial = Trial(None, masker_for(request, token, secret), followed=call_request)
+    send(request, trial, token, lambda base: following.status_request(call_request.public_id, secret, base))
+    return trial
+
+
+def masker_for(request, token, secret):
+    """As on the token pages: an owner sees the full token only after confirming the password again."""
+    reveal = token is not None and recently_reauthenticated(request)
+    return Masker(secret, token.masked if token else masked_form(secret), reveal=reveal)
+
+
+def send(request, trial, token, build):
+    """Sends what build(base) makes to the API base, into trial.exchange. Returns the base, or None when the page
+    cannot send at all (trial.problem says why)."""
+    try:
+        base = api_base(request)
+    except wire.BadBaseURL:
+        trial.problem = "misconfigured"
+        return None
+    trial.exchange = wire.send(build(base), base, settings.API_TESTER_TIMEOUT_SECONDS)
+    trial.can_reveal = token is not None and not trial.masker.reveal
+    if trial.masker.reveal:
+        record_reveal(request, token)
+    return base
 
 
 def pending_for(call, user, token):

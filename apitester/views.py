@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apitester import following, wire
 from apitester import trial as trials
-from apitester import wire
 from apitester.forms import TesterForm
 from apitester.models import SentRequest
 from lib.countries import choices
@@ -32,7 +33,9 @@ def tester(request):
     initial = {}
     if re.fullmatch(r"[0-9]{1,18}", request.GET.get("from", "")):
         initial = _history_entry(request, int(request.GET["from"])).form_data()
-    return _respond(request, TesterForm(request.user, initial=initial))
+    # ?follow=<call request ID>: its timeline as it is now (a reload refreshes it, without sending anything).
+    followed = following.followed_or_404(request, request.GET["follow"]) if "follow" in request.GET else None
+    return _respond(request, TesterForm(request.user, initial=initial), followed=followed)
 
 
 @never_cache
@@ -40,6 +43,24 @@ def tester(request):
 def resend(request, pk):
     """Sends a request of the history again, with the same token (if it is still active and theirs)."""
     return _send(request, TesterForm(request.user, data=_history_entry(request, pk).form_data()))
+
+
+@never_cache
+@require_POST
+def check_status(request, call_request_id):
+    """Sends the real status call of a followed call request, with the token of the page's form."""
+    followed = following.followed_or_404(request, call_request_id)
+    form = TesterForm(request.user, data=request.POST)
+    return _send(request, form, partial(trials.check_status, call_request=followed), followed)
+
+
+@never_cache
+@require_safe
+def call_request_state(request, call_request_id):
+    """A followed call request's state and timeline, for the page's script; 404 for anyone else's."""
+    follow = following.follow(request, following.followed_or_404(request, call_request_id))
+    timeline = render_to_string("apitester/_timeline.html", {"follow": follow}, request)
+    return JsonResponse(following.as_json(follow["call_request"], timeline))
 
 
 @require_http_methods(["GET", "POST"])
@@ -63,15 +84,16 @@ def clear_history(request):
     return render(request, "apitester/clear_history.html", {"count": entries.count()})
 
 
-def _send(request, form):
-    trial = trials.run(request, form) if form.is_valid() else None
-    return _respond(request, form, trial)
+def _send(request, form, send=trials.run, followed=None):
+    trial = send(request, form) if form.is_valid() else None
+    return _respond(request, form, trial, followed)
 
 
-def _respond(request, form, trial=None):
+def _respond(request, form, trial=None, followed=None):
     context = {
         "form": form,
         "trial": trial,
+        "follow": following.follow(request, getattr(trial, "followed", None) or followed),
         "history": SentRequest.objects.for_owner(request.user).select_related("token")[: SentRequest.KEEP],
         "countries": choices(get_language()),
         "timeout": settings.API_TESTER_TIMEOUT_SECONDS,

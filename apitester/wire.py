@@ -113,9 +113,14 @@ def now_ms():
     return int(time.time() * 1000)
 
 
+def base_headers(base):
+    """The headers each of the page's requests carries, before those of its transport."""
+    return [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
+
+
 def build(call, token, base, host_pattern="", foot=None):
     """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST."""
-    headers = [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
+    headers = base_headers(base)
     if call.transport in (GET, JSONP):
         jsonp = call.transport == JSONP
         query = JSONP_PARAMETER + "=" + quote(call.callback, safe="") if jsonp else ""
@@ -161,6 +166,10 @@ class Exchange:
     def body_text(self):
         """The body as text, any byte that is not UTF-8 shown as an escape."""
         return self.body.decode("utf-8", "backslashreplace")
+
+    def header(self, name):
+        """The value of the answer's header of this name (any letter case), or ""."""
+        return next((value for key, value in self.headers if key.lower() == name.lower()), "")
 
     @cached_property
     def document(self):

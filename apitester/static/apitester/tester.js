@@ -82,8 +82,8 @@
 
   function send(form, submitter) {
     busy(submitter, true);
-    // form.action would be the input named "action": read the attribute.
-    fetch(form.getAttribute("action"), {
+    // form.action would be the input named "action": read the attribute (a button's formaction first).
+    fetch((submitter && submitter.getAttribute("formaction")) || form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "Accept": "application/json" },
