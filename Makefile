@@ -40,8 +40,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-# Production: gunicorn on PostgreSQL and Redis, DEBUG off (see README, Deployment, for the variables).
-serve-production: setup
+# Production: nginx in front of gunicorn, PostgreSQL and Redis, DEBUG off (see README, Deployment, for the variables).
+serve-production: SYSTEM_DEPS = production
+serve-production: system-deps setup
 	bash scripts/serve-production.sh
 
 # The API against a baseline view, on SQLite and PostgreSQL (figures in bench/README.md).

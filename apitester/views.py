@@ -10,7 +10,7 @@ from django.utils.translation import get_language, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from apitester import following, wire
+from apitester import following, limits, wire
 from apitester import trial as trials
 from apitester.forms import TesterForm
 from apitester.models import SentRequest
@@ -85,7 +85,13 @@ def clear_history(request):
 
 
 def _send(request, form, send=trials.run, followed=None):
-    trial = send(request, form) if form.is_valid() else None
+    trial = None
+    if form.is_valid():
+        try:
+            with limits.send_slot(request):
+                trial = send(request, form)
+        except limits.Refused as refusal:
+            form.add_error(None, str(refusal))
     return _respond(request, form, trial, followed)
 
 

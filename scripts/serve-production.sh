@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Serves the portal and the Open API in production: gunicorn, PostgreSQL, Redis, DEBUG off.
+# Serves the portal and the Open API in production: nginx in front of gunicorn, PostgreSQL, Redis, DEBUG off.
 #
 #   DATABASE_URL=postgres://user:pass@db:5432/callbacknow REDIS_URL=redis://cache:6379/0 \
 #   SECRET_KEY=… TOKEN_ENCRYPTION_KEY=… ALLOWED_HOSTS=developers.example.com \
 #   API_BASE_URL=https://developers.example.com scripts/serve-production.sh
 #
+# The layout (README, Deployment): nginx listens on BIND and reads each request whole (headers and body)
+# before gunicorn sees it, so slow or stalled clients cost nginx a connection, never a gunicorn thread;
+# gunicorn runs gthread workers on a private Unix socket, a few threads each, and the test page may hold
+# only API_TESTER_SENDS_IN_FLIGHT threads of a worker while it calls the API back: the rest serve the API.
+#
 # Required: DATABASE_URL, REDIS_URL, SECRET_KEY, TOKEN_ENCRYPTION_KEY (32+ characters each), ALLOWED_HOSTS,
 #   API_BASE_URL (where the test page sends: never taken from a request's Host header in production).
 # Optional:
 #   BIND              address:port to listen on (default 0.0.0.0:${PORT:-8000})
+#   FRONT             nginx (default) or none: gunicorn listens on BIND itself, only where a proxy that
+#                     buffers whole requests already stands in front of every machine
 #   WEB_CONCURRENCY   gunicorn worker processes (default 2 × CPU cores + 1)
-#   GUNICORN_THREADS  threads per worker (default 1: plain sync workers)
+#   GUNICORN_THREADS  threads per worker (default 4; more than API_TESTER_SENDS_IN_FLIGHT, default 1)
 #   BEHIND_PROXY=true behind a TLS-terminating load balancer that sets X-Forwarded-Proto
-#                     (also set TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For)
+#                     (also set TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For;
+#                     the script counts its own nginx on top)
 #   RUN_MIGRATIONS    1 (default) migrates before serving; set 0 on all machines but one (or run
 #                     `manage.py migrate` once as a release step) so that two machines never migrate at once
 #   EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL: outgoing mail
@@ -33,6 +41,23 @@ case "$DATABASE_URL" in
   *) echo "serve-production: DATABASE_URL must be a PostgreSQL URL (postgres://…)." >&2; exit 2 ;;
 esac
 
+threads="${GUNICORN_THREADS:-4}"
+in_flight="${API_TESTER_SENDS_IN_FLIGHT:-1}"
+if [ "$threads" -le "$in_flight" ]; then
+  echo "serve-production: GUNICORN_THREADS ($threads) must be more than API_TESTER_SENDS_IN_FLIGHT ($in_flight):" \
+    "the test page would hold every thread while it calls the API." >&2
+  exit 2
+fi
+front="${FRONT:-nginx}"
+case "$front" in
+  nginx)
+    nginx=$(command -v nginx || echo /usr/sbin/nginx)  # /usr/sbin is not on every user's PATH
+    [ -x "$nginx" ] || { echo "serve-production: install nginx (apt-get install nginx) or set FRONT=none." >&2; exit 2; }
+    ;;
+  none) ;;
+  *) echo "serve-production: FRONT must be nginx or none." >&2; exit 2 ;;
+esac
+
 export DEBUG=false
 PY="${PYTHON:-.venv/bin/python}"
 cores=$(nproc 2>/dev/null || echo 1)
@@ -50,16 +75,107 @@ fi
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py check --deploy --fail-level WARNING
 
-# No gunicorn access log: a GET API URL carries the caller's token. The API keeps its own request log.
-echo "serve-production: gunicorn on $bind with $workers workers"
-exec "$(dirname "$PY")/gunicorn" portal.wsgi:application \
-  --bind "$bind" \
-  --workers "$workers" \
-  --threads "${GUNICORN_THREADS:-1}" \
-  --timeout 30 \
-  --graceful-timeout 30 \
-  --max-requests 5000 \
-  --max-requests-jitter 500 \
-  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-  --no-control-socket \
+# No access log, in gunicorn or nginx: a GET API URL carries the caller's token. The API keeps its own request log.
+gunicorn=(
+  "$(dirname "$PY")/gunicorn" portal.wsgi:application
+  --workers "$workers"
+  --worker-class gthread
+  --threads "$threads"
+  --timeout 30
+  --graceful-timeout 30
+  --max-requests 5000
+  --max-requests-jitter 500
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+  --no-control-socket
   --error-logfile -
+)
+if [ "$front" = none ]; then
+  echo "serve-production: gunicorn on $bind with $workers workers × $threads threads (no front)"
+  exec "${gunicorn[@]}" --bind "$bind"
+fi
+
+# gunicorn on a Unix socket that only nginx reaches; nginx's files (configuration, buffers) beside it.
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/callbacknow-serve.XXXXXX")
+chmod 755 "$run_dir"  # nginx's workers run as another user (nobody) when the script runs as root
+pids=()
+stop() {
+  [ ${#pids[@]} -eq 0 ] || kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait
+  rm -rf "$run_dir"
+}
+trap stop EXIT
+trap 'exit 143' TERM INT
+
+# nginx is one more proxy appending to X-Forwarded-For: the client is one hop further from the right.
+export TRUSTED_PROXY_COUNT=$((${TRUSTED_PROXY_COUNT:-0} + 1))
+if [ "${BEHIND_PROXY:-false}" = true ]; then
+  forwarded_proto='$http_x_forwarded_proto' forwarded_host='$http_x_forwarded_host'  # the balancer's
+else
+  forwarded_proto='$scheme' forwarded_host='""'  # nobody's word but nginx's own
+fi
+cat >"$run_dir/nginx.conf" <<NGINX
+worker_processes auto;
+pid $run_dir/nginx.pid;
+error_log stderr warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server_tokens off;
+  client_body_temp_path $run_dir/client_body;
+  proxy_temp_path $run_dir/proxy;
+  fastcgi_temp_path $run_dir/fastcgi;
+  uwsgi_temp_path $run_dir/uwsgi;
+  scgi_temp_path $run_dir/scgi;
+  # A client has 10 s for its headers and between two pieces of its body, 1 MiB of body at most.
+  client_header_timeout 10s;
+  client_body_timeout 10s;
+  client_max_body_size 1m;
+  send_timeout 30s;
+  keepalive_timeout 30s;
+  upstream portal {
+    server unix:$run_dir/gunicorn.sock;
+    keepalive 16;
+  }
+  server {
+    listen $bind default_server;
+    location / {
+      proxy_pass http://portal;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # Whole requests and whole answers: nothing slow on the client's side reaches gunicorn.
+      proxy_request_buffering on;
+      proxy_buffering on;
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $forwarded_proto;
+      proxy_set_header X-Forwarded-Host $forwarded_host;
+      proxy_set_header X-Forwarded-Protocol "";
+      proxy_set_header X-Forwarded-Ssl "";
+      proxy_redirect off;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 35s;
+      # gunicorn restarting or gone: the API's own failure answer rather than nginx's HTML page.
+      error_page 502 504 =503 @unavailable;
+    }
+    location @unavailable {
+      default_type application/json;
+      return 503 '{"result":"failed","reason":"service unavailable"}';
+    }
+  }
+}
+NGINX
+
+echo "serve-production: nginx on $bind, gunicorn with $workers workers × $threads threads behind it"
+"${gunicorn[@]}" --bind "unix:$run_dir/gunicorn.sock" &
+pids+=($!)
+for _ in $(seq 1 300); do
+  [ -S "$run_dir/gunicorn.sock" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || exit 1
+  sleep 0.1
+done
+"$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" -e stderr -g "daemon off;" &
+pids+=($!)
+# Whichever stops first (a crash, or a signal to it) stops the other: the machine is out until restarted.
+status=0
+wait -n "${pids[@]}" || status=$?
+exit "$status"

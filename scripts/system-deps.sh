@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, only where they are missing.
-#   run:  gettext (compiles the Korean and English catalogues)
-#   test: that, plus Chromium (browser tests) with a Korean font (fonts-nanum: the screenshots show
-#         Korean pages), and PHP 8 with mcrypt and curl (the seed's PHP client)
+#   run:        gettext (compiles the Korean and English catalogues)
+#   production: that, plus nginx (the front of scripts/serve-production.sh)
+#   test:       both, plus Chromium (browser tests) with a Korean font (fonts-nanum: the screenshots show
+#               Korean pages), and PHP 8 with mcrypt and curl (the seed's PHP client)
 set -euo pipefail
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
+if [ "${1:-run}" != run ]; then
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+fi
 if [ "${1:-run}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
