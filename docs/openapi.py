@@ -173,6 +173,21 @@ def _get_operation(op, reasons):
     }
 
 
+# The status call's answer for a request answered on the phone; the docs page shows it too.
+STATUS_EXAMPLE = {
+    "result": "success",
+    "id": EXAMPLE_VALUES["call_request_id"],
+    "state": "answered",
+    "history": [
+        {"state": "pending", "at": "2026-12-01T09:24:00.120Z"},
+        {"state": "delivered", "at": "2026-12-01T09:24:00.410Z"},
+        {"state": "seen", "at": "2026-12-01T09:24:07.002Z"},
+        {"state": "answered", "at": "2026-12-01T09:24:09.517Z"},
+    ],
+    "expires_at": "2026-12-02T09:24:00.120Z",
+}
+
+
 def _status_operation(reasons):
     parameters = [
         {
@@ -186,18 +201,6 @@ def _status_operation(reasons):
         for name in ["token", *STATUS_OPERATION.parameters]
     ]
     parameters += [{"$ref": "#/components/parameters/jsonpCallback"}, {"$ref": "#/components/parameters/pageReferer"}]
-    example = {
-        "result": "success",
-        "id": EXAMPLE_VALUES["call_request_id"],
-        "state": "answered",
-        "history": [
-            {"state": "pending", "at": "2026-12-01T09:24:00.120Z"},
-            {"state": "delivered", "at": "2026-12-01T09:24:00.410Z"},
-            {"state": "seen", "at": "2026-12-01T09:24:07.002Z"},
-            {"state": "answered", "at": "2026-12-01T09:24:09.517Z"},
-        ],
-        "expires_at": "2026-12-02T09:24:00.120Z",
-    }
     return {
         "operationId": STATUS_OPERATION.operation_id,
         "summary": STATUS_OPERATION.summary,
@@ -206,7 +209,7 @@ def _status_operation(reasons):
         "tags": ["Call request status"],
         "parameters": parameters,
         "responses": {
-            "200": _success_response(jsonp=True, schema="Status", example=example, call_request_id=False),
+            "200": _success_response(jsonp=True, schema="Status", example=STATUS_EXAMPLE, call_request_id=False),
             **_failure_responses(reasons_for(STATUS, reasons)),
         },
     }

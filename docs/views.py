@@ -14,6 +14,8 @@ from api.calls import Call, referer_host
 from docs import openapi
 from lib import aes, countries
 
+# Made up, as protocol.EXAMPLE_VALUES["call_request_id"]: real request IDs are random.
+EXAMPLE_REQUEST_ID = "req_5f0c2a9e1b7d4c3a8e6f0b12"
 # A made-up token for the worked encryption example; never issued (real tokens start with the prefix).
 SAMPLE_KEY = "0123456789abcdef0123456789abcdef"
 KOREAN_MESSAGE = "안녕하세요"
@@ -73,6 +75,16 @@ def home(request):
         "country_total": len(countries.countries()),
         "query": query,
         "app_store_url": settings.APP_STORE_URL,
+        "request_id_header": protocol.REQUEST_ID_HEADER,
+        "call_request_id_header": protocol.CALL_REQUEST_ID_HEADER,
+        "example_request_id": EXAMPLE_REQUEST_ID,
+        "example_call_request_id": protocol.EXAMPLE_VALUES["call_request_id"],
+        "call_request_ttl_hours": settings.CALL_REQUEST_TTL_SECONDS // 3600,
+        "status_template": protocol.STATUS_OPERATION.template.replace("{token}", "<token>").replace(
+            "{call_request_id}", "<call request ID>"
+        ),
+        "status_example": f"curl '{base_url}{protocol.STATUS_OPERATION.path(code['token'])}'",
+        "status_answer": wire.json_body(openapi.STATUS_EXAMPLE),
     }
     return render(request, "docs/home.html", context)
 
