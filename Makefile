@@ -45,6 +45,10 @@ serve-production: SYSTEM_DEPS = production
 serve-production: system-deps setup
 	bash scripts/serve-production.sh
 
+# Production's task-queue worker: webhook deliveries and the periodic jobs (see README, Deployment).
+serve-worker: setup
+	bash scripts/serve-worker.sh
+
 # The API against a baseline view, on SQLite and PostgreSQL (figures in bench/README.md).
 bench-api: setup
 	$(PY) bench/api_bench.py
