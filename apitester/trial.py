@@ -17,11 +17,12 @@ from django.utils.safestring import mark_safe
 
 from accounts.models import ApiToken, TokenEvent
 from api import clients, protocol, reasons
-from api.models import CallRequest, Subscriber
+from api.models import ApiRequestLog, CallRequest, Subscriber
 from apitester import following, wire
 from apitester.models import SentRequest
 from lib import phones
 from lib.client_ip import client_ip
+from webhooks.models import WebhookEvent
 
 PENDING_SHOWN = 20
 
@@ -116,6 +117,8 @@ class Trial:
     pending: list | None = None
     entry: SentRequest | None = None
     followed: CallRequest | None = None  # the call request the answer named (X-Call-Request-Id), to follow
+    token: ApiToken | None = None  # the signed-in developer's token the request was sent with
+    webhook_events: list | None = None  # of the call request the call made or changed
 
     @property
     def fields(self):
@@ -226,7 +229,22 @@ def run(request, form):
     trial.followed = following.remember(request, trial.exchange, secret)
     if request.user.is_authenticated:
         trial.entry = SentRequest.record(request.user, token, form.cleaned_data, trial.exchange, masker.redact)
+    if token is not None:
+        trial.token, trial.webhook_events = token, webhook_events_for(trial.exchange, token)
     return trial
+
+
+def webhook_events_for(exchange, token):
+    """The webhook events of the call request that this call made or changed (by the request ID its answer
+    carries, in the token's own request log), oldest first; None when the call touched no call request."""
+    request_id = next(
+        (value for name, value in exchange.headers if name.lower() == protocol.REQUEST_ID_HEADER.lower()), ""
+    )
+    logged = request_id and ApiRequestLog.objects.filter(request_id=request_id, token=token).first()
+    if not logged or logged.call_request_id is None:
+        return None
+    events = WebhookEvent.objects.for_call_request(logged.call_request_id).prefetch_related("deliveries__endpoint")
+    return list(events)
 
 
 def check_status(request, form, call_request):

@@ -26,6 +26,7 @@ from api.protocol import (
 )
 from api.reasons import TARGET_NOT_REGISTERED
 from device import openapi as device_openapi
+from webhooks import openapi as webhooks_openapi
 
 _PARAMETERS = {
     "token": ("Your developer token. It is the secret: keep it on your server.", TOKEN_PLACEHOLDER),
@@ -352,8 +353,10 @@ def document(base_url, reasons):
             {"name": "Encrypted POST"},
             {"name": "Call request status"},
             *device["tags"],
+            webhooks_openapi.tag(),
         ],
         "paths": paths,
+        "x-webhooks": webhooks_openapi.webhooks(),
         "components": {
             "schemas": {**_schemas(reasons), **device["schemas"]},
             "securitySchemes": device["security_schemes"],

@@ -13,6 +13,7 @@ from api import clients, protocol, reasons, wire
 from api.calls import Call, referer_host
 from docs import openapi
 from lib import aes, countries
+from webhooks import examples as webhook_examples
 
 # Made up, as protocol.EXAMPLE_VALUES["call_request_id"]: real request IDs are random.
 EXAMPLE_REQUEST_ID = "req_5f0c2a9e1b7d4c3a8e6f0b12"
@@ -85,6 +86,7 @@ def home(request):
         ),
         "status_example": f"curl '{base_url}{protocol.STATUS_OPERATION.path(code['token'])}'",
         "status_answer": wire.json_body(openapi.STATUS_EXAMPLE),
+        "webhooks": webhook_examples.docs_context(),
     }
     return render(request, "docs/home.html", context)
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("device/v1/", include("device.urls")),
     path("phone/", include("device.phone_urls")),
     path("", include("accounts.urls")),
+    path("", include("webhooks.urls")),
     # The Open API lives at the root of the site, as in the seed: keep it last.
     path("", include("api.urls")),
 ]

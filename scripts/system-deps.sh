@@ -13,6 +13,7 @@ fi
 if [ "${1:-run}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   [ -d /usr/share/fonts/truetype/nanum ] || need+=(fonts-nanum)
+  command -v node >/dev/null || need+=(nodejs)  # the JavaScript snippets, the webhooks' Node verifier
   command -v php >/dev/null || need+=(php8.2-cli)
   if command -v php >/dev/null; then
     php -m | grep -qi '^mcrypt$' || need+=(php8.2-mcrypt)

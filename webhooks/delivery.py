@@ -70,11 +70,14 @@ def attempt(delivery_id):
             state=State.PENDING, next_attempt_at=now + timedelta(seconds=ORDER_WAIT_SECONDS), lease_until=None
         )
         return ORDER_WAIT_SECONDS
+    # The timestamp is the attempt's, as the specification has it: a receiver refuses one older than 5 minutes,
+    # so a retry or a resend signed with the event's own time would never be accepted.
+    timestamp = int(now.timestamp())
     headers = {
         "webhook-id": event.public_id,
-        "webhook-timestamp": str(event.timestamp),
+        "webhook-timestamp": str(timestamp),
         "webhook-signature": signing.signature_header(
-            endpoint.secrets_in_force(), event.public_id, event.timestamp, event.body
+            endpoint.secrets_in_force(), event.public_id, timestamp, event.body
         ),
     }
     result = sender.post(endpoint.url, event.body, headers)

@@ -19,7 +19,12 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class RefusedURL(ValueError):
-    """The URL may not receive webhooks here; str() says why, in English, for the delivery log."""
+    """The URL may not receive webhooks here; str() says why, in English, for the delivery log; code names the
+    reason for the pages, which say it in the reader's language."""
+
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -49,13 +54,13 @@ def check_url(url, allow_private=None):
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        raise RefusedURL("not a URL") from exc
+        raise RefusedURL("not a URL", "invalid") from exc
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise RefusedURL("not an http(s) URL with a host")
+        raise RefusedURL("not an http(s) URL with a host", "scheme")
     if parts.username or parts.password:
-        raise RefusedURL("credentials in the URL")
+        raise RefusedURL("credentials in the URL", "credentials")
     if parts.scheme == "http" and not allow_private:
-        raise RefusedURL("https required")
+        raise RefusedURL("https required", "https_required")
     return parts
 
 
@@ -65,10 +70,10 @@ def resolve(parts, allow_private):
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise RefusedURL(f"host does not resolve: {exc}") from exc
+        raise RefusedURL(f"host does not resolve: {exc}", "unresolved") from exc
     addresses = [info[4][0] for info in infos]
     if not allow_private and any(forbidden_address(address) for address in addresses):
-        raise RefusedURL("address in a private, loopback, link-local or reserved range")
+        raise RefusedURL("address in a private, loopback, link-local or reserved range", "private")
     return addresses[0], port
 
 

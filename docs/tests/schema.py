@@ -21,6 +21,7 @@ KNOWN = {
     "description",
     "example",
     "x-plaintext",
+    "nullable",
 }
 TYPES = {"object": dict, "string": str, "integer": int, "boolean": bool, "array": list}
 
@@ -45,6 +46,8 @@ def errors(document, schema, value, where="$"):
     for part in schema.get("allOf", []):
         found += errors(document, part, value, where)
     expected = schema.get("type")
+    if value is None and schema.get("nullable"):
+        return found
     if expected and not isinstance(value, TYPES[expected]):
         return found + [f"{where}: {value!r} is not of type {expected}"]
     if "enum" in schema and value not in schema["enum"]:
