@@ -250,7 +250,7 @@ def test_it_explains_a_failures_reason_in_the_pages_language(owner_client, issue
     token, _ = issued
     html = send(owner_client, token=token.pk, action="cancel")
     assert json.loads(outcome(html))["reason"] == "nothing pending to cancel"
-    assert element(html, "reason-description").startswith("There is no pending call request from this number")
+    assert element(html, "reason-description").startswith("Your tokens have no open call request from this number")
     response = owner_client.post("/tester/", form_data(token=token.pk, action="cancel"), HTTP_ACCEPT_LANGUAGE="ko")
     korean = response.content.decode()
     assert "nothing pending to cancel" in korean
