@@ -14,12 +14,15 @@ import sys
 import time
 from html import unescape
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from lib.aes import encrypt_field
+from lib.phones import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,6 +31,7 @@ MY_NUMBER, MY_ISO = "01010041004", "kr"
 TARGET_NUMBER, TARGET_ISO, TARGET_ID, OPERATOR = "01011111111", "kr", "airpagephone", "SRTelecom"
 SEED_SUCCESS = {"result": "success", "opname": "SRTelecom", "iso": "kr", "phone_number": "01011111111"}
 SEED_NOT_REGISTERED = {"result": "failed", "reason": "target number is not registered to callbacknow"}
+REQUESTER = normalise(MY_NUMBER, MY_ISO)  # the caller as a call request stores it
 
 
 # The API's wire.
@@ -146,6 +150,11 @@ def sign_in_browser(context, user, live_server, password=None, language=None):
     context.add_cookies([dict(cookie, url=live_server.url) for cookie in cookies])
 
 
+def bearer(plaintext):
+    """The test client's header of a phone that sends its device key."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+
+
 def totp(secret, at=None):
     """The RFC 6238 code (SHA-1, 30 s, 6 digits) an authenticator app shows for this base32 secret."""
     if at is None:
@@ -159,7 +168,7 @@ def totp(secret, at=None):
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
-# Production runs.
+# Other processes: production runs, servers on the test database.
 
 # Variables a production run sets itself; whatever the developer's shell holds for them is dropped.
 CONTROLLED = (
@@ -168,6 +177,7 @@ CONTROLLED = (
     "TOKEN_ENCRYPTION_KEY",
     "ALLOWED_HOSTS",
     "API_BASE_URL",
+    "SITE_URL",
     "REDIS_URL",
     "VAR_DIR",
     "STATIC_ROOT",
@@ -180,6 +190,15 @@ CONTROLLED = (
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the whole session by the root conftest's browser fixture
 )
+
+
+def url_of_test_database():
+    """The URL of the database pytest-django created, for a server in another process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}@"
+    return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def manage(env, *args, timeout=60):

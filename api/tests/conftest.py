@@ -4,21 +4,6 @@ import pytest
 
 from api.models import CallRequest
 
-# Re-exported while tests still import them from here (removed once every importer uses tests.helpers).
-from tests.helpers import (  # noqa: F401
-    MY_ISO,
-    MY_NUMBER,
-    OPERATOR,
-    SEED_NOT_REGISTERED,
-    SEED_SUCCESS,
-    TARGET_ID,
-    TARGET_ISO,
-    TARGET_NUMBER,
-    failed,
-    now_millis,
-    seed_body,
-)
-
 
 @pytest.fixture
 def token(issued):

@@ -11,9 +11,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from api.models import CallRequest
 from lib.phones import normalise
-from tests.helpers import SEED_SUCCESS
-
-REQUESTER = normalise("01010041004", "kr")
+from tests.helpers import REQUESTER, SEED_SUCCESS
 
 
 @pytest.mark.django_db

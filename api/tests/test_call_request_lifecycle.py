@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from api.models import CallRequest, InvalidTransition
 from lib.phones import normalise
+from tests.helpers import REQUESTER
 
 pytestmark = pytest.mark.django_db
-REQUESTER = normalise("01010041004", "kr")
 S = CallRequest.State
 
 

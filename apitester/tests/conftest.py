@@ -7,8 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-# element, form_data, snippet: re-exported while tests still import them from here (removed at the end).
-from tests.helpers import element, form_data, reauthenticate, snippet  # noqa: F401
+from tests.helpers import reauthenticate
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,7 @@ import pytest
 from api.models import CallRequest, Subscriber
 from bench.load import Server, server_env
 from device.models import DeviceKey
-from lib.phones import normalise
-from tests.load.test_api_load import url_of_test_database
-
-REQUESTER = normalise("01010041004", "kr")
-
-
-def bearer(plaintext):
-    return {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+from tests.helpers import REQUESTER, bearer, url_of_test_database
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 
 from accounts.tests.test_secrets_at_rest import every_text_value
 from device.models import DeviceKey
-from device.tests.conftest import bearer
+from tests.helpers import bearer
 
 pytestmark = pytest.mark.django_db
 

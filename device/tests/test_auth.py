@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from device.models import DeviceKey
-from device.tests.conftest import bearer
+from tests.helpers import bearer
 
 pytestmark = pytest.mark.django_db
 

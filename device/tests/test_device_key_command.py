@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 
 from accounts import token_crypto
 from device.models import DeviceKey
-from tests.helpers import manage
-from tests.load.test_api_load import url_of_test_database
+from tests.helpers import manage, url_of_test_database
 
 pytestmark = pytest.mark.django_db
 

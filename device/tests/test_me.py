@@ -24,7 +24,7 @@ def test_it_names_the_key_s_subscriber(phone):
 
 def test_it_names_another_subscriber_for_their_own_key(client, other_subscriber):
     from device.models import DeviceKey
-    from device.tests.conftest import bearer
+    from tests.helpers import bearer
 
     _key, plaintext = DeviceKey.issue(other_subscriber, "Their phone")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from api.models import CallRequest
-from device.tests.conftest import REQUESTER
+from tests.helpers import REQUESTER
 
 pytestmark = pytest.mark.django_db
 

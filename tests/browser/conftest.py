@@ -4,8 +4,7 @@ import re
 
 import pytest
 
-# link_in_mail, totp: re-exported while tests still import them from here (removed at the end).
-from tests.helpers import ROOT, link_in_mail, totp  # noqa: F401
+from tests.helpers import ROOT
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 

@@ -7,27 +7,17 @@ same load, larger, and prints the figures.
 
 import os
 import secrets
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 
 from bench.load import Server, account, prepare, run_load, server_env
+from tests.helpers import url_of_test_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REQUESTS = 210
 CONCURRENCY = 8
-
-
-def url_of_test_database():
-    """The URL of the database pytest-django created, for a server in another process."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}@"
-    return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

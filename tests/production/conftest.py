@@ -5,8 +5,7 @@ import secrets
 
 import pytest
 
-# ROOT, manage: re-exported while tests still import them from here (removed at the end).
-from tests.helpers import CONTROLLED, ROOT, manage  # noqa: F401
+from tests.helpers import CONTROLLED
 
 
 @pytest.fixture
@@ -19,6 +18,7 @@ def production_env(tmp_path):
         TOKEN_ENCRYPTION_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="developers.callbacknow.test",
         API_BASE_URL="https://developers.callbacknow.test",
+        SITE_URL="https://developers.callbacknow.test",
         REDIS_URL="redis://127.0.0.1:6379/0",
         VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),
