@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults serve-production
+.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks serve-production
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-api: setup
 bench-load: setup
 	$(PY) bench/load.py --database sqlite
 	$(PY) bench/load.py --database postgres
+
+# Webhooks on PostgreSQL (cbn_webhooks_bench) and Redis: state change to receiver with 1 and 4 workers, the API's cost.
+bench-webhooks: setup
+	$(PY) bench/webhooks_bench.py
 
 # Redis, then PostgreSQL, stopped and restarted under load (own throwaway instances on free ports).
 bench-faults: setup

@@ -85,20 +85,18 @@ def attempt(delivery_id):
 
 
 def _earlier_on_its_way(delivery):
-    """Whether an earlier event of the same call request to the same endpoint is still being sent or queued:
-    it goes first, so that a receiver sees a request's changes in order (unless that one is retrying)."""
+    """Whether an earlier event of the same call request is not fanned out yet, or is still being sent or queued to
+    the same endpoint: it goes first, so that a receiver sees a request's changes in order (unless that one is
+    retrying). Worker threads dispatch events side by side, so the earlier delivery may not exist yet; one
+    statement, so that the earlier event's dispatch cannot commit between two looks."""
     if delivery.event.call_request_id is None:
         return False
-    return (
-        WebhookDelivery.objects.filter(
-            endpoint=delivery.endpoint_id,
-            event__call_request=delivery.event.call_request_id,
-            event__id__lt=delivery.event_id,
-            state__in=[State.PENDING, State.DELIVERING],
-        )
-        .exclude(pk=delivery.pk)
-        .exists()
-    )
+    queued = Q(deliveries__endpoint=delivery.endpoint_id, deliveries__state__in=[State.PENDING, State.DELIVERING])
+    return WebhookEvent.objects.filter(
+        Q(dispatched_at__isnull=True) | queued,
+        call_request=delivery.event.call_request_id,
+        pk__lt=delivery.event_id,
+    ).exists()
 
 
 def _finish(delivery, started, result, final=False):

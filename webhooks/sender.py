@@ -151,6 +151,8 @@ def _read_excerpt(response, deadline):
 
 def _describe(exc, timeout):
     text = str(exc)
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # a refusal, though urllib3 files it under timeouts
+        return f"connection failed: {text[:200]}"
     if isinstance(exc, urllib3.exceptions.TimeoutError) or "timed out" in text:
         return f"timed out after {timeout:g} s"
     if isinstance(exc, urllib3.exceptions.SSLError | ssl.SSLError):

@@ -15,13 +15,15 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Serves on 127.0.0.1 in a thread. status/delay/body/location set how it answers the next requests."""
+    """Serves on 127.0.0.1 in a thread. status/delay/body/location set how it answers the next requests;
+    port (a free one by default) lets a receiver come back up on the address of one that was down."""
 
     status: int = 200
     delay: float = 0.0
     body: bytes = b"ok"
     location: str = ""
     received: list = field(default_factory=list)
+    port: int = 0
 
     def __post_init__(self):
         receiver = self
@@ -45,7 +47,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

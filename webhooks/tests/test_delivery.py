@@ -221,3 +221,24 @@ def test_it_finds_an_event_whose_enqueue_was_lost(target, token, endpoint):
     WebhookEvent.objects.update(created_at=timezone.now() - timedelta(minutes=1))
 
     assert delivery.overdue_work(grace_seconds=30)[0] == [WebhookEvent.objects.get().pk]
+
+
+def test_it_holds_an_event_back_while_an_earlier_one_of_its_request_is_not_fanned_out(
+    target, token, endpoint, receiver
+):
+    endpoint, secret = endpoint
+    call_request = CallRequest.request_call(REQUESTER, target, "hi", token)[0]
+    call_request.mark_delivered()
+    created, delivered = WebhookEvent.objects.order_by("pk")
+    [later] = delivery.dispatch(delivered.pk)  # a second worker thread got to the later event first
+
+    assert delivery.attempt(later) == delivery.ORDER_WAIT_SECONDS
+    assert receiver.received == []
+    run_all()
+    WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+    run_all()
+
+    assert [verified(r, secret)["type"] for r in receiver.wait_for(2)] == [
+        "call_request.created",
+        "call_request.delivered",
+    ]

@@ -1,0 +1,34 @@
+"""What the outbox costs the API's hot path: a callback call of a token with a webhook endpoint runs one SQL
+statement more than without one (the event's insert), and nothing else."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from webhooks.models import CALL_REQUEST_EVENTS, WebhookEndpoint, WebhookEvent
+
+pytestmark = pytest.mark.django_db
+CALLS = 5
+EVENT_INSERT = 'INSERT INTO "webhooks_webhookevent"'
+
+
+def statements_of_callbacks(client, value, first_requester):
+    """The SQL statements of CALLS callback calls, each creating a new call request (a new requester each)."""
+    with CaptureQueriesContext(connection) as queries:
+        for n in range(first_requester, first_requester + CALLS):
+            response = client.get(f"/{value}/callback/0104{n:07d}/kr/01011111111/kr/hi")
+            assert response.json()["result"] == "success"
+    return [query["sql"] for query in queries]
+
+
+def test_it_adds_one_insert_per_callback_call_with_an_endpoint_and_no_more(client, issued, target):
+    token, value = issued
+    client.get(f"/{value}/callback/01040000000/kr/01011111111/kr/warm-up")
+    without = statements_of_callbacks(client, value, 1)
+    WebhookEndpoint.add(token, "https://hooks.example.com/callbacknow", CALL_REQUEST_EVENTS)
+    with_endpoint = statements_of_callbacks(client, value, 101)
+
+    assert WebhookEvent.objects.count() == CALLS
+    assert len(with_endpoint) == len(without) + CALLS, (len(without) / CALLS, len(with_endpoint) / CALLS)
+    assert sum(EVENT_INSERT in sql for sql in with_endpoint) == CALLS
+    assert not any(EVENT_INSERT in sql for sql in without)
