@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks serve-production
+.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll serve-production
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ serve-worker: setup
 # The API against a baseline view, on SQLite and PostgreSQL (figures in bench/README.md).
 bench-api: setup
 	$(PY) bench/api_bench.py
+
+# A phone long-polling the device API: from a callback's answer to the phone having it, SQLite and PostgreSQL + Redis.
+bench-longpoll: setup
+	$(PY) bench/longpoll_bench.py
 
 # Load on the API with the books balanced: runserver on SQLite, then gunicorn on PostgreSQL (cbn_load) and Redis.
 bench-load: setup
