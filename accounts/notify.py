@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.adapter import site_url
+
 log = logging.getLogger(__name__)
 BOTH_LANGUAGES = ("ko", "en")
 
@@ -29,7 +31,7 @@ def application_waiting(request, token):
     recipients = list(staff.values_list("email", flat=True))
     if not recipients:
         return
-    url = request.build_absolute_uri(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+    url = site_url(request, reverse("admin:accounts_apitoken_change", args=[token.pk]))
     send_in_both_languages("accounts/mail/application_waiting", {"token": token, "url": url}, recipients)
 
 
@@ -37,7 +39,7 @@ def state_changed_by_staff(request, token):
     """Tells the developer that staff approved, rejected, suspended, reactivated or revoked their token."""
     if not token.owner.email:
         return
-    url = request.build_absolute_uri(reverse("accounts:token_detail", args=[token.pk]))
+    url = site_url(request, reverse("accounts:token_detail", args=[token.pk]))
     last = token.events.order_by("-created_at", "-id").first()
     context = {"token": token, "url": url, "support_email": support_email(), "kind": last.kind if last else ""}
     send_in_both_languages("accounts/mail/state_changed", context, [token.owner.email])

@@ -69,6 +69,7 @@ def server_env(database_url, redis_url=None, production=False, **extra):
         env.update(DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost", BEHIND_PROXY="true", RUN_MIGRATIONS="1")
         # Required in production (the test page's address); the load does not use the test page.
         env.setdefault("API_BASE_URL", "http://127.0.0.1/")
+        env.setdefault("SITE_URL", "http://127.0.0.1")  # the mails' links (none are sent under load)
         env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     env.update(extra)
     return env

@@ -1,21 +1,36 @@
-"""Log redaction: a GET API path starts with the caller's token, and no log may hold a token."""
+"""Log redaction: a GET API path starts with the caller's token, and no log may hold a token or a phone number."""
 
 import logging
 import re
 
 from django.conf import settings
 
-# A path's first segment ("/<segment>/…"): a "/" at the start of the text or after a space, quote or
-# parenthesis (so neither inside a URL nor after a segment already redacted).
-FIRST_SEGMENT = re.compile(r'(?:^|(?<=[\s"\'(=]))/([^/\s"\'?#]+)(?=/)')
+# A path: a "/" at the start of a line or after a space, quote, parenthesis or "=" (so not inside a URL), up to the
+# line's last " HTTP/<version>" (a request line, as runserver writes it) or else to the end of the line. A token
+# may hold anything but "/" (a space, "#", "?", a quote…), decoded or percent-encoded: no other character ends it.
+PATH = re.compile(r'(?:^|(?<=[\s"\'(=]))/(?:[^\n]*(?=\sHTTP/\d)|[^\n]*)', re.MULTILINE)
+# The action segment of an API path: what follows it (numbers, IDs, a message, the query) is masked.
+ACTION = re.compile(r'[^/?#\s"\']*')
 
 
-def redact(text, page_prefixes):
-    """The text with every token-shaped string, and every path's first segment that is not one of the
-    portal's own pages (so: an API call's token, even a legacy or mistyped one), replaced by [token]."""
+def redact(text, page_prefixes, api_actions=frozenset()):
+    """The text with every token-shaped string replaced by [token], and every path that is not one of the portal's
+    own pages (so: an API call, even with a legacy, mistyped or malformed token) written /[token]/<action>/[params].
+    A path under a page's prefix is an API call too when its second segment is one of `api_actions`."""
     prefix = re.escape(settings.TOKEN_PREFIX)
     text = re.sub(prefix + r"[A-Za-z0-9]{20,}", "[token]", text)
-    return FIRST_SEGMENT.sub(lambda m: m.group(0) if m.group(1) in page_prefixes else "/[token]", text)
+    return PATH.sub(lambda match: _redact_path(match.group(0), page_prefixes, api_actions), text)
+
+
+def _redact_path(path, page_prefixes, api_actions):
+    if path == "/":
+        return path
+    first, slash, rest = path[1:].partition("/")
+    action = ACTION.match(rest).group(0) if slash else ""
+    if first in page_prefixes and action not in api_actions:
+        return path
+    params = rest[len(action) :]
+    return "/[token]" + (f"/{action}" if slash else "") + ("/[params]" if params.strip("/") else params)
 
 
 class RedactTokens(logging.Filter):
@@ -26,16 +41,18 @@ class RedactTokens(logging.Filter):
             message = record.getMessage()
         except Exception:  # a malformed record: leave it to the handler's own error reporting
             return True
-        redacted = redact(message, _page_prefixes())
+        redacted = redact(message, *_url_vocabulary())
         if redacted != message:
             record.msg, record.args = redacted, ()
         return True
 
 
-def _page_prefixes():
+def _url_vocabulary():
+    """(the first path segments of the portal's pages, the API's actions)."""
     try:
-        from api.views import page_prefixes  # lazy: logging is configured before the URLconf loads
+        from api.protocol import GET_ACTIONS  # lazy: logging is configured before the apps load
+        from api.views import page_prefixes
 
-        return page_prefixes()
-    except Exception:  # no URLconf yet: redact every first segment rather than risk a token
-        return frozenset()
+        return page_prefixes(), frozenset(GET_ACTIONS)
+    except Exception:  # no URLconf yet: redact every path rather than risk a token
+        return frozenset(), frozenset()

@@ -261,6 +261,9 @@ LOGGING = {
 
 # django-allauth: email sign-in, mandatory verification, TOTP two-factor.
 SITE_NAME = os.environ.get("SITE_NAME", "CallbackNow Developers")
+# The portal's public address (https://developers.example.com): mail links are built on it, never on a request's
+# Host header. Required with DEBUG off (accounts' deploy check); empty in development: the address the browser used.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 LOGIN_REDIRECT_URL = "/tokens/"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # allauth names a developer by their email (the username is generated, never chosen).

@@ -18,6 +18,24 @@ def test_it_passes_the_checklist_when_hsts_preload_is_turned_off_on_purpose(prod
     assert result.returncode == 0, result.stderr
 
 
+def test_it_fails_the_checklist_without_a_cache_that_every_worker_shares(production_env):
+    del production_env["REDIS_URL"]
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "accounts.E004" in result.stderr and "REDIS_URL" in result.stderr
+
+
+def test_it_fails_the_checklist_without_the_site_s_address_for_mail_links(production_env):
+    del production_env["SITE_URL"]
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "accounts.E005" in result.stderr and "SITE_URL" in result.stderr
+
+
 def test_it_refuses_to_start_on_the_development_secret_key(production_env):
     del production_env["SECRET_KEY"]
 
