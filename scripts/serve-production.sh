@@ -11,7 +11,8 @@
 # only API_TESTER_SENDS_IN_FLIGHT threads of a worker while it calls the API back: the rest serve the API.
 #
 # Required: DATABASE_URL, REDIS_URL, SECRET_KEY, TOKEN_ENCRYPTION_KEY (32+ characters each), ALLOWED_HOSTS,
-#   API_BASE_URL (where the test page sends: never taken from a request's Host header in production).
+#   API_BASE_URL (where the test page sends: never taken from a request's Host header in production),
+#   SITE_URL (the address in the links of mails: never taken from a request's Host header either).
 # Optional:
 #   BIND              address:port to listen on (default 0.0.0.0:${PORT:-8000})
 #   FRONT             nginx (default) or none: gunicorn listens on BIND itself, only where a proxy that
@@ -29,7 +30,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY ALLOWED_HOSTS API_BASE_URL; do
+for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY ALLOWED_HOSTS API_BASE_URL SITE_URL; do
   [ -n "${!name:-}" ] || missing+=("$name")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY; do
+for name in DATABASE_URL REDIS_URL SECRET_KEY TOKEN_ENCRYPTION_KEY SITE_URL; do
   [ -n "${!name:-}" ] || missing+=("$name")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -12,7 +12,7 @@ from tests.helpers import ROOT
 SCRIPT = ROOT / "scripts" / "serve-worker.sh"
 
 
-@pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TOKEN_ENCRYPTION_KEY"])
+@pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL", "SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "SITE_URL"])
 def test_it_refuses_to_start_without_a_production_variable(production_env, name):
     del production_env[name]
 
