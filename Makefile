@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll serve-production
+.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll serve-production serve-worker
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
