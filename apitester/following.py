@@ -16,6 +16,7 @@ from accounts.models import ApiToken
 from api.models import CallRequest, iso_time
 from api.protocol import CALL_REQUEST_ID_HEADER, STATUS
 from apitester import wire
+from device.pages import may_open_any_phone
 
 SESSION_KEY = "apitester_call_requests"
 KEPT_IN_SESSION = 50
@@ -83,12 +84,6 @@ def timeline(call_request):
         steps += [Step(state, State(state).label) for state in (State.DELIVERED, State.SEEN) if state not in reached]
         steps.append(Step("outcome", f"{State.ANSWERED.label} / {State.DECLINED.label}"))
     return steps
-
-
-def may_open_any_phone(user):
-    """Whether the user may open a subscriber's virtual phone without its device key: the condition of the
-    staff phone view (device.pages.staff_phone)."""
-    return user.is_active and user.is_staff and user.has_perm("api.change_subscriber")
 
 
 def follow(request, call_request):

@@ -220,12 +220,17 @@ def change(request, call_request_id, step):
     return redirect(reverse("phone:phone") + f"?closed={found.public_id}")
 
 
+def may_open_any_phone(user):
+    """Whether the user may open any subscriber's virtual phone without its device key (staff who manage subscribers)."""
+    return user.is_active and user.is_staff and user.has_perm("api.change_subscriber")
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def staff_phone(request, subscriber_id):
     """Staff open a subscriber's phone: a fresh device key of their own, kept in this browser's cookie."""
     user = request.user
-    if not (user.is_active and user.is_staff and user.has_perm("api.change_subscriber")):
+    if not may_open_any_phone(user):
         raise Http404
     subscriber = get_object_or_404(Subscriber, pk=subscriber_id)
     if request.method == "POST":
