@@ -13,9 +13,9 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import ApiToken
 from api import reasons, wire
 from api.actions import ApiError
+from api.attribution import caller_address
 from api.models import ApiRequestLog
 from api.protocol import CALL_REQUEST_ID_HEADER, GET_ACTIONS, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
-from lib.client_ip import client_ip
 from lib.hosts import host_from_header
 from lib.outage import OUTAGE_ERRORS
 
@@ -46,7 +46,7 @@ def api_endpoint(view):
         request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
         if request.api_refuse_callback:
             callback = None
-        address = client_ip(request)
+        address = request.api_address = caller_address(request)
         try:
             if refusals_exhausted(address):
                 # Not even logged: a flood of refused calls from one address must not write a row each.
@@ -110,7 +110,7 @@ def record_call(request, transport, payload, status, started):
             result=payload["result"],
             reason=payload.get("reason", ""),
             status=status,
-            client_ip=client_ip(request),
+            client_ip=request.api_address,
             referer_host=(referer_host(request) or "")[:255],
             duration_ms=int((time.monotonic() - started) * 1000),
         )
@@ -158,7 +158,7 @@ def admit(request, token):
     request.api_admitted = True
     if _count(f"api-rate:{token.pk}") > token.rate_limit():
         raise ApiError(reasons.RATE_LIMITED)
-    token.record_use(client_ip(request))
+    token.record_use(request.api_address)
 
 
 def refusals_exhausted(address):

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from accounts.models import ApiToken, TokenEvent
-from api import clients, protocol, reasons
+from api import attribution, clients, protocol, reasons
 from api.models import ApiRequestLog, CallRequest, Subscriber
 from apitester import following, wire
 from apitester.models import SentRequest
@@ -270,7 +270,11 @@ def send(request, trial, token, build):
     except wire.BadBaseURL:
         trial.problem = "misconfigured"
         return None
-    trial.exchange = wire.send(build(base), base, settings.API_TESTER_TIMEOUT_SECONDS)
+    outgoing = build(base)
+    visitor = attribution.vouch(client_ip(request))
+    if visitor:  # the API counts the call under the visitor's address, not under this server's own
+        outgoing.headers.append((attribution.VISITOR_HEADER, visitor))
+    trial.exchange = wire.send(outgoing, base, settings.API_TESTER_TIMEOUT_SECONDS)
     trial.can_reveal = token is not None and not trial.masker.reveal
     if trial.masker.reveal:
         record_reveal(request, token)
