@@ -2,11 +2,14 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.views import favicon
+
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "CallbackNow"
 handler500 = "portal.views.server_error"
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("docs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

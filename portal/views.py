@@ -1,10 +1,15 @@
 import sys
+from pathlib import Path
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from lib.outage import OUTAGE_ERRORS
 from portal.middleware import service_unavailable
+
+FAVICON = (Path(__file__).parent / "favicon.ico").read_bytes()
 
 
 def server_error(request):
@@ -12,3 +17,10 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
         return service_unavailable(request)
     return HttpResponseServerError(render_to_string("500.html"))
+
+
+@require_safe
+@cache_control(public=True, max_age=30 * 24 * 3600)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: answer with the icon, cached for a month."""
+    return HttpResponse(FAVICON, content_type="image/x-icon")
