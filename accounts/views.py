@@ -81,7 +81,17 @@ def token_list(request):
     for token in tokens:
         token.log_url = token_log_url(token)
     counted = sum(1 for token in tokens if token.state not in (ApiToken.State.REVOKED, ApiToken.State.REJECTED))
-    context = {"tokens": tokens, "counted": counted, "cap": settings.TOKENS_PER_DEVELOPER}
+    hide_ended = request.GET.get("active") == "1"
+    ended = [token for token in tokens if token.effective_state in (ApiToken.State.REVOKED, ApiToken.State.EXPIRED)]
+    if hide_ended:
+        tokens = [token for token in tokens if token not in ended]
+    context = {
+        "tokens": tokens,
+        "counted": counted,
+        "cap": settings.TOKENS_PER_DEVELOPER,
+        "hide_ended": hide_ended,
+        "ended_count": len(ended),
+    }
     return render(request, "accounts/token_list.html", context)
 
 

@@ -61,3 +61,51 @@ def test_it_links_each_token_to_its_request_log_once_the_api_offers_one(owner_cl
     page = owner_client.get(URL).content.decode()
     for token in (shop, blog):
         assert f'<a href="/tokens/{token.pk}/log/">Request log</a>' in page
+
+
+def _shop_revoked_and_expired(developer):
+    ApiToken.issue(developer, "Shop", "shop.example")
+    revoked, _ = ApiToken.issue(developer, "Old blog", "blog.example")
+    revoked.revoke()
+    expired, _ = ApiToken.issue(developer, "Campaign", "campaign.example")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(days=1))
+
+
+def test_it_hides_revoked_and_expired_tokens_when_asked_in_the_url(owner_client, developer):
+    _shop_revoked_and_expired(developer)
+    page = owner_client.get(URL, {"active": "1"}).content.decode()
+    assert "Shop" in page
+    assert "Old blog" not in page and "Campaign" not in page
+    assert f'<a href="{URL}">Show 2 revoked or expired tokens</a>' in page
+    assert "You have no tokens yet" not in page
+
+
+def test_it_shows_them_again_without_the_parameter(owner_client, developer):
+    _shop_revoked_and_expired(developer)
+    page = owner_client.get(URL).content.decode()
+    assert "Shop" in page and "Old blog" in page and "Campaign" in page
+    assert f'<a href="{URL}?active=1">Hide revoked and expired tokens</a>' in page
+
+
+def test_it_offers_no_toggle_when_nothing_has_ended(owner_client, issued):
+    assert "Hide revoked and expired tokens" not in owner_client.get(URL).content.decode()
+
+
+def test_it_does_not_call_a_developer_tokenless_when_every_token_is_hidden(owner_client, issued):
+    token, _ = issued
+    token.revoke()
+    page = owner_client.get(URL, {"active": "1"}).content.decode()
+    assert "You have no tokens yet" not in page and "Show 1 revoked or expired token" in page
+
+
+def test_it_says_the_toggle_in_korean(owner_client, developer):
+    _shop_revoked_and_expired(developer)
+    assert "폐기되거나 만료된 토큰 숨기기" in owner_client.get(URL, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    page = owner_client.get(URL, {"active": "1"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "폐기되거나 만료된 토큰 2개 보기" in page
+
+
+def test_it_never_lists_an_outsiders_tokens_when_filtering(owner_client, developer, outsider):
+    ApiToken.issue(developer, "Shop", "shop.example")
+    ApiToken.issue(outsider, "Foreign", "foreign.example")
+    assert "Foreign" not in owner_client.get(URL, {"active": "1"}).content.decode()
