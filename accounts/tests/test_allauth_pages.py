@@ -72,7 +72,7 @@ def test_it_guards_sign_in_with_totp_and_recovery_codes(owner_client, developer,
     activate = reverse("mfa_activate_totp")
     reauthenticate(owner_client, password, activate)
     page = owner_client.get(activate).content.decode()
-    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page).group(1)
+    secret = re.search(r'<code id="authenticator_secret"[^>]*>([A-Z2-7]+)</code>', page).group(1)
     assert 'class="qr-code"' in page
     response = owner_client.post(activate, {"code": totp(secret)})
     assert response.status_code == 302
@@ -124,3 +124,27 @@ def test_it_renders_every_signed_in_page_without_error(owner_client, name):
 def test_it_renders_every_visitor_page_without_error(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200 and 'class="site-header"' in response.content.decode()
+
+
+def test_it_shows_the_totp_secret_whole_with_a_copy_button_and_an_otpauth_link(owner_client, password):
+    activate = reverse("mfa_activate_totp")
+    reauthenticate(owner_client, password, activate)
+    page = owner_client.get(activate).content.decode()
+    secret = re.search(r'<code id="authenticator_secret"[^>]*>([A-Z2-7]{16,})</code>', page).group(1)
+    assert 'data-copy-target="#authenticator_secret"' in page
+    assert re.search(r'<a href="otpauth://totp/[^"]*secret=' + secret, page)
+    korean = owner_client.get(activate, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "이 휴대폰에서 여는 중이라면 인증 앱에 계정 추가" in korean
+
+
+def test_it_tells_the_two_factor_sign_in_that_recovery_codes_work_too(owner_client, developer, password):
+    activate = reverse("mfa_activate_totp")
+    reauthenticate(owner_client, password, activate)
+    page = owner_client.get(activate).content.decode()
+    secret = re.search(r'<code id="authenticator_secret"[^>]*>([A-Z2-7]+)</code>', page).group(1)
+    owner_client.post(activate, {"code": totp(secret)})
+    owner_client.logout()
+    sign_in(owner_client, developer.email, password)
+    assert "A recovery code works here too" in owner_client.get(reverse("mfa_authenticate")).content.decode()
+    korean = owner_client.get(reverse("mfa_authenticate"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "복구 코드도 쓸 수 있습니다" in korean

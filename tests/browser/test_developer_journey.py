@@ -59,7 +59,7 @@ def enable_two_factor(me):
     page.get_by_role("link", name="Activate").or_(page.get_by_role("button", name="Activate")).first.click()
     confirm_password_if_asked(me)
     me.snap("activate-authenticator")
-    secret = page.locator("#authenticator_secret").input_value()
+    secret = page.locator("#authenticator_secret").inner_text()
     page.get_by_label(re.compile("Authenticator code", re.I)).fill(totp(secret))
     page.get_by_role("button", name="Activate").click()
     me.snap("two-factor-enabled")
