@@ -49,8 +49,9 @@ serve-production: system-deps setup
 serve-worker: setup
 	bash scripts/serve-worker.sh
 
-# The API against a baseline view, on SQLite and PostgreSQL (figures in bench/README.md).
-bench-api: setup
+# The API against the durable floor (gunicorn + wrk), SQLite and PostgreSQL + Redis, 10 and 100,000 tokens (bench/README.md).
+bench-api: SYSTEM_DEPS = bench
+bench-api: system-deps setup
 	$(PY) bench/api_bench.py
 
 # A phone long-polling the device API: from a callback's answer to the phone having it, SQLite and PostgreSQL + Redis.

@@ -34,10 +34,17 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters, replay memory and allauth's used codes live in the cache: none leaks between tests."""
+    """Rate-limit counters, replay memory and allauth's used codes live in the cache: none leaks between tests
+    (nor the API's per-process rate-limit counts and remembered tokens)."""
+    from api import callers, rate_limits
+
     cache.clear()
+    rate_limits.reset()
+    callers.forget()
     yield
     cache.clear()
+    rate_limits.reset()
+    callers.forget()
 
 
 @pytest.fixture

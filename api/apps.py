@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "api"
     verbose_name = _("Open API")
+
+    def ready(self):
+        from api import callers  # noqa: F401  drops a process's remembered tokens when one is saved

@@ -6,29 +6,31 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.models import ApiToken
-from api import reasons, wire
+from api import callers, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog
 from api.protocol import CALL_REQUEST_ID_HEADER, GET_ACTIONS, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
+from api.rate_limits import limits
 from lib.hosts import host_from_header
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
 MAX_TOKEN_LENGTH = 64
+# What a page's script may read of an answer (every header below but the CORS ones).
+EXPOSED_HEADERS = ", ".join([REQUEST_ID_HEADER, CALL_REQUEST_ID_HEADER, "RateLimit-Policy", "RateLimit", "Retry-After"])
 
 
 def api_endpoint(view):
     """Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call.
 
-    The view returns the success payload or raises ApiError. Any other failure (database or cache
-    down, or a bug) is answered 503 "service unavailable": never a 500 or an HTML page.
+    The view returns the success payload or raises ApiError. Any other failure (the database down, or a
+    bug) is answered 503 "service unavailable": never a 500 or an HTML page. The cache's outage is not one:
+    the rate limits are then counted per process (api.rate_limits).
     """
 
     @csrf_exempt
@@ -36,7 +38,7 @@ def api_endpoint(view):
     def wrapper(request, *args, **kwargs):
         started = time.monotonic()
         request.api_token, request.api_action, request.api_admitted = None, "", False
-        request.api_call_request, request.api_request_id = None, new_request_id()
+        request.api_call_request, request.api_request_id, request.api_window = None, new_request_id(), None
         callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
         transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
         if callback is not None:
@@ -48,7 +50,8 @@ def api_endpoint(view):
             callback = None
         address = request.api_address = caller_address(request)
         try:
-            if refusals_exhausted(address):
+            request.api_window = refusals_left(address)
+            if not request.api_window.allowed:
                 # Not even logged: a flood of refused calls from one address must not write a row each.
                 return render(request, *failure(reasons.RATE_LIMITED), callback)
             if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
@@ -57,7 +60,7 @@ def api_endpoint(view):
         except ApiError as error:
             payload, status = failure(error.reason)
             if not request.api_admitted:
-                count_refusal(address)
+                request.api_window = count_refusal(address)
         except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
             log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
             payload, status = failure(reasons.SERVICE_UNAVAILABLE)
@@ -84,11 +87,19 @@ def render(request, payload, status, callback=None):
     else:
         response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"
-        response["Access-Control-Expose-Headers"] = f"{REQUEST_ID_HEADER}, {CALL_REQUEST_ID_HEADER}"
+        response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
+    # The API passes the middleware that would add it (portal.middleware.ApiRoutingMiddleware).
+    response["Content-Length"] = str(len(response.content))
     response["Cache-Control"] = "no-store"
     response[REQUEST_ID_HEADER] = request.api_request_id
     if request.api_call_request is not None and payload.get("result") == "success" and request.api_action in REQUESTS:
         response[CALL_REQUEST_ID_HEADER] = request.api_call_request.public_id
+    window = request.api_window
+    if window is not None:
+        for name, value in window.headers().items():
+            response[name] = value
+        if payload.get("reason") == reasons.RATE_LIMITED.text:
+            response["Retry-After"] = str(window.retry_after)
     return response
 
 
@@ -129,7 +140,7 @@ def token_in_path(view):
 
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
-        api_token = ApiToken.objects.lookup(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
+        api_token = callers.token_for_secret(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
         request.api_token = api_token
         if getattr(request, "api_refuse_callback", False):  # after the token is known: the call is in its log
             raise ApiError(reasons.INVALID_CALLBACK)
@@ -156,36 +167,18 @@ def admit(request, token):
     up its victim's limit (such calls count against their address: count_refusal).
     """
     request.api_admitted = True
-    if _count(f"api-rate:{token.pk}") > token.rate_limit():
+    request.api_window = limits().hit("token", str(token.pk), token.rate_limit())
+    if not request.api_window.allowed:
         raise ApiError(reasons.RATE_LIMITED)
     token.record_use(request.api_address)
 
 
-def refusals_exhausted(address):
-    """Whether this address has had more calls refused before admission this minute than the setting allows."""
-    counted = cache.get(_window_key(f"api-refused:{address}"), 0)
-    return counted >= settings.API_REFUSED_PER_ADDRESS_PER_MINUTE
+def refusals_left(address):
+    """The Window of this address's calls refused before admission this minute (API_REFUSED_PER_ADDRESS_PER_MINUTE)."""
+    return limits().peek("address", address, settings.API_REFUSED_PER_ADDRESS_PER_MINUTE)
 
 
 def count_refusal(address):
     """Counts a call refused before admission (unknown or inactive token, stale, replayed, malformed…); an
-    outage's 503 is not the caller's doing and is not counted."""
-    try:
-        _count(f"api-refused:{address}")
-    except OUTAGE_ERRORS as exc:  # the answer is already decided; a cache outage must not change it
-        log.warning("Refused API call not counted: %s: %s", type(exc).__name__, exc)
-
-
-def _window_key(name):
-    return f"{name}:{int(time.time() // 60)}"
-
-
-def _count(name):
-    """Adds one to this minute's counter of the name and returns it."""
-    key = _window_key(name)
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # the counter was evicted between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
+    outage's 503 is not the caller's doing and is not counted. Returns the address's Window after it."""
+    return limits().hit("address", address, settings.API_REFUSED_PER_ADDRESS_PER_MINUTE)

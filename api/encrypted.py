@@ -10,8 +10,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import UnreadablePostError
 
-from accounts.models import ApiToken
-from api import reasons
+from api import callers, reasons
 from api.actions import ApiError, CallSpec
 from api.decorators import admit
 from api.models import SeenRequest
@@ -78,7 +77,7 @@ def read_fields(request):
 
 def find_caller(host, mytoken):
     """(token, key): the token of this host, and which of its accepted secrets, that encrypted mytoken."""
-    for token in ApiToken.objects.for_host(host):
+    for token in callers.tokens_for_host(host):
         try:
             keys = token.accepted_secrets()
         except ValueError:  # stored under another TOKEN_ENCRYPTION_KEY: cannot be this caller

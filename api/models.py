@@ -1,11 +1,12 @@
 import re
 import secrets
 import string
+from contextlib import nullcontext
 from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -236,41 +237,76 @@ class CallRequest(models.Model):
     @classmethod
     def request_call(cls, requester, target, message, token):
         """Creates the open request from requester to target, or refreshes (message, expiry) the one the same
-        developer already has open; another developer's request between the same numbers is not touched.
+        developer (the token's owner) already has open; another developer's request between the same numbers
+        is not touched.
 
-        Returns (call request, True when it was created).
+        One statement, an upsert under the partial unique index of open requests, unless the open one is past
+        its expiry (it is expired first) or the token's webhooks listen to the creation (the outbox's insert
+        joins it in a transaction). Returns (call request, True when it was created).
         """
-        developer = token.owner_id if token is not None else None
+        listened = event_type_for_state(cls.State.PENDING) in token.webhook_event_types
         for _attempt in range(3):
             now = timezone.now()
             fields = {"message": message, "token": token, "updated_at": now, "expires_at": cls._expiry(now)}
-            current = cls.objects.filter(
-                state__in=cls.OPEN_STATES, developer_id=developer, requester_number=requester.e164, target=target
-            ).first()
-            if current is not None and current.expires_at <= now:
-                current.change_to(cls.State.EXPIRED, refuse=False)
-                current = None
+            candidate = cls(
+                requester_number=requester.e164,
+                requester_country=requester.country,
+                target=target,
+                developer_id=token.owner_id,
+                created_at=now,
+                **fields,
+            )
+            # The event is written in the request's transaction (the outbox); none is needed without one.
+            with transaction.atomic(savepoint=False) if listened else nullcontext():
+                current = cls._create_or_refresh(candidate)
+                if current is not None:
+                    current.token, current.target = token, target
+                    created = current.public_id == candidate.public_id
+                    if created:
+                        current.report(cls.State.PENDING, now, history=[(cls.State.PENDING.value, now)])
             if current is not None:
-                if cls.objects.filter(pk=current.pk, state__in=cls.OPEN_STATES).update(**fields):
-                    for name, value in fields.items():
-                        setattr(current, name, value)
-                    return current, False
-                continue  # answered, cancelled or expired meanwhile: start a new one
-            try:
-                with transaction.atomic():
-                    created = cls.objects.create(
-                        requester_number=requester.e164,
-                        requester_country=requester.country,
-                        target=target,
-                        developer_id=developer,
-                        created_at=now,
-                        **fields,
-                    )
-                    created.report(cls.State.PENDING, now, history=[(cls.State.PENDING.value, now)])
-                    return created, True
-            except IntegrityError:
-                continue  # a concurrent identical request inserted first: refresh that one instead
+                return current, created
+            # The open request is past its expiry: expired now, and the next attempt creates a new one.
+            stale = cls.objects.filter(
+                state__in=cls.OPEN_STATES, developer_id=token.owner_id, requester_number=requester.e164, target=target
+            ).select_related("token", "target")
+            for call_request in stale:
+                call_request.change_to(cls.State.EXPIRED, refuse=False)
         raise IntegrityError("could not create or refresh the open call request")
+
+    @classmethod
+    def _create_or_refresh(cls, candidate):
+        """INSERT … ON CONFLICT … DO UPDATE … RETURNING under one_open_call_request_per_developer_and_pair
+        (PostgreSQL and SQLite alike): the new request, the refreshed open one, or None when the open one is
+        past its expiry."""
+        meta = cls._meta
+        names = [
+            "public_id",
+            "requester_number",
+            "requester_country",
+            "target",
+            "message",
+            "token",
+            "developer",
+            "state",
+            "created_at",
+            "updated_at",
+            "expires_at",
+        ]
+        fields = [meta.get_field(name) for name in names]
+        columns = ", ".join(field.column for field in fields)
+        values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
+        refreshed = ("message", "token", "updated_at", "expires_at")
+        updates = ", ".join(f"{meta.get_field(n).column} = excluded.{meta.get_field(n).column}" for n in refreshed)
+        open_states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
+        sql = (
+            f"INSERT INTO {meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT (developer_id, requester_number, target_id) WHERE state IN ({open_states}) "
+            f"DO UPDATE SET {updates} WHERE {meta.db_table}.expires_at > excluded.updated_at "
+            f"RETURNING {', '.join(field.column for field in meta.concrete_fields)}"
+        )
+        found = list(cls.objects.raw(sql, values))
+        return found[0] if found else None
 
     @classmethod
     def cancel_open(cls, requester, target, token):
@@ -435,14 +471,16 @@ class SeenRequestQuerySet(models.QuerySet):
     def remember(self, fingerprint, until):
         """Records a request fingerprint; False when it was already seen (a replay).
 
-        A unique insert, so it holds across processes and machines sharing the database.
+        One unique insert that skips a fingerprint already there, so it holds across processes and machines
+        sharing the database, and costs one statement (no transaction, no savepoint).
         """
-        try:
-            with transaction.atomic():
-                self.create(fingerprint=fingerprint, expires_at=until)
-        except IntegrityError:
-            return False
-        return True
+        table = SeenRequest._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (fingerprint, expires_at) VALUES (%s, %s) ON CONFLICT (fingerprint) DO NOTHING",
+                [fingerprint, connection.ops.adapt_datetimefield_value(until)],
+            )
+            return cursor.rowcount == 1
 
     def prune(self):
         deleted, _by_model = self.filter(expires_at__lt=timezone.now()).delete()

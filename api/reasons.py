@@ -49,7 +49,7 @@ RATE_LIMITED = Reason(
     429,
     _(
         "The token has made more calls this minute than its limit allows, or the client address more refused "
-        "calls (unknown token, stale or replayed request…). Try again in the next minute."
+        "calls (unknown token, stale or replayed request…). Retry-After says in how many seconds to try again."
     ),
 )
 METHOD_NOT_ALLOWED = Reason(

@@ -1,10 +1,11 @@
 """The Open API endpoints, at the root of the site as in the seed."""
 
+import re
 from functools import lru_cache
 
 from django.conf import settings
 from django.http import Http404
-from django.urls import URLResolver, get_resolver
+from django.urls import Resolver404, URLResolver, get_resolver, resolve
 from django.views.decorators.csrf import csrf_exempt
 
 from api import actions, protocol, reasons
@@ -95,3 +96,17 @@ def page_prefixes():
 
     walk(get_resolver().url_patterns)
     return frozenset(prefixes - {""})
+
+
+_API_PATH = re.compile("|".join(f"(?:{pattern})" for pattern in protocol.API_PATH_PATTERNS))
+
+
+def call_match(path_info):
+    """The URL match of this path when it is an API call (a GET action's path or the POST's), else None."""
+    if not _API_PATH.match(path_info.lstrip("/")):
+        return None
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None
+    return match if match.func in (path_call, encrypted_call) else None

@@ -116,9 +116,12 @@ def _failure_responses(reasons):
         statuses.setdefault(reason.status, []).append(reason.text)
     responses = {}
     for status, texts in sorted(statuses.items()):
+        headers = {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}, **RATE_LIMIT_HEADERS}
+        if status == 429:
+            headers["Retry-After"] = {"$ref": "#/components/headers/retryAfter"}
         responses[str(status)] = {
             "description": "Failed: " + "; ".join(texts),
-            "headers": {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}},
+            "headers": headers,
             "content": {
                 "application/json": {
                     "schema": {
@@ -134,6 +137,11 @@ def _failure_responses(reasons):
 
 
 STATES = CallRequest.State.choices
+# On every answer of the Open API (api.rate_limits): the IETF fields of the limit the call was counted against.
+RATE_LIMIT_HEADERS = {
+    "RateLimit-Policy": {"$ref": "#/components/headers/rateLimitPolicy"},
+    "RateLimit": {"$ref": "#/components/headers/rateLimit"},
+}
 
 
 def _success_response(jsonp, schema="Success", example=_EXAMPLE_SUCCESS, call_request_id=True):
@@ -144,7 +152,7 @@ def _success_response(jsonp, schema="Success", example=_EXAMPLE_SUCCESS, call_re
             "example": f"/**/{EXAMPLE_JSONP_CALLBACK}({wire.json_body(example)});",
         }
     description = "Done (with ?callback=: every answer, success or failure, is a 200 JavaScript call)"
-    headers = {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}}
+    headers = {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}, **RATE_LIMIT_HEADERS}
     if call_request_id:
         headers[CALL_REQUEST_ID_HEADER] = {"$ref": "#/components/headers/callRequestId"}
     return {"description": description if jsonp else "Done", "headers": headers, "content": content}
@@ -368,6 +376,20 @@ def document(base_url, reasons):
                 "callRequestId": {
                     "description": "On a successful callback or neocallback: the call request's ID, for the status call.",
                     "schema": {"type": "string", "pattern": "^cr_[A-Za-z0-9]{22}$"},
+                },
+                "rateLimitPolicy": {
+                    "description": 'The limit the call was counted against (IETF RateLimit-Policy): "token", the '
+                    "token's calls, or \"address\", the client address's refused calls; q calls in w seconds.",
+                    "schema": {"type": "string", "pattern": '^"(token|address)";q=[0-9]+;w=60$'},
+                },
+                "rateLimit": {
+                    "description": "Where the caller stands in that limit (IETF RateLimit): r calls left, more in t "
+                    "seconds. The window slides.",
+                    "schema": {"type": "string", "pattern": '^"(token|address)";r=[0-9]+;t=[0-9]+$'},
+                },
+                "retryAfter": {
+                    "description": "On a rate limited answer: the seconds to wait before calling again.",
+                    "schema": {"type": "integer", "minimum": 1},
                 },
             },
             "parameters": {

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
+from api.views import call_match
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -15,8 +16,10 @@ HEALTH_CHECK_PATH = "/healthz"
 
 
 class HealthCheckMiddleware:
-    """Answers the load balancer's GET /healthz: 200 when the database and the cache answer, 503 otherwise.
+    """Answers the load balancer's GET /healthz: 200 while the database answers, 503 otherwise.
 
+    The cache's outage does not stop the API (its rate limits are then counted per process), so it is
+    reported as "degraded" with a 200: a balancer must not take every machine out for it.
     It sits first in MIDDLEWARE because balancers probe each machine by its address over plain HTTP:
     the probe must pass neither the ALLOWED_HOSTS check nor the HTTPS redirect.
     """
@@ -28,10 +31,13 @@ class HealthCheckMiddleware:
         if request.path != HEALTH_CHECK_PATH:
             return self.get_response(request)
         checks = {"database": database_answers(), "cache": cache_answers()}
-        healthy = all(checks.values())
-        body = {"status": "ok" if healthy else "unavailable"}
+        if not checks["database"]:
+            status = "unavailable"
+        else:
+            status = "ok" if checks["cache"] else "degraded"
+        body = {"status": status}
         body.update({name: "ok" if up else "unavailable" for name, up in checks.items()})
-        response = JsonResponse(body, status=200 if healthy else 503)
+        response = JsonResponse(body, status=503 if status == "unavailable" else 200)
         response["Cache-Control"] = "no-store"
         return response
 
@@ -53,6 +59,24 @@ def cache_answers():
     except RedisError as exc:  # Django's Redis cache lets the client's errors through unwrapped
         log.warning("Health check: the cache does not answer: %s", exc)
         return False
+
+
+class ApiRoutingMiddleware:
+    """Serves the Open API's calls straight from their views, past the middleware below it that pages need
+    and the API does not: sessions, language, CSRF, users, messages, allauth, the outage page (the API
+    answers an outage in its own JSON). What sits above it (the health check, HTTPS, CSP, static files)
+    still applies, and so does ALLOWED_HOSTS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = call_match(request.path_info)
+        if match is None:
+            return self.get_response(request)
+        request.get_host()  # DisallowedHost (answered 400) as CommonMiddleware would raise it
+        request.resolver_match = match
+        return match.func(request, *match.args, **match.kwargs)
 
 
 class ContentSecurityPolicyMiddleware:

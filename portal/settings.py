@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Open API's calls go straight to their views from here: they use nothing of what follows.
+    "portal.middleware.ApiRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -301,6 +303,9 @@ TOKEN_LAST_USED_WRITE_INTERVAL = env_int("TOKEN_LAST_USED_WRITE_INTERVAL", 60)
 
 # Open API
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 60)
+# Seconds each process keeps the tokens API calls read (api.callers): a token revoked, suspended or rolled on
+# one machine is refused on every other within this time. Under a second.
+API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "0.5"))
 API_FOOT_WINDOW_SECONDS = env_int("API_FOOT_WINDOW_SECONDS", 300)
 # Calls refused before they prove a token (unknown token, stale or replayed POST, …) allowed per client address.
 API_REFUSED_PER_ADDRESS_PER_MINUTE = env_int("API_REFUSED_PER_ADDRESS_PER_MINUTE", 60)

@@ -2,11 +2,15 @@
 # Installs the Debian packages the portal needs, only where they are missing.
 #   run:        gettext (compiles the Korean and English catalogues)
 #   production: that, plus nginx (the front of scripts/serve-production.sh)
+#   bench:      that, plus wrk (make bench-api's load generator)
 #   test:       both, plus Chromium (browser tests) with a Korean font (fonts-nanum: the screenshots show
 #               Korean pages), and PHP 8 with mcrypt and curl (the seed's PHP client)
 set -euo pipefail
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
+if [ "${1:-run}" = bench ]; then
+  command -v wrk >/dev/null || need+=(wrk)  # the load generator of bench/api_bench.py (make bench-api)
+fi
 if [ "${1:-run}" != run ]; then
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
 fi

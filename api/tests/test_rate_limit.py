@@ -2,8 +2,10 @@
 that count against their client address, which is then refused (and no longer logged) for the minute."""
 
 import json
+import time
 
 import pytest
+from django.test import override_settings
 
 from api.models import ApiRequestLog
 from tests.helpers import SEED_SUCCESS, failed, now_millis, seed_body
@@ -78,3 +80,41 @@ def test_it_does_not_count_the_token_s_admitted_failures_against_its_address(cli
 
     assert answers == [failed("invalid number")] * 4
     assert get(client, callback_path(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+
+
+def test_it_holds_the_limit_across_a_minute_s_end(client, value, target, tight_limits):
+    """A fixed window let a token make its limit at the end of one minute and again at the start of the next."""
+    time.sleep((59 - time.time() % 60) % 60)  # the last second of a minute
+    minute_ends = time.time() // 60 * 60 + 60
+    before = [get(client, callback_path(value), DEVELOPER_SERVER)[0] for _ in range(5)]
+    time.sleep(max(0, minute_ends + 0.5 - time.time()))  # half a second into the next minute
+
+    after = [get(client, callback_path(value), DEVELOPER_SERVER)[0] for _ in range(5)]
+
+    assert before == [200] * 5
+    # Half a second of the last minute has slid out: about a 120th of its 5 calls, so one call at most.
+    assert after.count(200) <= 1
+    assert after[1:] == [429] * 4
+
+
+@pytest.fixture
+def redis_down(unreachable_redis):
+    with override_settings(CACHES=unreachable_redis):
+        yield
+
+
+def test_it_counts_the_limit_per_process_while_redis_is_down(client, value, target, tight_limits, redis_down, caplog):
+    answers = [get(client, callback_path(value), DEVELOPER_SERVER) for _ in range(7)]
+
+    assert answers == [(200, SEED_SUCCESS)] * 5 + [(429, failed("rate limited"))] * 2
+    assert ApiRequestLog.objects.filter(result="success").count() == 5
+    said = [record for record in caplog.records if "Rate limits counted per process" in record.getMessage()]
+    assert len(said) == 1  # once, not once a call
+
+
+def test_it_still_refuses_an_address_s_flood_while_redis_is_down(client, value, target, settings, redis_down):
+    settings.API_REFUSED_PER_ADDRESS_PER_MINUTE = 3
+    answers = [get(client, callback_path("cbn_NotAToken0123456789abcdefgh"), ATTACKER)[0] for _ in range(5)]
+
+    assert answers == [401] * 3 + [429] * 2
+    assert post(client, seed_body(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)

@@ -23,9 +23,24 @@ def test_it_answers_a_probe_by_address_over_plain_http(client):
 
 
 @pytest.mark.django_db
-def test_it_answers_503_when_redis_does_not(client, unreachable_redis):
+def test_it_says_degraded_but_serves_on_when_redis_does_not_answer(client, unreachable_redis):
+    """The API answers through a cache outage (issue 14): a balancer must not take the machine out for it."""
     with override_settings(CACHES=unreachable_redis):
         response = client.get("/healthz")
 
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+
+
+@pytest.mark.django_db
+def test_it_answers_503_when_the_database_does_not(client, monkeypatch):
+    from django.db import OperationalError
+
+    def down(*args, **kwargs):
+        raise OperationalError("the database does not answer")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", down)
+    response = client.get("/healthz")
+
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {"status": "unavailable", "database": "unavailable", "cache": "ok"}

@@ -1,0 +1,128 @@
+"""The API's rate limits: sliding windows (the `limits` package) in the shared Redis, counted per process
+while it does not answer.
+
+A sliding window weighs the previous minute's count by how much of it the window still covers, so a caller
+cannot make twice its limit around a minute boundary as a fixed window allowed. With Redis (the cache of
+REDIS_URL) the counts hold across processes and machines; with the local-memory cache (development, tests)
+they are per process, as that cache is. When Redis fails the counts move to this process's memory, said once
+in the log, and Redis is tried again RETRY_SECONDS later: a cache outage never stops the API.
+"""
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from limits import RateLimitItemPerMinute
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where a caller stands in one of its limits: the IETF RateLimit fields' policy name, quota, window,
+    what is left and the seconds until more is."""
+
+    policy: str
+    quota: int
+    allowed: bool
+    remaining: int
+    reset_seconds: int
+
+    def headers(self):
+        return {
+            "RateLimit-Policy": f'"{self.policy}";q={self.quota};w=60',
+            "RateLimit": f'"{self.policy}";r={self.remaining};t={self.reset_seconds}',
+        }
+
+    @property
+    def retry_after(self):
+        """Seconds until a call may be made again (at least one)."""
+        return max(1, self.reset_seconds)
+
+
+class Limits:
+    def __init__(self):
+        self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.shared = self._shared_limiter()
+        self.shared_down_until = 0.0
+        self.counting_locally = False
+
+    @staticmethod
+    def _shared_limiter():
+        cache = settings.CACHES["default"]
+        if not cache["BACKEND"].endswith("RedisCache"):
+            return None
+        options = cache.get("OPTIONS", {})
+        storage = RedisStorage(
+            cache["LOCATION"],
+            key_prefix=f"{cache.get('KEY_PREFIX', '')}:api-limits",
+            socket_connect_timeout=options.get("socket_connect_timeout", 2),
+            socket_timeout=options.get("socket_timeout", 2),
+        )
+        return SlidingWindowCounterRateLimiter(storage)
+
+    def _run(self, operation):
+        """operation(limiter) on the shared limiter, or on this process's while the shared one fails."""
+        if self.shared is not None and time.monotonic() >= self.shared_down_until:
+            try:
+                result = operation(self.shared)
+            except RedisError as exc:
+                self.shared_down_until = time.monotonic() + RETRY_SECONDS
+                if not self.counting_locally:
+                    log.warning("Rate limits counted per process: the cache does not answer (%s)", exc)
+                    self.counting_locally = True
+            else:
+                if self.counting_locally:
+                    log.warning("Rate limits counted in the cache again")
+                    self.counting_locally = False
+                return result
+        return operation(self.local)
+
+    def hit(self, policy, key, quota):
+        """Counts one call against the quota unless it is used up; the Window after it."""
+        item = RateLimitItemPerMinute(quota)
+
+        def count(limiter):
+            allowed = limiter.hit(item, policy, key)
+            return allowed, limiter.get_window_stats(item, policy, key)
+
+        allowed, stats = self._run(count)
+        return _window(policy, quota, allowed, stats)
+
+    def peek(self, policy, key, quota):
+        """The Window of the quota without counting a call; allowed while one is left."""
+        item = RateLimitItemPerMinute(quota)
+        stats = self._run(lambda limiter: limiter.get_window_stats(item, policy, key))
+        return _window(policy, quota, stats.remaining > 0, stats)
+
+
+def _window(policy, quota, allowed, stats):
+    # In whole seconds within the window: the counter's arithmetic can land on 0 or just past it.
+    reset = min(60, max(1, math.ceil(stats.reset_time - time.time())))
+    return Window(policy, quota, allowed, stats.remaining, reset)
+
+
+_limits = [None]
+
+
+def limits():
+    """This process's Limits, made from the cache settings on first use."""
+    if _limits[0] is None:
+        _limits[0] = Limits()
+    return _limits[0]
+
+
+@receiver(setting_changed)
+def reset(setting=None, **_kwargs):
+    """Forgets every count of this process (and where counts are kept, when the cache settings change)."""
+    if setting in (None, "CACHES"):
+        _limits[0] = None

@@ -1,0 +1,121 @@
+"""The API's hot path (issue 14): at most 4 SQL statements for each call the benchmark measures, on SQLite and
+PostgreSQL alike, once the caller's token is remembered (api.callers; a cold process reads it once more)."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api import callers
+from api.models import ApiRequestLog, CallRequest, SeenRequest, Subscriber
+from tests.helpers import REQUESTER, SEED_SUCCESS, now_millis, seed_body
+
+pytestmark = pytest.mark.django_db
+REFERER = {"Referer": "http://example.com/"}
+CALLBACK = "/{value}/callback/01010041004/kr/01011111111/kr/hi"
+
+
+def statements(client, method, path, body=None):
+    """(the answer, the SQL statements it ran)."""
+    with CaptureQueriesContext(connection) as queries:
+        if method == "POST":
+            response = client.post(path, body, content_type="application/json", headers=REFERER)
+        else:
+            response = client.get(path, headers=REFERER)
+    return response, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.fixture(autouse=True)
+def remembered_long_enough(settings):
+    """A slow machine must not let the token's copy expire between the warm-up and the call counted."""
+    settings.API_TOKEN_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def warm(client, value, target):
+    """The caller's token read once already by both transports, as it is on a busy server; the open request
+    exists too."""
+    assert client.get(CALLBACK.format(value=value), headers=REFERER).status_code == 200
+    body = seed_body(value, foot=now_millis() - 1)
+    assert (
+        client.post("/callback/callback_api.php", body, content_type="application/json", headers=REFERER).status_code
+        == 200
+    )
+
+
+@pytest.mark.parametrize(
+    "path, answer",
+    [
+        (CALLBACK, SEED_SUCCESS),
+        ("/{value}/neocallback/01010041004/kr/airpagephone/hi?callback=cb", None),
+    ],
+    ids=["GET callback", "JSONP neocallback"],
+)
+def test_it_refreshes_the_open_request_in_3_statements(client, value, warm, path, answer):
+    response, sql = statements(client, "GET", path.format(value=value))
+
+    assert response.status_code == 200
+    if answer is not None:
+        assert json.loads(response.content) == answer
+    assert len(sql) <= 3, sql  # the subscriber, the upsert, the request log
+    assert CallRequest.objects.count() == 1
+    assert CallRequest.objects.get().message == "hi"
+
+
+def test_it_creates_a_request_in_as_few(client, value, warm):
+    response, sql = statements(client, "GET", f"/{value}/callback/01010041005/kr/01011111111/kr/new")
+
+    assert json.loads(response.content) == SEED_SUCCESS
+    assert len(sql) <= 3, sql
+    created = CallRequest.objects.get(requester_number="+821010041005")
+    assert (created.state, created.message, response["X-Call-Request-Id"]) == ("pending", "new", created.public_id)
+
+
+def test_it_answers_an_encrypted_post_in_4_statements(client, value, warm):
+    response, sql = statements(client, "POST", "/callback/callback_api.php", seed_body(value, foot=now_millis() + 1))
+
+    assert json.loads(response.content) == SEED_SUCCESS
+    assert len(sql) <= 4, sql  # the replay store, the subscriber, the upsert, the request log
+    assert SeenRequest.objects.count() == 2
+
+
+def test_it_answers_a_cancel_with_nothing_open_in_3_statements(client, value, warm):
+    Subscriber.register("01022222222", "kr", "KT")
+
+    response, sql = statements(client, "GET", f"/{value}/cancel/01010041004/kr/01022222222/kr")
+
+    assert response.status_code == 409
+    assert len(sql) <= 3, sql  # the subscriber, the open request, the request log
+
+
+def test_it_answers_a_status_in_4_statements(client, value, warm):
+    public_id = CallRequest.objects.get().public_id
+
+    response, sql = statements(client, "GET", f"/{value}/status/{public_id}")
+
+    assert json.loads(response.content)["state"] == "pending"
+    assert len(sql) <= 3, sql  # the call request, its changes, the request log
+
+
+def test_it_reads_a_cold_token_once_more(client, value, warm):
+    callers.forget()  # as every API_TOKEN_CACHE_SECONDS in each process
+
+    response, sql = statements(client, "GET", CALLBACK.format(value=value))
+
+    assert response.status_code == 200
+    assert len(sql) <= 4, sql
+    assert ApiRequestLog.objects.count() == 3
+
+
+def test_it_expires_an_open_request_past_its_expiry_and_creates_another(client, value, warm, settings):
+    stale = CallRequest.objects.get()
+    CallRequest.objects.filter(pk=stale.pk).update(expires_at=stale.created_at)
+
+    response = client.get(CALLBACK.format(value=value), headers=REFERER)
+
+    assert response.status_code == 200
+    stale.refresh_from_db()
+    fresh = CallRequest.objects.exclude(pk=stale.pk).get(requester_number=REQUESTER.e164)
+    assert (stale.state, fresh.state, response["X-Call-Request-Id"]) == ("expired", "pending", fresh.public_id)
+    assert [state for state, _at in stale.history()] == ["pending", "expired"]
