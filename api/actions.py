@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from api import reasons
-from api.models import CallRequest, Subscriber, iso_time
+from api import callers, reasons
+from api.models import CallRequest, iso_time
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
@@ -51,12 +51,12 @@ def perform(token, spec):
     message = _checked_message(spec.message) if spec.action in REQUESTS else ""
 
     if target_phone is None:
-        target = Subscriber.objects.by_public_id(spec.target_id)
+        target = callers.subscriber_for_id(spec.target_id)
         if target is None:
             raise ApiError(reasons.TARGET_ID_NOT_REGISTERED)
         iso, number = target.iso, target.national_number
     else:
-        target = Subscriber.objects.for_number(target_phone.e164)
+        target = callers.subscriber_for_number(target_phone.e164)
         if target is None:
             raise ApiError(reasons.TARGET_NOT_REGISTERED)
         iso, number = spec.target_iso, spec.target_number

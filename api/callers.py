@@ -1,9 +1,10 @@
-"""Who is calling: the API's token lookups, remembered for a moment in each process.
+"""Who is calling, and whom: the API's token and subscriber lookups, remembered for a moment in each process.
 
-Every call reads its token, and a busy caller calls many times a second: each process keeps what it read
-for API_TOKEN_CACHE_SECONDS (under a second), so a token revoked, suspended or rolled on one machine is
-refused on every other within that time, whatever the cache service does. In the process that saves a
-token the copy is dropped at once (post_save). Nothing is remembered of an unknown token or host.
+Every call reads its token and its target, and a busy caller calls many times a second: each process keeps
+what it read for API_TOKEN_CACHE_SECONDS (under a second), so a token revoked, suspended or rolled on one
+machine is refused on every other within that time, whatever the cache service does (and a subscriber
+registered or deactivated is seen as soon). In the process that saves a token or a subscriber the copies
+are dropped at once (post_save). Nothing is remembered of an unknown token, host or subscriber.
 """
 
 import time
@@ -13,41 +14,57 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import ApiToken
+from api.models import Subscriber
 
 MAX_ENTRIES = 10_000  # a caller spraying tokens or hosts cannot grow a process without bound
 
-_entries = {}
-_generation = [0]
+# Per kind ("token", "subscriber"): {key: (until, what was read)}, and how many times it was dropped.
+_entries = {"token": {}, "subscriber": {}}
+_generation = {"token": 0, "subscriber": 0}
 
 
 def token_for_secret(value):
     """The token this value is a secret of (ApiTokenManager.lookup), or None."""
-    return _remembered(("secret", value), lambda: ApiToken.objects.lookup(value))
+    return _remembered("token", value, lambda: ApiToken.objects.lookup(value))
 
 
 def tokens_for_host(host):
     """The tokens whose host pattern allows this host (ApiTokenQuerySet.for_host)."""
-    return _remembered(("host", host), lambda: list(ApiToken.objects.for_host(host)))
+    return _remembered("token", ("host", host), lambda: list(ApiToken.objects.for_host(host)))
 
 
-def _remembered(key, load):
-    now = time.monotonic()
-    entry = _entries.get(key)
+def subscriber_for_number(e164):
+    """The active subscriber with this E.164 number (SubscriberQuerySet.for_number), or None."""
+    return _remembered("subscriber", e164, lambda: Subscriber.objects.for_number(e164))
+
+
+def subscriber_for_id(public_id):
+    """The active subscriber with this public ID (SubscriberQuerySet.by_public_id), or None."""
+    return _remembered("subscriber", ("id", public_id), lambda: Subscriber.objects.by_public_id(public_id))
+
+
+def _remembered(kind, key, load):
+    entries, now = _entries[kind], time.monotonic()
+    entry = entries.get(key)
     if entry is not None and entry[0] > now:
         return entry[1]
-    generation = _generation[0]
+    generation = _generation[kind]
     found = load()
-    # A token saved while it was read must not be kept in its older state.
-    if found and generation == _generation[0]:
-        if len(_entries) >= MAX_ENTRIES:
-            _entries.clear()
-        _entries[key] = (now + settings.API_TOKEN_CACHE_SECONDS, found)
+    # One saved while it was read must not be kept in its older state.
+    if found and generation == _generation[kind]:
+        if len(entries) >= MAX_ENTRIES:
+            entries.clear()
+        entries[key] = (now + settings.API_TOKEN_CACHE_SECONDS, found)
     return found
 
 
 @receiver(post_save, sender=ApiToken)
 @receiver(post_delete, sender=ApiToken)
-def forget(**_kwargs):
-    """Drops every remembered token of this process: one of them (or a host's list) changed."""
-    _generation[0] += 1
-    _entries.clear()
+@receiver(post_save, sender=Subscriber)
+@receiver(post_delete, sender=Subscriber)
+def forget(sender=None, **_kwargs):
+    """Drops what this process remembers of the kind saved (of every kind without a sender)."""
+    kinds = ["subscriber"] if sender is Subscriber else ["token"] if sender is ApiToken else list(_entries)
+    for kind in kinds:
+        _generation[kind] += 1
+        _entries[kind].clear()

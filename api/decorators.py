@@ -50,8 +50,8 @@ def api_endpoint(view):
             callback = None
         address = request.api_address = caller_address(request)
         try:
-            request.api_window = refusals_left(address)
-            if not request.api_window.allowed:
+            request.api_window = refusals_used_up(address)
+            if request.api_window is not None:
                 # Not even logged: a flood of refused calls from one address must not write a row each.
                 return render(request, *failure(reasons.RATE_LIMITED), callback)
             if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
@@ -67,6 +67,8 @@ def api_endpoint(view):
         except Exception:
             log.exception("API call failed")
             payload, status = failure(reasons.SERVICE_UNAVAILABLE)
+        if request.api_window is None:  # neither admitted nor refused: the address's allowance, uncounted
+            request.api_window = refusals_left(address)
         response = render(request, payload, status, callback)
         record_call(request, transport, payload, status, started)
         return response
@@ -173,8 +175,15 @@ def admit(request, token):
     token.record_use(request.api_address)
 
 
+def refusals_used_up(address):
+    """The Window of this address when this process has seen its refused calls use up the minute's allowance
+    (API_REFUSED_PER_ADDRESS_PER_MINUTE), else None. Read here, not in Redis: an admitted call costs no round
+    trip for it; another process learns of a flood at the first call it refuses itself."""
+    return limits().used_up_here("address", address, settings.API_REFUSED_PER_ADDRESS_PER_MINUTE)
+
+
 def refusals_left(address):
-    """The Window of this address's calls refused before admission this minute (API_REFUSED_PER_ADDRESS_PER_MINUTE)."""
+    """The Window of this address's calls refused before admission this minute, without counting one."""
     return limits().peek("address", address, settings.API_REFUSED_PER_ADDRESS_PER_MINUTE)
 
 

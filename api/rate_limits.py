@@ -24,6 +24,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 5
+MAX_USED_UP = 10_000  # addresses and tokens remembered as used up, per process
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class Limits:
         self.shared = self._shared_limiter()
         self.shared_down_until = 0.0
         self.counting_locally = False
+        # (policy, key): until when (monotonic) its quota is used up, as the last refused hit here said.
+        self.used_up = {}
 
     @staticmethod
     def _shared_limiter():
@@ -96,7 +99,24 @@ class Limits:
             return allowed, limiter.get_window_stats(item, policy, key)
 
         allowed, stats = self._run(count)
-        return _window(policy, quota, allowed, stats)
+        window = _window(policy, quota, allowed, stats)
+        if not window.remaining:
+            if len(self.used_up) >= MAX_USED_UP:
+                self.used_up.clear()
+            self.used_up[policy, key] = time.monotonic() + window.reset_seconds
+        return window
+
+    def used_up_here(self, policy, key, quota):
+        """The Window of a quota this process has seen used up and not yet renewed, else None: checked
+        before a call is worked on, without a round trip to Redis."""
+        until = self.used_up.get((policy, key))
+        if until is None:
+            return None
+        left = until - time.monotonic()
+        if left <= 0:
+            del self.used_up[policy, key]
+            return None
+        return Window(policy, quota, False, 0, min(60, max(1, math.ceil(left))))
 
     def peek(self, policy, key, quota):
         """The Window of the quota without counting a call; allowed while one is left."""
