@@ -128,3 +128,19 @@ def test_it_schedules_each_step_of_a_new_magic_request_and_its_expiry(client, te
     send(client, "get", plaintext, "callback", outcome.national_number)
 
     assert queued() == scheduled + len(outcome.steps) + 1
+
+
+def test_it_keeps_two_developers_magic_requests_apart(client, test_issued, outsider):
+    """The magic numbers are everyone's: each developer's request to one is their own, and so is its cancel."""
+    mine, my_plaintext = test_issued
+    theirs, their_plaintext = ApiToken.issue(outsider, "Their test", "example.com", test=True)
+    outcome = testmode.OUTCOMES[2]
+    send(client, "get", their_plaintext, "callback", outcome.national_number)
+
+    response, payload = send(client, "post", my_plaintext, "cancel", outcome.national_number)
+
+    assert (response.status_code, payload) == (409, failed(reasons.NOTHING_PENDING.text))
+    send(client, "get", my_plaintext, "neocallback", outcome.public_id)
+    assert send(client, "get", my_plaintext, "neocancel", outcome.public_id)[1]["result"] == "success"
+    states = dict(CallRequest.objects.values_list("token", "state"))
+    assert states == {theirs.pk: CallRequest.State.PENDING, mine.pk: CallRequest.State.CANCELLED}
