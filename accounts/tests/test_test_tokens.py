@@ -153,6 +153,25 @@ def test_it_applies_for_a_test_token_active_at_once_under_manual_approval(owner_
     assert not mail.outbox  # staff are not asked to approve it
 
 
+def test_it_keeps_test_mode_in_the_form_the_apply_page_renders(owner_client, developer):
+    page = owner_client.get(APPLY_URL, {"mode": "test"}).content.decode()
+    assert '<input type="hidden" name="mode" value="test">' in page
+    assert 'value="localhost"' in page
+
+    owner_client.post(APPLY_URL, {"mode": "test", "name": "CI", "host": "localhost"})
+
+    assert ApiToken.objects.get().is_test
+
+
+def test_it_applies_for_a_live_token_without_the_mode(owner_client, developer):
+    page = owner_client.get(APPLY_URL).content.decode()
+    assert 'name="mode"' not in page
+
+    owner_client.post(APPLY_URL, {"name": "Shop", "host": "shop.example"})
+
+    assert not ApiToken.objects.get().is_test
+
+
 def test_it_refuses_a_test_token_over_the_test_cap_with_a_form_error(owner_client, developer, settings):
     settings.TEST_TOKENS_PER_DEVELOPER = 1
     ApiToken.issue(developer, "Test", "localhost", test=True)
