@@ -185,3 +185,15 @@ def test_it_refuses_a_live_token_each_magic_number_and_id(client, tokens, transp
         ), magic
     assert not CallRequest.objects.exists()
     assert not Subscriber.objects.exists()  # not even a magic number's subscriber
+
+
+def test_it_never_plays_a_magic_number_to_a_live_subscriber_holding_it(client, tokens):
+    """A live subscriber registered in the reserved range before test mode existed (no check refused it then)."""
+    answered = testmode.OUTCOMES[0]
+    live = Subscriber.objects.create(number=answered.number, country="KR", operator="SKT")
+    _token, plaintext = tokens["test"]
+
+    answer = send(client, "get", plaintext, "callback", answered.national_number)
+
+    assert answer == expected("get", failed(reasons.SERVICE_UNAVAILABLE.text), reasons.SERVICE_UNAVAILABLE.status)
+    assert not live.call_requests.exists()
