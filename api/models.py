@@ -125,7 +125,9 @@ class Subscriber(models.Model):
     @classmethod
     def magic(cls, outcome):
         """The subscriber that a magic outcome's number and ID reach (api.testmode.OUTCOMES), created if need be."""
-        found = cls.objects.filter(number=outcome.number).first()
+        # A test subscriber only: a live one holding the number (registered before the range was reserved) must
+        # never be played to; creating beside it fails, and the call is answered "service unavailable".
+        found = cls.objects.test().filter(number=outcome.number).first()
         if found is not None:
             return found
         try:
@@ -138,7 +140,7 @@ class Subscriber(models.Model):
                     is_test=True,
                 )
         except IntegrityError:  # another process created it meanwhile
-            return cls.objects.get(number=outcome.number)
+            return cls.objects.test().get(number=outcome.number)
 
     @classmethod
     def create_test_phone(cls, developer):
@@ -177,7 +179,8 @@ class Subscriber(models.Model):
     def register(cls, number, iso, operator, public_id=None):
         """Adds the subscriber with this number, or updates and reactivates it; raises ValidationError on bad input."""
         phone = cls.phone_or_error(number, iso)
-        subscriber = cls.objects.filter(number=phone.e164).first() or cls(number=phone.e164)
+        # A live subscriber only: a test one with that number (a magic number's, a test phone) is never turned live.
+        subscriber = cls.objects.live().filter(number=phone.e164).first() or cls(number=phone.e164)
         subscriber.country, subscriber.operator = phone.country, operator
         subscriber.public_id = public_id or None
         subscriber.active = True

@@ -144,6 +144,14 @@ def test_it_searches_by_email_host_name_last4_masked_and_whole_token(staff_clien
         assert change_url(other) in page and change_url(token) not in page, term
 
 
+def test_it_finds_a_test_token_by_its_masked_form_or_whole_value(staff_client, issued, developer):
+    live, _ = issued
+    test, plaintext = ApiToken.issue(developer, "Test", "example.com", test=True)
+    for term in [test.masked, "cbn_test..." + plaintext[-4:], plaintext]:
+        page = staff_client.get(CHANGELIST, {"q": term}).content.decode()
+        assert change_url(test) in page and change_url(live) not in page, term
+
+
 def test_it_finds_a_rolled_token_by_its_previous_secret(staff_client, issued):
     token, old = issued
     token.roll(3600)
