@@ -9,5 +9,6 @@ register = template.Library()
 
 @register.filter
 def host_breaks(host):
-    """A host name that may wrap after its dots only, never inside a label ("shop.<wbr>example.<wbr>co.<wbr>kr")."""
+    """A host name that may wrap after its dots ("shop.<wbr>example.<wbr>co.<wbr>kr"), as after its hyphens,
+    and nowhere else: never inside a word."""
     return mark_safe(escape(host).replace(".", ".<wbr>")) if host else host

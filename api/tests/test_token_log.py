@@ -289,4 +289,6 @@ def test_it_highlights_no_day_for_a_range(owner_client, token):
 def test_it_breaks_a_host_name_after_its_dots_only(owner_client, token):
     entry(token)
 
-    assert "example.<wbr>com" in owner_client.get(url(token)).content.decode()
+    page = owner_client.get(url(token)).content.decode()
+
+    assert "example.<wbr>com" in page
