@@ -255,7 +255,9 @@ def usage(request):
     )
     failures = [{**row, "token": by_pk[row["token"]]} for row in failures if row["token"] in by_pk]
     return render(
-        request, "api/usage.html", {"rows": rows, "failures": failures, "days": CHART_DAYS, "hours": BUSIEST_MINUTE_HOURS}
+        request,
+        "api/usage.html",
+        {"rows": rows, "failures": failures, "days": CHART_DAYS, "hours": BUSIEST_MINUTE_HOURS},
     )
 
 

@@ -88,7 +88,9 @@ def received(request):
     }
     fields = getattr(request, "api_fields", None)
     if fields is not None:
-        entry["fields"] = {name: masked_token(request) if name == "mytoken" else value for name, value in fields.items()}
+        entry["fields"] = {
+            name: masked_token(request) if name == "mytoken" else value for name, value in fields.items()
+        }
     return entry
 
 

@@ -4,38 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_token_webhook_event_types'),
-        ('api', '0003_call_request_lifecycle'),
+        ("accounts", "0004_token_webhook_event_types"),
+        ("api", "0003_call_request_lifecycle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='apirequestlog',
-            name='answer',
-            field=models.TextField(blank=True, verbose_name='answer'),
+            model_name="apirequestlog",
+            name="answer",
+            field=models.TextField(blank=True, verbose_name="answer"),
         ),
         migrations.AddField(
-            model_name='apirequestlog',
-            name='numbers',
-            field=models.CharField(blank=True, help_text="The call's numbers, digits only.", max_length=64, verbose_name='numbers'),
+            model_name="apirequestlog",
+            name="numbers",
+            field=models.CharField(
+                blank=True, help_text="The call's numbers, digits only.", max_length=64, verbose_name="numbers"
+            ),
         ),
         migrations.AddField(
-            model_name='apirequestlog',
-            name='received',
-            field=models.JSONField(blank=True, default=dict, verbose_name='request'),
+            model_name="apirequestlog",
+            name="received",
+            field=models.JSONField(blank=True, default=dict, verbose_name="request"),
         ),
         migrations.AddIndex(
-            model_name='apirequestlog',
-            index=models.Index(fields=['token', 'reason', '-created_at'], name='api_log_token_reason_time'),
+            model_name="apirequestlog",
+            index=models.Index(fields=["token", "reason", "-created_at"], name="api_log_token_reason_time"),
         ),
         migrations.AddIndex(
-            model_name='apirequestlog',
-            index=models.Index(fields=['token', 'status', '-created_at'], name='api_log_token_status_time'),
+            model_name="apirequestlog",
+            index=models.Index(fields=["token", "status", "-created_at"], name="api_log_token_status_time"),
         ),
         migrations.AddIndex(
-            model_name='apirequestlog',
-            index=models.Index(fields=['token', 'client_ip', '-created_at'], name='api_log_token_address_time'),
+            model_name="apirequestlog",
+            index=models.Index(fields=["token", "client_ip", "-created_at"], name="api_log_token_address_time"),
         ),
     ]

@@ -24,7 +24,9 @@ def exported(client, token, headers=None, **query):
 
 
 def test_it_exports_the_calls_as_csv_excel_reads_in_korean(owner_client, token, value, target):
-    sent = owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi", headers={"Referer": "https://example.com/"})
+    sent = owner_client.get(
+        f"/{value}/callback/01010041004/kr/01011111111/kr/hi", headers={"Referer": "https://example.com/"}
+    )
     CallRequest.objects.get(public_id=sent["X-Call-Request-Id"]).answer()
 
     response, body = exported(owner_client, token, headers={"Accept-Language": "ko"})

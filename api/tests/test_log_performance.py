@@ -19,7 +19,12 @@ pytestmark = [
 
 ROWS = 100_000
 MAX_STATEMENTS = 10
-REASONS = [("", 200), ("rate limited", 429), ("host mismatch", 403), ("target number is not registered to callbacknow", 404)]
+REASONS = [
+    ("", 200),
+    ("rate limited", 429),
+    ("host mismatch", 403),
+    ("target number is not registered to callbacknow", 404),
+]
 
 
 @pytest.fixture

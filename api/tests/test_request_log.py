@@ -85,7 +85,11 @@ def test_it_records_the_action_of_a_rate_limited_call(client, value, token, targ
 def test_it_records_the_action_of_a_call_from_another_host(client, value, target):
     client.get(f"/{value}/cancel/01010041004/kr/01011111111/kr", headers={"Referer": "https://elsewhere.test/"})
 
-    assert (logged().reason, logged().action, logged().numbers) == ("host mismatch", "cancel", "01010041004 01011111111")
+    assert (logged().reason, logged().action, logged().numbers) == (
+        "host mismatch",
+        "cancel",
+        "01010041004 01011111111",
+    )
 
 
 @pytest.mark.parametrize(

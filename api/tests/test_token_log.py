@@ -245,7 +245,9 @@ def test_it_answers_a_search_it_cannot_read_with_an_error_in_the_pages_language(
 def test_it_keeps_the_search_in_the_pages_links(owner_client, token):
     ApiRequestLog.objects.bulk_create(
         [
-            ApiRequestLog(token=token, transport="GET", result="failed", reason="rate limited", status=429, duration_ms=1)
+            ApiRequestLog(
+                token=token, transport="GET", result="failed", reason="rate limited", status=429, duration_ms=1
+            )
             for _ in range(60)
         ]
     )
@@ -273,7 +275,9 @@ def test_it_highlights_the_chosen_day_in_the_chart(owner_client, token):
     page = response.content.decode()
     assert 'class="chart-chosen"' in page and 'aria-current="date"' in page
     # Each bar keeps the other filters and picks its day.
-    assert f"?date_from={day}&amp;date_to={day}&amp;result=failed" in page or f"result=failed&amp;date_from={day}" in page
+    assert (
+        f"?date_from={day}&amp;date_to={day}&amp;result=failed" in page or f"result=failed&amp;date_from={day}" in page
+    )
 
 
 def test_it_highlights_no_day_for_a_range(owner_client, token):

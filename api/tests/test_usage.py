@@ -61,7 +61,9 @@ def test_it_counts_failures_by_reason_and_token_with_a_link_to_them(owner_client
     assert f"/tokens/{token.pk}/log/?result=failed&amp;reason=rate%20limited" in response.content.decode()
 
 
-def test_it_shows_the_rate_limit_beside_the_busiest_minute_and_this_minutes_use(client, owner_client, token, value, target):
+def test_it_shows_the_rate_limit_beside_the_busiest_minute_and_this_minutes_use(
+    client, owner_client, token, value, target
+):
     token.rate_limit_per_minute = 5
     token.save()
     for _ in range(3):
@@ -69,7 +71,9 @@ def test_it_shows_the_rate_limit_beside_the_busiest_minute_and_this_minutes_use(
     an_hour_ago = timezone.now() - timedelta(hours=1)
     ApiRequestLog.objects.bulk_create(
         [
-            ApiRequestLog(token=token, transport="GET", result="success", status=200, duration_ms=1, created_at=an_hour_ago)
+            ApiRequestLog(
+                token=token, transport="GET", result="success", status=200, duration_ms=1, created_at=an_hour_ago
+            )
             for _ in range(4)
         ]
     )

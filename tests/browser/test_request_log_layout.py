@@ -95,7 +95,12 @@ def test_it_shows_each_call_as_a_card_on_a_phone(visitor, live_server, developer
     assert overflow(page)[0] == 390
     row = page.locator("table.log-table tbody tr").nth(1)
     assert row.evaluate("tr => getComputedStyle(tr).display") == "block"
-    for cell in ("td:nth-child(3)", "td.log-reason", "td:nth-child(5)", "td.log-id"):  # result, reason, status, call request
+    for cell in (
+        "td:nth-child(3)",
+        "td.log-reason",
+        "td:nth-child(5)",
+        "td.log-id",
+    ):  # result, reason, status, call request
         box = row.locator(cell).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{cell} is off-screen: {box}"
     label = row.locator("td.log-reason").evaluate("td => getComputedStyle(td, '::before').content")
