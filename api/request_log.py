@@ -19,6 +19,7 @@ HEADERS = ("Referer", "Origin", "User-Agent", "Content-Type")
 MAX_HEADER = 300
 MAX_PATH = 1000
 MAX_ANSWER = 4000
+MAX_FIELD = 2000
 UNKNOWN_TOKEN_MASK = "[token]"
 
 
@@ -38,7 +39,7 @@ def record_call(request, transport, response, payload, status, started):
             referer_host=(referer_host(request) or "")[:255],
             duration_ms=int((time.monotonic() - started) * 1000),
             received=received(request),
-            answer=response.content[:MAX_ANSWER].decode("utf-8", "replace"),
+            answer=storable(response.content.decode("utf-8", "replace"), MAX_ANSWER),
             numbers=numbers_named(request),
         )
     except OUTAGE_ERRORS as exc:
@@ -74,6 +75,11 @@ def masked_token(request):
     return token.masked if token is not None else UNKNOWN_TOKEN_MASK
 
 
+def storable(text, limit):
+    """text as PostgreSQL keeps it: NUL, which no text or JSON column takes, shown as the symbol for it."""
+    return text[:limit].replace("\x00", "\u2400")
+
+
 def received(request):
     """The request as received, with no secret in it."""
     path = request.path
@@ -82,14 +88,15 @@ def received(request):
         path = f"/{masked_token(request)}/{rest}"
     entry = {
         "method": request.method,
-        "path": path[:MAX_PATH],
-        "query": request.META.get("QUERY_STRING", "")[:MAX_PATH],
-        "headers": {name: request.headers[name][:MAX_HEADER] for name in HEADERS if name in request.headers},
+        "path": storable(path, MAX_PATH),
+        "query": storable(request.META.get("QUERY_STRING", ""), MAX_PATH),
+        "headers": {name: storable(request.headers[name], MAX_HEADER) for name in HEADERS if name in request.headers},
     }
     fields = getattr(request, "api_fields", None)
     if fields is not None:
         entry["fields"] = {
-            name: masked_token(request) if name == "mytoken" else value for name, value in fields.items()
+            name: masked_token(request) if name == "mytoken" else storable(value, MAX_FIELD)
+            for name, value in fields.items()
         }
     return entry
 

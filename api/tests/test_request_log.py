@@ -130,3 +130,18 @@ def test_it_masks_a_token_it_does_not_know(client, target):
     entry = logged()
     assert entry.received["path"] == "/[token]/callback/01010041004/kr/01011111111/kr/hi"
     assert (entry.reason, entry.action) == ("unknown token", "callback")
+
+
+def test_it_keeps_a_nul_in_the_path_as_its_symbol(client, value, target):
+    response = client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/nul%00byte")
+
+    entry = logged()
+    assert response.status_code == 400 and entry.reason == "invalid message"
+    assert entry.received["path"].endswith("/kr/nul\u2400byte")
+
+
+def test_it_keeps_a_nul_in_a_decrypted_field_as_its_symbol(client, value, target):
+    post(client, seed_body(value, msg="nul\x00byte"))
+
+    entry = logged()
+    assert (entry.reason, entry.received["fields"]["mymsg"]) == ("invalid message", "nul\u2400byte")
