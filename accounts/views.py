@@ -34,11 +34,11 @@ def owned_token(methods):
     def decorator(view):
         @login_required
         @wraps(view)
-        def wrapper(request, pk):
+        def wrapper(request, pk, **kwargs):
             token = _get_token_for_user(request, pk)
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
-            return view(request, token)
+            return view(request, token, **kwargs)
 
         return wrapper
 

@@ -527,7 +527,9 @@ class ApiRequestLogQuerySet(models.QuerySet):
 
 
 class ApiRequestLog(models.Model):
-    """One call of the Open API. Never holds the token's text, nor the parties' numbers or the message."""
+    """One call of the Open API, written in one insert as it is answered. Never holds the token's text (masked
+    wherever the request carried it); the request as received (numbers, message) and the answer are kept for
+    its developer to inspect, and go with the entry after API_LOG_RETENTION_DAYS."""
 
     class Action(models.TextChoices):
         CALLBACK = protocol.CALLBACK, protocol.CALLBACK
@@ -566,6 +568,11 @@ class ApiRequestLog(models.Model):
     referer_host = models.CharField(_("referer host"), max_length=255, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The request as received (method, path and query with the token masked, the headers that matter, a POST's
+    # decrypted fields with mytoken masked) and the answer's body: api.request_log writes them.
+    received = models.JSONField(_("request"), default=dict, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    numbers = models.CharField(_("numbers"), max_length=64, blank=True, help_text=_("The call's numbers, digits only."))
 
     objects = ApiRequestLogQuerySet.as_manager()
 
@@ -573,7 +580,13 @@ class ApiRequestLog(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("API request")
         verbose_name_plural = _("API request log")
-        indexes = [models.Index(fields=["token", "-created_at"], name="api_log_token_time")]
+        indexes = [
+            models.Index(fields=["token", "-created_at"], name="api_log_token_time"),
+            # The log's search: a reason, a status or an address among a token's many calls, newest first.
+            models.Index(fields=["token", "reason", "-created_at"], name="api_log_token_reason_time"),
+            models.Index(fields=["token", "status", "-created_at"], name="api_log_token_status_time"),
+            models.Index(fields=["token", "client_ip", "-created_at"], name="api_log_token_address_time"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.transport} {self.action or '-'} {self.result}"
