@@ -157,6 +157,7 @@ def find_the_requests_in_the_log(me, name):
 def roll(me, old_token, call_api):
     page = me.page
     page.get_by_role("radio", name=re.compile(r"^None")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^I understand")).check()
     page.get_by_role("button", name="Roll the token").click()
     confirm_password_if_asked(me)
     me.snap("rolled")
