@@ -55,3 +55,23 @@ def test_it_keeps_the_request_log_read_only(staff_client, token):
 
 def test_it_hides_the_admin_from_developers(owner_client):
     assert owner_client.get("/admin/api/subscriber/").status_code == 302
+
+
+def test_it_heads_every_column_in_korean(staff_client, issued, target):
+    """Field names without a verbose name came out as English ("Target", "Token") in the Korean admin."""
+    import re
+
+    from django.test import Client
+
+    token, plaintext = issued
+    answer = Client().get(
+        f"/{plaintext}/callback/01010041004/kr/01011111111/kr/hello", HTTP_REFERER="https://example.com/"
+    )
+    assert answer.json()["result"] == "success"
+    for path in ("/admin/api/callrequest/", "/admin/api/apirequestlog/"):
+        page = staff_client.get(path, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        headers = [
+            re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page, re.S)
+        ]
+        english = [h for h in headers if re.fullmatch(r"[A-Za-z ]+", h) and h not in ("HTTP", "Referer")]
+        assert headers and not english, (path, english)
