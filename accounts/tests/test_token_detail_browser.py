@@ -45,7 +45,9 @@ def test_it_reveals_under_the_token_s_own_address(page, live_server, developer, 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_it_rolls_only_once_the_developer_ticks_the_box(page, live_server, developer, issued, password, language, width):
+def test_it_rolls_only_once_the_developer_ticks_the_box(
+    page, live_server, developer, issued, password, language, width
+):
     token, old = issued
     page.set_viewport_size({"width": width, "height": 844})
     sign_in_browser(page.context, developer, live_server, language=language)
