@@ -1,12 +1,100 @@
-"""The shared layout in a browser: a two-row header on a phone, Korean that breaks between words, whole action names."""
+"""The shared layout: wide tables scroll inside their wrapper, never the whole page; a two-row header on a phone;
+Korean that breaks between words; whole action names."""
+
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import ApiToken
+from api.models import ApiRequestLog
 from tests.browser.conftest import SCREENSHOTS
 from tests.helpers import sign_in_browser
 
 pytestmark = pytest.mark.browser
+
+LONG_KOREAN_NAME = "우리회사 고객센터 콜백 요청 연동 운영 서버"
+
+
+@pytest.fixture
+def busy_token(developer):
+    token, _ = ApiToken.issue(developer, LONG_KOREAN_NAME, "shop.example.co.kr")
+    for day in range(30):
+        for result, reason in (("success", ""), ("failed", "target number is not registered to callbacknow")):
+            ApiRequestLog.objects.create(
+                token=token,
+                action="callback",
+                transport="JSONP",
+                result=result,
+                reason=reason,
+                status=200 if result == "success" else 404,
+                client_ip="2001:db8:85a3::8a2e:370:7334",
+                referer_host="shop.example.co.kr",
+                duration_ms=12,
+                created_at=timezone.now() - timedelta(days=day),
+            )
+    return token
+
+
+def document_overflow(page):
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_it_keeps_every_page_within_a_phones_width(page, live_server, developer, issued, busy_token, language):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_browser(page.context, developer, live_server, language=language)
+    for path in ("/tokens/", f"/tokens/{busy_token.pk}/log/", "/tester/", "/"):
+        page.goto(path)
+        scroll_width, viewport = document_overflow(page)
+        assert scroll_width == viewport, f"{path} is {scroll_width}px wide on a {viewport}px screen"
+
+
+def test_it_keeps_a_long_korean_token_name_in_whole_words(page, live_server, developer, busy_token):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_browser(page.context, developer, live_server, language="ko")
+    page.goto("/tokens/")
+    # Each word whole on its line: the first syllable of every line starts a word (never one syllable per line).
+    line_starts = page.locator(".table-wrap td a", has_text=LONG_KOREAN_NAME).evaluate("""a => {
+        const text = a.firstChild, starts = [];
+        let top = null;
+        for (let i = 0; i < text.length; i++) {
+            const range = document.createRange();
+            range.setStart(text, i); range.setEnd(text, i + 1);
+            const rect = range.getBoundingClientRect();
+            if (rect.width && (top === null || rect.top > top + 2)) { starts.push(i); top = rect.top; }
+        }
+        return starts;
+    }""")
+    word_starts = [0] + [i + 1 for i, ch in enumerate(LONG_KOREAN_NAME) if ch == " "]
+    assert set(line_starts) <= set(word_starts), line_starts
+
+
+def test_it_keeps_the_log_charts_labels_readable_on_a_phone(page, live_server, developer, busy_token):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_browser(page.context, developer, live_server, language="ko")
+    page.goto(f"/tokens/{busy_token.pk}/log/")
+    sizes = page.eval_on_selector_all(
+        "svg.chart text", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"
+    )
+    assert sizes and min(sizes) >= 10, sizes
+
+
+def test_it_fits_the_whole_request_log_table_on_a_laptop_screen(page, live_server, developer, busy_token):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_browser(page.context, developer, live_server, language="ko")
+    page.goto(f"/tokens/{busy_token.pk}/log/")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "a column of the log is cut off"
+    reason = page.locator("td.log-reason").first
+    assert reason.evaluate(
+        "td => td.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(td).lineHeight)"
+    )
+    sizes = page.eval_on_selector_all(
+        "svg.chart text:visible", "ts => ts.map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"
+    )
+    assert 10 <= min(sizes) and max(sizes) <= 18
 
 
 def snap(page, name):
