@@ -26,7 +26,7 @@ TEST_PHONE_KEY_NAME = "Test phone · {email}"
 
 @never_cache  # it shows the test tokens in full
 @login_required
-def home(request):
+def overview(request):
     if not has_verified_email(request.user):
         return render(request, "device/test_mode.html", {"unverified": True})
     ApiToken.test_token_for(request.user)
@@ -64,7 +64,7 @@ def create_phone(request):
             _("Test phone %(number)s (ID %(id)s) is ready. Send it a callback with your test token, then open it.")
             % {"number": national_format(phone.number), "id": phone.public_id},
         )
-    return redirect("testmode:home")
+    return redirect("testmode:overview")
 
 
 @require_POST
@@ -73,7 +73,7 @@ def delete_phone(request, pk):
     phone = get_object_or_404(Subscriber.objects.test_phones_of(request.user), pk=pk)
     phone.delete()  # its call requests and device keys with it
     messages.success(request, _("The test phone %(number)s is deleted.") % {"number": national_format(phone.number)})
-    return redirect("testmode:home")
+    return redirect("testmode:overview")
 
 
 @require_POST
@@ -99,6 +99,6 @@ def clear(request):
             _("Test data cleared: %(call_requests)d call requests and %(log_entries)d request log entries deleted.")
             % cleared,
         )
-        return redirect("testmode:home")
+        return redirect("testmode:overview")
     count = CallRequest.objects.sent_by(request.user).filter(target__is_test=True).count()
     return render(request, "device/test_mode_clear.html", {"count": count})
