@@ -270,10 +270,17 @@ class CallRequest(models.Model):
     public_id = models.CharField(_("ID"), max_length=32, unique=True, default=new_call_request_id, editable=False)
     requester_number = models.CharField(_("requester number (E.164)"), max_length=16)
     requester_country = models.CharField(_("requester country"), max_length=2)
-    target = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="call_requests")
+    target = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="call_requests", verbose_name=_("target")
+    )
     message = models.TextField(_("message"), blank=True)
     token = models.ForeignKey(
-        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="call_requests"
+        "accounts.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_requests",
+        verbose_name=_("token"),
     )
     # Whose request it is: the developer whose token sent it. Two developers' requests between the same
     # two numbers are two requests.
@@ -498,7 +505,9 @@ class CallRequest(models.Model):
 class CallRequestChange(models.Model):
     """One change of a call request's state, with its time: the request's history after pending."""
 
-    call_request = models.ForeignKey(CallRequest, on_delete=models.CASCADE, related_name="changes")
+    call_request = models.ForeignKey(
+        CallRequest, on_delete=models.CASCADE, related_name="changes", verbose_name=_("call request")
+    )
     state = models.CharField(_("state"), max_length=16, choices=CallRequest.State.choices)
     at = models.DateTimeField(_("time"))
 
@@ -549,7 +558,12 @@ class ApiRequestLog(models.Model):
 
     request_id = models.CharField(_("request ID"), max_length=32, db_index=True, blank=True)
     token = models.ForeignKey(
-        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="request_log"
+        "accounts.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_log",
+        verbose_name=_("token"),
     )
     call_request = models.ForeignKey(
         CallRequest,

@@ -43,7 +43,7 @@ def sign_up_and_verify(me, mailoutbox):
 def confirm_password_if_asked(me):
     """allauth asks for the password again before anything that shows or changes a secret."""
     page = me.page
-    if page.get_by_role("heading", name="Confirm Access").count():
+    if page.get_by_role("heading", name="Confirm access").count():
         me.snap("confirm-access")
         page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()
@@ -157,6 +157,7 @@ def find_the_requests_in_the_log(me, name):
 def roll(me, old_token, call_api):
     page = me.page
     page.get_by_role("radio", name=re.compile(r"^None")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^I understand")).check()
     page.get_by_role("button", name="Roll the token").click()
     confirm_password_if_asked(me)
     me.snap("rolled")
