@@ -166,7 +166,7 @@ def token_issued(request, token):
 def _render_detail(request, token, **forms):
     context = {
         "token": token,
-        "manual_approval": settings.TOKEN_APPROVAL == "manual",
+        "manual_approval": settings.TOKEN_APPROVAL == "manual" and not token.is_test,
         "events": token.events.select_related("actor"),
         "log_url": token_log_url(token),
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),

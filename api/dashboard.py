@@ -222,10 +222,12 @@ def daily_counts(**selection):
 @require_safe
 @login_required
 def usage(request):
-    """The account's calls per day by token, its failures by reason, each token's rate-limit headroom."""
-    tokens = list(ApiToken.objects.for_owner(request.user).order_by("name", "pk"))
+    """The account's calls per day by token, its failures by reason, each token's rate-limit headroom; of the live
+    tokens, or with ?mode=test of the test tokens (the switch of the token list)."""
+    test = request.GET.get("mode") == "test"
+    tokens = list(ApiToken.objects.for_owner(request.user).of_mode(test).order_by("name", "pk"))
     by_pk = {token.pk: token for token in tokens}
-    counts = daily_counts(token__owner=request.user)
+    counts = daily_counts(token__owner=request.user, token__is_test=test)
     today = timezone.localdate()
     since = start_of(today - timedelta(days=CHART_DAYS - 1))
     busiest = busiest_minutes(request.user)
@@ -248,7 +250,9 @@ def usage(request):
             }
         )
     failures = (
-        ApiRequestLog.objects.filter(token__owner=request.user, result="failed", created_at__gte=since)
+        ApiRequestLog.objects.filter(
+            token__owner=request.user, token__is_test=test, result="failed", created_at__gte=since
+        )
         .values("token", "reason")
         .annotate(calls=Count("id"))
         .order_by("-calls", "reason")
@@ -257,7 +261,7 @@ def usage(request):
     return render(
         request,
         "api/usage.html",
-        {"rows": rows, "failures": failures, "days": CHART_DAYS, "hours": BUSIEST_MINUTE_HOURS},
+        {"rows": rows, "failures": failures, "days": CHART_DAYS, "hours": BUSIEST_MINUTE_HOURS, "test_mode": test},
     )
 
 

@@ -124,3 +124,16 @@ def test_it_speaks_korean(owner_client, token):
     page = owner_client.get(URL, headers={"Accept-Language": "ko"}).content.decode()
 
     assert "사용량" in page and "요청 한도 여유" in page and "사유별 실패" in page
+
+
+def test_it_shows_live_tokens_and_with_the_switch_test_tokens_apart(owner_client, token, developer):
+    test_token, _value = ApiToken.issue(developer, "Sandbox", "localhost", test=True)
+    entry(token, "failed", "invalid number"), entry(test_token, "failed", "test tokens reach only test phones")
+
+    live = owner_client.get(URL)
+    test = owner_client.get(URL + "?mode=test")
+
+    assert set(rows_by_name(live)) == {"My site"} and set(rows_by_name(test)) == {"Sandbox"}
+    assert [row["reason"] for row in live.context["failures"]] == ["invalid number"]
+    assert [row["reason"] for row in test.context["failures"]] == ["test tokens reach only test phones"]
+    assert 'href="/usage/?mode=test"' in live.content.decode() and "badge-test" in test.content.decode()

@@ -15,7 +15,7 @@ from device.models import DeviceKey
 from device.pages import COOKIE, national_format
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("testmode:home")
+HOME = reverse("testmode:overview")
 CREATE = reverse("testmode:create_phone")
 CLEAR = reverse("testmode:clear")
 

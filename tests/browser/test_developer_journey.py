@@ -118,6 +118,10 @@ def try_every_action(me):
     page = me.page
     page.get_by_role("link", name="Test page").first.click()
     me.snap("test-page")
+    # It opens in test mode, on the newcomer's test token; their live token is on the live side.
+    expect(page.locator("#id_token")).to_contain_text("cbn_test")
+    page.get_by_role("link", name="Live", exact=True).click()
+    me.snap("test-page-live")
 
     assert send_from_the_test_page(me, "callback", "GET URL", "tester-callback-get") == SEED_SUCCESS
     expect(page.locator("#pending-requests")).to_contain_text("1010041004")
