@@ -103,8 +103,9 @@ def test_it_leaves_out_a_revoked_token_without_recent_calls(owner_client, token,
     assert list(rows_by_name(owner_client.get(URL))) == ["My site"]
 
 
-def test_it_is_linked_from_the_navigation_and_the_request_log(owner_client, token):
+def test_it_is_linked_from_the_token_list_and_the_request_log(owner_client, token):
     assert 'href="/usage/"' in owner_client.get("/tokens/").content.decode()
+    assert 'href="/usage/?mode=test"' in owner_client.get("/tokens/?mode=test").content.decode()
     assert 'href="/usage/"' in owner_client.get(f"/tokens/{token.pk}/log/").content.decode()
 
 
