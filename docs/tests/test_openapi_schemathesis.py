@@ -32,6 +32,7 @@ def api_schema(transactional_db, live_server, target, settings):
             # tests (device/tests/test_call_requests.py). Here the list answers at once.
             "parameters": {"query.wait": 0},
             "phases": {"stateful": {"enabled": False}},
+            "cache": {"enabled": False},  # no .schemathesis/ left in the work tree
         }
     )
     return schemathesis.openapi.from_url(f"{live_server.url}/openapi.json", config=config)
