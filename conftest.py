@@ -154,3 +154,19 @@ def page(chromium, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def workers(transactional_db, tmp_path):
+    """Real `manage.py run_huey` processes on the test database and queue (tests.workers): `workers.start()`."""
+    from huey.contrib.djhuey import HUEY
+
+    from tests.workers import Workers
+
+    HUEY.flush()  # tasks that earlier tests queued and nobody ran
+    pool = Workers(tmp_path)
+    yield pool
+    pool.stop()
+    HUEY.flush()
+    print(pool.output())
+    assert "Traceback" not in pool.output(), "a worker raised"

@@ -18,7 +18,7 @@ from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
 from accounts.models import ApiToken, InvalidTransition, TokenEvent
 from accounts.templatetags.tokens import event_detail, host_display
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, mode_filter
 from lib.client_ip import client_ip
 
 # How staff may paste a masked token: "cbn_…AbCd" or "cbn_...AbCd".
@@ -73,7 +73,7 @@ class TokenEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenAdminForm
     list_display = ["name", "owner_email", "host_shown", "masked", "state_badge", "created_at", "last_used_at"]
-    list_filter = [StateFilter, "created_at"]
+    list_filter = [mode_filter("is_test"), StateFilter, "created_at"]
     list_select_related = ["owner"]
     search_fields = ["owner__email", "host", "name", "=last4"]
     search_help_text = gettext_lazy(

@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Developers and tokens")
 
     def ready(self):
-        from accounts import checks  # noqa: F401  registers the start-up checks
+        from accounts import (
+            checks,  # noqa: F401  registers the start-up checks
+            signals,  # noqa: F401  a test token on email confirmation
+        )

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -36,6 +37,15 @@ class ApiTokenQuerySet(models.QuerySet):
 
     def counting_toward_cap(self):
         return self.exclude(state__in=[ApiToken.State.REVOKED, ApiToken.State.REJECTED])
+
+    def live(self):
+        return self.filter(is_test=False)
+
+    def test(self):
+        return self.filter(is_test=True)
+
+    def of_mode(self, test):
+        return self.filter(is_test=bool(test))
 
 
 class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
@@ -95,6 +105,10 @@ class ApiToken(models.Model):
     )
     previous_valid_until = models.DateTimeField(_("previous secret valid until"), null=True, blank=True, editable=False)
 
+    # Test mode (cbn_test_…): reaches only test subscribers (the magic numbers and its developer's test phones);
+    # active at once, even where live tokens wait for staff approval. A live token never reaches a test subscriber.
+    is_test = models.BooleanField(_("test token"), default=False, db_index=True, editable=False)
+
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
     )
@@ -122,6 +136,10 @@ class ApiToken(models.Model):
     @property
     def masked(self):
         return token_crypto.mask(self.prefix, self.last4)
+
+    @property
+    def mode_label(self):
+        return _("Test") if self.is_test else _("Live")
 
     @property
     def secret(self):
@@ -185,25 +203,30 @@ class ApiToken(models.Model):
     # ---- lifecycle -------------------------------------------------------------------------
 
     def _set_secret(self, plaintext):
-        self.prefix = plaintext[:4]
+        self.prefix = plaintext[: 8 if self.is_test else 4]  # "cbn_test" or "cbn_": the mask shows which
         self.last4 = plaintext[-4:]
         self.secret_encrypted = token_crypto.encrypt_secret(plaintext)
         self.digest = token_crypto.digest(plaintext)
 
     @classmethod
     @sensitive_variables("plaintext")
-    def issue(cls, owner, name, host, actor=None, ip=None):
-        """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored."""
+    def issue(cls, owner, name, host, actor=None, ip=None, test=False):
+        """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored.
+
+        A test token is active at once, whatever TOKEN_APPROVAL says, and counts toward its own cap.
+        """
         with transaction.atomic():
             # Lock the owner's row so two concurrent applications cannot both pass the cap.
             owner._meta.model.objects.select_for_update().filter(
                 pk=owner.pk
             ).first()  # owner may be a lazy request.user
-            if cls.objects.for_owner(owner).counting_toward_cap().count() >= settings.TOKENS_PER_DEVELOPER:
+            cap = settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER
+            if cls.objects.for_owner(owner).of_mode(test).counting_toward_cap().count() >= cap:
                 raise TokenLimitReached
-            auto = settings.TOKEN_APPROVAL == "auto"
-            token = cls(owner=owner, name=name, host=host, state=cls.State.ACTIVE if auto else cls.State.PENDING)
-            plaintext = token_crypto.generate_token()
+            auto = test or settings.TOKEN_APPROVAL == "auto"
+            state = cls.State.ACTIVE if auto else cls.State.PENDING
+            token = cls(owner=owner, name=name, host=host, state=state, is_test=test)
+            plaintext = token_crypto.generate_token(test=test)
             token._set_secret(plaintext)
             token.save()
             TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, host=host)
@@ -261,7 +284,7 @@ class ApiToken(models.Model):
                 current.previous_secret_encrypted = ""
                 current.previous_digest = None
                 current.previous_valid_until = None
-            plaintext = token_crypto.generate_token()
+            plaintext = token_crypto.generate_token(test=current.is_test)
             current._set_secret(plaintext)
             current.save()
             TokenEvent.record(current, TokenEvent.Kind.ROLLED, actor, ip, grace_seconds=int(grace_seconds))
@@ -294,7 +317,7 @@ class ApiToken(models.Model):
         old = self.host
         self.host = host
         # Under manual approval staff approved a host, not a token: a new host waits for approval again.
-        back_to_review = settings.TOKEN_APPROVAL == "manual" and self.state == self.State.ACTIVE
+        back_to_review = settings.TOKEN_APPROVAL == "manual" and self.state == self.State.ACTIVE and not self.is_test
         if back_to_review:
             self.state = self.State.PENDING
             self.state_reason = ""
@@ -302,6 +325,23 @@ class ApiToken(models.Model):
             self.save(update_fields=["host", "state", "state_reason", "updated_at"])
             changed = {"old_host": old, "new_host": host, "awaits_approval": back_to_review}
             TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, **changed)
+
+    @classmethod
+    def test_token_for(cls, owner):
+        """The developer's active test token, issued now if they have none (test mode needs no approval).
+
+        Only for a developer whose email address is verified; None for anyone else, or when the test tokens they
+        hold (revoked or suspended ones) leave no room for another.
+        """
+        if not getattr(owner, "is_authenticated", False) or not has_verified_email(owner):
+            return None
+        found = cls.objects.for_owner(owner).test().active().order_by("created_at", "id").first()
+        if found is not None:
+            return found
+        try:
+            return cls.issue(owner, str(_("Test token")), "localhost", test=True)[0]
+        except TokenLimitReached:
+            return None
 
     def record_use(self, ip):
         """Keeps last-used time and address current with at most one write per token per interval.

@@ -33,16 +33,25 @@ def _keys(master):
     return fernet, digest_key
 
 
-def generate_token():
-    """A new token: the prefix, then random letters and digits, 32 characters in all (an AES-256 key)."""
-    prefix = settings.TOKEN_PREFIX
+def generate_token(test=False):
+    """A new token: the prefix (the test one for test mode), then random letters and digits, 32 characters in all
+    (an AES-256 key)."""
+    prefix = settings.TEST_TOKEN_PREFIX if test else settings.TOKEN_PREFIX
     return prefix + "".join(secrets.choice(ALPHABET) for _ in range(TOKEN_LENGTH - len(prefix)))
 
 
 def looks_like_token(value):
-    prefix = settings.TOKEN_PREFIX
-    pattern = re.escape(prefix) + "[A-Za-z0-9]{" + str(TOKEN_LENGTH - len(prefix)) + "}"
-    return bool(re.fullmatch(pattern, value or ""))
+    """Whether the value has a live or a test token's shape."""
+    for prefix in (settings.TEST_TOKEN_PREFIX, settings.TOKEN_PREFIX):
+        pattern = re.escape(prefix) + "[A-Za-z0-9]{" + str(TOKEN_LENGTH - len(prefix)) + "}"
+        if re.fullmatch(pattern, value or ""):
+            return True
+    return False
+
+
+def is_test_token(value):
+    """Whether the value is shaped as a test token (cbn_test_…)."""
+    return (value or "").startswith(settings.TEST_TOKEN_PREFIX)
 
 
 def encrypt_secret(plaintext):

@@ -75,9 +75,17 @@ def _refused(request, token):
     return redirect("accounts:token_detail", token.pk)
 
 
+def test_mode_requested(request):
+    """Whether the page is asked for in test mode (?mode=test), as the switch of the token list sets it."""
+    return (request.GET.get("mode") or request.POST.get("mode")) == "test"
+
+
 @login_required
 def token_list(request):
-    tokens = list(ApiToken.objects.for_owner(request.user))
+    test = test_mode_requested(request)
+    if test:
+        ApiToken.test_token_for(request.user)  # a verified developer has one at once, without staff
+    tokens = list(ApiToken.objects.for_owner(request.user).of_mode(test))
     for token in tokens:
         token.log_url = token_log_url(token)
     counted = sum(1 for token in tokens if token.state not in (ApiToken.State.REVOKED, ApiToken.State.REJECTED))
@@ -88,9 +96,12 @@ def token_list(request):
     context = {
         "tokens": tokens,
         "counted": counted,
-        "cap": settings.TOKENS_PER_DEVELOPER,
+        "cap": settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER,
         "hide_ended": hide_ended,
         "ended_count": len(ended),
+        "test_mode": test,
+        "mode_query": "mode=test&" if test else "",
+        "verified": has_verified_email(request.user),
     }
     return render(request, "accounts/token_list.html", context)
 
@@ -100,23 +111,25 @@ def token_apply(request):
     if not has_verified_email(request.user):
         addresses = EmailAddress.objects.filter(user=request.user)
         return render(request, "accounts/verify_email_first.html", {"addresses": addresses})
-    form = ApplyForm(request.POST or None)
+    test = test_mode_requested(request)
+    form = ApplyForm(request.POST or None, initial={"host": "localhost"} if test else None)
     if request.method == "POST" and form.is_valid():
         try:
             token, plaintext = ApiToken.issue(
-                request.user, form.cleaned_data["name"], form.cleaned_data["host"], **_actor(request)
+                request.user, form.cleaned_data["name"], form.cleaned_data["host"], test=test, **_actor(request)
             )
         except TokenLimitReached:
+            cap = settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER
             form.add_error(
                 None,
                 _("You already have %(cap)d tokens, the most one developer may hold. Revoke one you no longer use.")
-                % {"cap": settings.TOKENS_PER_DEVELOPER},
+                % {"cap": cap},
             )
         else:
             if token.state == ApiToken.State.PENDING:
                 notify.application_waiting(request, token)
             return _show_once(request, token, plaintext)
-    context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual"}
+    context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual" and not test, "test_mode": test}
     return render(request, "accounts/token_apply.html", context)
 
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from api import callers, reasons
-from api.models import CallRequest, iso_time
+from api import callers, play, reasons, testmode
+from api.models import CallRequest, iso_time, normalise_public_id
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
@@ -50,19 +50,34 @@ def perform(token, spec):
     target_phone = None if spec.action in BY_ID else _phone(spec.target_number, spec.target_iso)
     message = _checked_message(spec.message) if spec.action in REQUESTS else ""
 
-    if target_phone is None:
-        target = callers.subscriber_for_id(spec.target_id)
+    magic = None
+    if token.is_test:
+        failure = None if target_phone is None else testmode.FAILURE_BY_NUMBER.get(target_phone.e164)
+        if failure is not None:
+            raise ApiError(failure.reason)
+        by_id = testmode.OUTCOME_BY_ID.get(normalise_public_id(spec.target_id)) if target_phone is None else None
+        magic = by_id or (None if target_phone is None else testmode.OUTCOME_BY_NUMBER.get(target_phone.e164))
+    if magic is not None:
+        target = callers.magic_subscriber(magic)
+    elif target_phone is None:
+        target = _reachable(token, callers.subscriber_for_id(spec.target_id, token.is_test))
         if target is None:
-            raise ApiError(reasons.TARGET_ID_NOT_REGISTERED)
+            raise ApiError(_world_refusal(token, testmode.is_test_id(spec.target_id), reasons.TARGET_ID_NOT_REGISTERED))
+    else:
+        target = _reachable(token, callers.subscriber_for_number(target_phone.e164, token.is_test))
+        if target is None:
+            in_range = testmode.is_test_number(target_phone.e164)
+            raise ApiError(_world_refusal(token, in_range, reasons.TARGET_NOT_REGISTERED))
+    if target_phone is None:
         iso, number = target.iso, target.national_number
     else:
-        target = callers.subscriber_for_number(target_phone.e164)
-        if target is None:
-            raise ApiError(reasons.TARGET_NOT_REGISTERED)
         iso, number = spec.target_iso, spec.target_number
 
     if spec.action in REQUESTS:
-        call_request, _created = CallRequest.request_call(requester, target, message, token)
+        ttl = testmode.MAGIC_TTL_SECONDS if magic is not None else None
+        call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl)
+        if magic is not None and created:
+            play.magic_outcome(call_request, magic)
     else:
         call_request = CallRequest.cancel_open(requester, target, token)
         if call_request is None:
@@ -83,6 +98,24 @@ def status(token, public_id):
         "history": history,
         "expires_at": iso_time(found.expires_at),
     }
+
+
+def _reachable(token, subscriber):
+    """The subscriber if the token may reach it (its world, and a test phone only its own developer's)."""
+    return subscriber if subscriber is not None and subscriber.can_be_reached_by(token) else None
+
+
+def _world_refusal(token, in_test_range, not_registered):
+    """Why no one was found: the target lies in the other world, or it is simply not registered.
+
+    A test token is told about any target outside test mode, registered or not: test tokens, which need no
+    approval, must not tell who is a CallbackNow user.
+    """
+    if token.is_test and not in_test_range:
+        return reasons.TEST_TOKEN_LIVE_TARGET
+    if not token.is_test and in_test_range:
+        return reasons.LIVE_TOKEN_TEST_TARGET
+    return not_registered
 
 
 def _phone(number, iso):

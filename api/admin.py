@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiRequestLog, CallRequest, Subscriber
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, mode_filter
 
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
     list_display = ["number", "country", "operator", "public_id", "active", "created_at"]
-    list_filter = ["active", "country", "operator"]
+    list_filter = [mode_filter("is_test"), "active", "country", "operator"]
     search_fields = ["number", "public_id", "operator"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["deactivate"]
@@ -22,7 +22,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 @admin.register(CallRequest)
 class CallRequestAdmin(admin.ModelAdmin):
     list_display = ["requester_number", "target", "state", "message", "token", "updated_at", "expires_at"]
-    list_filter = ["state"]
+    list_filter = [mode_filter("target__is_test"), "state"]
     search_fields = ["requester_number", "target__number", "target__public_id"]
     list_select_related = ["target", "token"]
     raw_id_fields = ["target", "token"]
@@ -46,7 +46,7 @@ class ApiRequestLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "referer_host",
         "duration_ms",
     ]
-    list_filter = ["result", "transport", "action", "status"]
+    list_filter = [mode_filter("token__is_test"), "result", "transport", "action", "status"]
     search_fields = ["token__name", "token__host", "token__prefix", "client_ip", "referer_host", "reason"]
     list_select_related = ["token"]
     date_hierarchy = "created_at"

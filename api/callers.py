@@ -33,14 +33,19 @@ def tokens_for_host(host):
     return _remembered("token", ("host", host), lambda: list(ApiToken.objects.for_host(host)))
 
 
-def subscriber_for_number(e164):
-    """The active subscriber with this E.164 number (SubscriberQuerySet.for_number), or None."""
-    return _remembered("subscriber", e164, lambda: Subscriber.objects.for_number(e164))
+def subscriber_for_number(e164, test=False):
+    """The active subscriber of that world with this E.164 number (SubscriberQuerySet.for_number), or None."""
+    return _remembered("subscriber", (e164, test), lambda: Subscriber.objects.for_number(e164, test))
 
 
-def subscriber_for_id(public_id):
-    """The active subscriber with this public ID (SubscriberQuerySet.by_public_id), or None."""
-    return _remembered("subscriber", ("id", public_id), lambda: Subscriber.objects.by_public_id(public_id))
+def subscriber_for_id(public_id, test=False):
+    """The active subscriber of that world with this public ID (SubscriberQuerySet.by_public_id), or None."""
+    return _remembered("subscriber", ("id", public_id, test), lambda: Subscriber.objects.by_public_id(public_id, test))
+
+
+def magic_subscriber(outcome):
+    """The subscriber of a magic outcome (Subscriber.magic), created on its first call."""
+    return _remembered("subscriber", ("magic", outcome.code), lambda: Subscriber.magic(outcome))
 
 
 def _remembered(kind, key, load):

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api import protocol
+from accounts.models import ApiToken
+from api import protocol, testmode
 from lib import phones
 from webhooks.models import WebhookEvent, event_type_for_state
 
@@ -30,16 +31,25 @@ class SubscriberQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def for_number(self, e164):
-        """The active subscriber with this E.164 number, or None."""
-        return self.active().filter(number=e164).first()
+    def live(self):
+        return self.filter(is_test=False)
 
-    def by_public_id(self, public_id):
-        """The active subscriber with this public ID (any letter case), or None."""
+    def test(self):
+        return self.filter(is_test=True)
+
+    def test_phones_of(self, developer):
+        return self.filter(is_test=True, test_owner=developer)
+
+    def for_number(self, e164, test=False):
+        """The active subscriber of that world (live, or test) with this E.164 number, or None."""
+        return self.active().filter(number=e164, is_test=test).first()
+
+    def by_public_id(self, public_id, test=False):
+        """The active subscriber of that world with this public ID (any letter case), or None."""
         normalised = normalise_public_id(public_id)
         if normalised is None:
             return None
-        return self.active().filter(public_id=normalised).first()
+        return self.active().filter(public_id=normalised, is_test=test).first()
 
 
 class Subscriber(models.Model):
@@ -57,6 +67,18 @@ class Subscriber(models.Model):
         help_text=_("Optional. Lets callers reach the user by ID (neocallback). Letters, digits, . _ -"),
     )
     active = models.BooleanField(_("active"), default=True)
+    # Test mode: a magic number's subscriber (no owner) or a developer's virtual test phone, in the reserved range
+    # (api.testmode); reached by test tokens only, and a test phone only by its own developer's.
+    is_test = models.BooleanField(_("test subscriber"), default=False, db_index=True, editable=False)
+    test_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="test_phones",
+        verbose_name=_("test phone of"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -88,6 +110,59 @@ class Subscriber(models.Model):
             self.public_id = public_id
         else:
             self.public_id = None
+        if not self.is_test and testmode.is_test_number(self.number):
+            raise ValidationError({"number": _("This number is in the range reserved for test phones.")})
+        if not self.is_test and testmode.is_test_id(self.public_id):
+            raise ValidationError({"public_id": _("IDs starting with “test-” are reserved for test phones.")})
+
+    def can_be_reached_by(self, token):
+        """Whether this subscriber is in the token's world: live for a live token; for a test token a magic
+        number's subscriber or a test phone of the token's own developer."""
+        if not token.is_test:
+            return not self.is_test
+        return self.is_test and self.test_owner_id in (None, token.owner_id)
+
+    @classmethod
+    def magic(cls, outcome):
+        """The subscriber that a magic outcome's number and ID reach (api.testmode.OUTCOMES), created if need be."""
+        found = cls.objects.filter(number=outcome.number).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return cls.objects.create(
+                    number=outcome.number,
+                    country=testmode.TEST_COUNTRY,
+                    operator=testmode.MAGIC_OPERATOR,
+                    public_id=outcome.public_id,
+                    is_test=True,
+                )
+        except IntegrityError:  # another process created it meanwhile
+            return cls.objects.get(number=outcome.number)
+
+    @classmethod
+    def create_test_phone(cls, developer):
+        """A new virtual test phone of the developer's, with a free number of the reserved range and a test ID;
+        raises TestPhoneLimitReached when they hold TEST_PHONES_PER_DEVELOPER already."""
+        if cls.objects.test_phones_of(developer).count() >= settings.TEST_PHONES_PER_DEVELOPER:
+            raise TestPhoneLimitReached
+        first, last = int(testmode.FIRST_PHONE_NUMBER[1:]), int(testmode.LAST_TEST_NUMBER[1:])
+        for _attempt in range(20):
+            number = f"+{secrets.randbelow(last - first + 1) + first}"
+            public_id = testmode.TEST_ID_PREFIX + "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+            try:
+                with transaction.atomic():
+                    return cls.objects.create(
+                        number=number,
+                        country=testmode.TEST_COUNTRY,
+                        operator=testmode.TEST_PHONE_OPERATOR,
+                        public_id=public_id,
+                        is_test=True,
+                        test_owner=developer,
+                    )
+            except IntegrityError:  # the number or the ID is taken: draw again
+                continue
+        raise IntegrityError("no free test phone number found")
 
     @staticmethod
     def phone_or_error(number, iso):
@@ -109,6 +184,10 @@ class Subscriber(models.Model):
         subscriber.full_clean()
         subscriber.save()
         return subscriber
+
+
+class TestPhoneLimitReached(Exception):
+    """The developer already holds as many test phones as TEST_PHONES_PER_DEVELOPER allows."""
 
 
 class InvalidTransition(Exception):
@@ -235,7 +314,7 @@ class CallRequest(models.Model):
         return self.state in self.OPEN_STATES
 
     @classmethod
-    def request_call(cls, requester, target, message, token):
+    def request_call(cls, requester, target, message, token, ttl_seconds=None):
         """Creates the open request from requester to target, or refreshes (message, expiry) the one the same
         developer (the token's owner) already has open; another developer's request between the same numbers
         is not touched.
@@ -247,7 +326,12 @@ class CallRequest(models.Model):
         listened = event_type_for_state(cls.State.PENDING) in token.webhook_event_types
         for _attempt in range(3):
             now = timezone.now()
-            fields = {"message": message, "token": token, "updated_at": now, "expires_at": cls._expiry(now)}
+            fields = {
+                "message": message,
+                "token": token,
+                "updated_at": now,
+                "expires_at": cls._expiry(now, ttl_seconds),
+            }
             candidate = cls(
                 requester_number=requester.e164,
                 requester_country=requester.country,
@@ -379,8 +463,12 @@ class CallRequest(models.Model):
         return [(self.State.PENDING.value, self.created_at), *changes]
 
     @staticmethod
-    def _expiry(now):
-        return now + timedelta(seconds=settings.CALL_REQUEST_TTL_SECONDS)
+    def _expiry(now, ttl_seconds=None):
+        return now + timedelta(seconds=settings.CALL_REQUEST_TTL_SECONDS if ttl_seconds is None else ttl_seconds)
+
+    @property
+    def is_test(self):
+        return self.target.is_test
 
 
 class CallRequestChange(models.Model):
@@ -501,3 +589,18 @@ class SeenRequest(models.Model):
 
     def __str__(self):
         return self.fingerprint
+
+
+@transaction.atomic
+def clear_test_data(developer):
+    """Deletes what the developer's test tokens left: their call requests (with their histories and webhook events,
+    deliveries and attempts), their request log and their other webhook events (test sends). Test tokens, test
+    phones and webhook endpoints stay. Returns {"call_requests": n, "log_entries": n}."""
+    tokens = ApiToken.objects.for_owner(developer).test()
+    requests = CallRequest.objects.sent_by(developer).filter(target__is_test=True)
+    call_requests = requests.count()
+    WebhookEvent.objects.filter(call_request__in=requests).delete()
+    requests.delete()
+    log_entries, _by_model = ApiRequestLog.objects.filter(token__in=tokens).delete()
+    WebhookEvent.objects.filter(token__in=tokens).delete()
+    return {"call_requests": call_requests, "log_entries": log_entries}

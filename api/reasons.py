@@ -165,6 +165,25 @@ UNKNOWN_CALL_REQUEST = Reason(
     404,
     _("No call request with this ID was sent by a token of yours (status: the ID is the X-Call-Request-Id header)."),
 )
+TEST_TOKEN_LIVE_TARGET = Reason(
+    "TEST_TOKEN_LIVE_TARGET",
+    "test tokens reach only test phones",
+    403,
+    _(
+        "A test token (cbn_test_…) was used with a number or ID outside test mode: it reaches only the magic test "
+        "numbers and your own test phones (010-0000-0000 to 010-0009-9999, IDs test-…). Use a live token for real "
+        "phones."
+    ),
+)
+LIVE_TOKEN_TEST_TARGET = Reason(
+    "LIVE_TOKEN_TEST_TARGET",
+    "live tokens cannot reach test phones",
+    403,
+    _(
+        "A live token was used with a test number (010-0000-0000 to 010-0009-9999) or a test ID (test-…): "
+        "those are reached with a test token only."
+    ),
+)
 SERVICE_UNAVAILABLE = Reason(
     "SERVICE_UNAVAILABLE",
     "service unavailable",
@@ -196,5 +215,7 @@ ALL = [
     TARGET_ID_NOT_REGISTERED,
     NOTHING_PENDING,
     UNKNOWN_CALL_REQUEST,
+    TEST_TOKEN_LIVE_TARGET,
+    LIVE_TOKEN_TEST_TARGET,
     SERVICE_UNAVAILABLE,
 ]

@@ -90,14 +90,24 @@ def follow(request, call_request):
     """What the page shows of a followed request: its timeline, where to follow it, the target's phone."""
     if call_request is None:
         return None
-    staff = may_open_any_phone(request.user)
+    target = call_request.target
+    own_test_phone = target.is_test and target.test_owner_id is not None and target.test_owner_id == request.user.pk
+    staff = not own_test_phone and not target.is_test and may_open_any_phone(request.user)
+    if own_test_phone:
+        phone_url = reverse("testmode:open_phone", args=[target.pk])
+    elif staff:
+        phone_url = reverse("phone:staff_phone", args=[call_request.target_id])
+    else:
+        phone_url = reverse("phone:phone")
     return {
         "call_request": call_request,
         "steps": timeline(call_request),
         "state_url": reverse("apitester:call_request_state", args=[call_request.public_id]),
         "status_url": reverse("apitester:check_status", args=[call_request.public_id]),
         "staff_phone": staff,
-        "phone_url": reverse("phone:staff_phone", args=[call_request.target_id]) if staff else reverse("phone:phone"),
+        "own_test_phone": own_test_phone,
+        "magic": target.is_test and target.test_owner_id is None,
+        "phone_url": phone_url,
     }
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import ApiToken
+from api import testmode
 from api.models import normalise_public_id
 from api.protocol import (
     ACTIONS,
@@ -45,6 +46,7 @@ FIELD_ACTIONS = {
 }
 FIELD_TRANSPORTS = {"callback": (JSONP,), "host": (POST,)}
 MAX_AES_KEY_BYTES = 32
+TEST, LIVE = "test", "live"
 
 
 class TokenChoiceField(forms.ModelChoiceField):
@@ -132,15 +134,35 @@ class TesterForm(forms.Form):
         label=_("Send as typed, without checking, to see how the API answers a mistake"),
         required=False,
     )
+    # A signed-in developer's world: test (the default) offers their test tokens, live their live ones.
+    mode = forms.ChoiceField(choices=[(TEST, TEST), (LIVE, LIVE)], required=False, widget=forms.HiddenInput)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, mode=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.is_bound:
+            mode = self.data.get("mode")
+        self.test_mode = mode != LIVE
         if user.is_authenticated:
-            self.fields["token"].queryset = ApiToken.objects.for_owner(user).active()
+            if self.test_mode:
+                ApiToken.test_token_for(user)  # a verified developer has one at once
+            tokens = ApiToken.objects.for_owner(user).active()
+            # A sent form without its mode (a script's POST, an older page) may name a token of either world.
+            if not self.is_bound or mode in (TEST, LIVE):
+                tokens = tokens.of_mode(self.test_mode)
+            self.fields["token"].queryset = tokens
             del self.fields["pasted_token"], self.fields["host"]
+            self.fields["mode"].initial = TEST if self.test_mode else LIVE
+            if self.test_mode and not self.is_bound and "target_number" not in self.initial:
+                # The magic number that answers: a first send shows a whole life, from pending to answered.
+                answered = testmode.OUTCOMES[0]
+                self.initial.update(
+                    target_number=answered.national_number,
+                    target_country=testmode.TEST_COUNTRY.lower(),
+                    target_id=answered.public_id,
+                )
         else:
-            del self.fields["token"]
+            del self.fields["token"], self.fields["mode"]
         self.fields["message"].help_text = _(
             "callback and neocallback: shown on the target's call request screen (at most %(max)s characters)."
         ) % {"max": settings.API_MESSAGE_MAX_LENGTH}

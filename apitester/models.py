@@ -106,6 +106,10 @@ class SentRequest(models.Model):
             cls.objects.filter(pk__in=list(older)).delete()
         return entry
 
+    def mode(self):
+        """The test page's mode this request was sent in: its token's world ("live" once the token is gone)."""
+        return "test" if self.token_id and self.token.is_test else "live"
+
     def form_data(self):
         """The test page's form as it was filled in for this request (the token by its id)."""
         data = {name: getattr(self, name) for name in self.FORM_FIELDS}

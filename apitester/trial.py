@@ -257,8 +257,9 @@ def check_status(request, form, call_request):
 
 
 def masker_for(request, token, secret):
-    """As on the token pages: an owner sees the full token only after confirming the password again."""
-    reveal = token is not None and recently_reauthenticated(request)
+    """As on the token pages: an owner sees the full token only after confirming the password again; a test token
+    (which reaches no real person) at once, as the test mode page and the docs' examples show it."""
+    reveal = token is not None and (token.is_test or recently_reauthenticated(request))
     return Masker(secret, token.masked if token else masked_form(secret), reveal=reveal)
 
 

@@ -30,19 +30,23 @@ def tester(request):
     """The form; sending it (without JavaScript, or with it through fetch) shows the exchange below it."""
     if request.method == "POST":
         return _send(request, TesterForm(request.user, data=request.POST))
-    initial = {}
+    initial, mode = {}, request.GET.get("mode")
     if re.fullmatch(r"[0-9]{1,18}", request.GET.get("from", "")):
-        initial = _history_entry(request, int(request.GET["from"])).form_data()
+        entry = _history_entry(request, int(request.GET["from"]))
+        initial, mode = entry.form_data(), entry.mode()
     # ?follow=<call request ID>: its timeline as it is now (a reload refreshes it, without sending anything).
     followed = following.followed_or_404(request, request.GET["follow"]) if "follow" in request.GET else None
-    return _respond(request, TesterForm(request.user, initial=initial), followed=followed)
+    if followed is not None and mode is None:
+        mode = "test" if followed.target.is_test else "live"
+    return _respond(request, TesterForm(request.user, initial=initial, mode=mode), followed=followed)
 
 
 @never_cache
 @require_POST
 def resend(request, pk):
     """Sends a request of the history again, with the same token (if it is still active and theirs)."""
-    return _send(request, TesterForm(request.user, data=_history_entry(request, pk).form_data()))
+    entry = _history_entry(request, pk)
+    return _send(request, TesterForm(request.user, data={**entry.form_data(), "mode": entry.mode()}))
 
 
 @never_cache

@@ -162,7 +162,7 @@ _TIME = {"type": "string", "format": "date-time"}
 def _schemas():
     subscriber = {
         "type": "object",
-        "required": ["number", "national_number", "country", "operator", "public_id"],
+        "required": ["number", "national_number", "country", "operator", "public_id", "test"],
         "properties": {
             "number": {"type": "string", "description": "E.164", "example": "+821011111111"},
             "national_number": {
@@ -173,6 +173,7 @@ def _schemas():
             "country": {"type": "string", "description": "ISO 3166-1 alpha-2, upper case", "example": "KR"},
             "operator": {"type": "string", "example": "SRTelecom"},
             "public_id": {"description": "The CallbackNow ID (a string), or null when none", "example": "airpagephone"},
+            "test": {"type": "boolean", "description": "A test phone: only test tokens reach it", "example": False},
         },
     }
     call_request = {

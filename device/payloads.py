@@ -11,6 +11,7 @@ def subscriber(subscriber):
         "country": subscriber.country,
         "operator": subscriber.operator,
         "public_id": subscriber.public_id,
+        "test": subscriber.is_test,
     }
 
 

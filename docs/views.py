@@ -1,5 +1,6 @@
 """The documentation home page and the OpenAPI document, both read from the API's vocabulary."""
 
+from functools import partial
 from urllib.parse import quote
 
 from django.conf import settings
@@ -7,9 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from accounts.models import ApiToken
-from api import clients, protocol, reasons, wire
+from api import clients, protocol, reasons, testmode, wire
 from api.calls import Call, referer_host
 from docs import openapi
 from lib import aes, countries
@@ -28,16 +30,18 @@ GET_EXAMPLES = (
 )
 
 
+@never_cache  # a signed-in developer's page carries their test token
 def home(request):
     query = request.GET.get("q", "").strip()[:60]
     token = _example_token(request.user)
     base_url = _base_url(request)
     code = {
         "base_url": base_url,
-        "token": token.masked if token else protocol.TOKEN_PLACEHOLDER,
+        "token": _example_secret(token),
         "host_pattern": token.host if token else protocol.HOST_PLACEHOLDER,
     }
-    post = Call.example(protocol.CALLBACK, protocol.POST)
+    example = partial(_example_call, test=token is not None and token.is_test)
+    post = example(protocol.CALLBACK, protocol.POST)
     context = {
         "base_url": base_url,
         "token_text": code["token"],
@@ -47,11 +51,11 @@ def home(request):
         "signed_in": request.user.is_authenticated,
         "get_template": "/<token>/<action>/<my number>/<my country code>/<target number>/<target country code>/<message>",
         "get_examples": [
-            (op_id, title, clients.render(clients.CURL, Call.example(op_id), brief=True, **code).code)
+            (op_id, title, clients.render(clients.CURL, example(op_id), brief=True, **code).code)
             for op_id, title in GET_EXAMPLES
         ],
         "jsonp_example": clients.render(
-            clients.CURL, Call.example(protocol.CALLBACK, protocol.JSONP), brief=True, **code
+            clients.CURL, example(protocol.CALLBACK, protocol.JSONP), brief=True, **code
         ).code,
         "korean_message": KOREAN_MESSAGE,
         "korean_message_encoded": quote(KOREAN_MESSAGE),
@@ -66,8 +70,8 @@ def home(request):
         "python_client": clients.render(clients.PYTHON, post, **code).code,
         "shell_client": clients.render(clients.CURL, post, **code).code,
         "node_client": clients.render(clients.JAVASCRIPT, post, **code).code,
-        "jsonp_page": clients.render(clients.JAVASCRIPT, Call.example(protocol.CALLBACK, protocol.JSONP), **code).code,
-        "fetch_page": clients.render(clients.JAVASCRIPT, Call.example(protocol.CANCEL), **code).code,
+        "jsonp_page": clients.render(clients.JAVASCRIPT, example(protocol.CALLBACK, protocol.JSONP), **code).code,
+        "fetch_page": clients.render(clients.JAVASCRIPT, example(protocol.CANCEL), **code).code,
         "reasons": reasons.ALL,
         "country_rows": _country_rows(query),
         "country_shown": len(countries.search(query)),
@@ -85,8 +89,34 @@ def home(request):
         "status_example": f"curl '{base_url}{protocol.STATUS_OPERATION.path(code['token'])}'",
         "status_answer": wire.json_body(openapi.STATUS_EXAMPLE),
         "webhooks": webhook_examples.docs_context(),
+        **magic_numbers_context(),
+        "docs_magic": DOCS_MAGIC,
     }
     return render(request, "docs/home.html", context)
+
+
+# The magic target of the examples for a signed-in developer: delivered, never answered, open for MAGIC_TTL_SECONDS,
+# so that each example runs as copied and the cancel examples find open what the callback examples sent.
+DOCS_MAGIC = testmode.OUTCOME_BY_NUMBER["+821000000003"]
+
+
+def _example_call(operation_id, transport=protocol.GET, test=False):
+    """The docs' example call: the seed's values, or for a test token the magic target that never answers."""
+    if not test:
+        return Call.example(operation_id, transport)
+    by_id = protocol.operation(operation_id).action in protocol.BY_ID or operation_id == protocol.CANCEL_BY_ID
+    target = DOCS_MAGIC.public_id if by_id else DOCS_MAGIC.national_number
+    return Call.example(operation_id, transport, target=target)
+
+
+def magic_numbers_context():
+    """The magic numbers' table (device/_magic_numbers.html), in the reader's language."""
+    return {
+        "outcomes": [{"outcome": outcome, "description": outcome.explained()} for outcome in testmode.OUTCOMES],
+        "failures": testmode.FAILURES,
+        "unregistered_id": testmode.UNREGISTERED_ID,
+        "magic_ttl": testmode.MAGIC_TTL_SECONDS,
+    }
 
 
 # The JSONP example page is in both languages at once (it is meant to be saved): its labels are not translated.
@@ -162,10 +192,51 @@ def _with_sources(policy, sources):
 def openapi_document(request):
     with translation.override("en"):
         document = openapi.document(_base_url(request), reasons.ALL)
+        document["x-test-mode"] = test_mode_document()
         response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
     # Readable by API tools on other sites (Swagger UI, Postman's importer), like the API's own answers.
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def test_mode_document():
+    """Test mode in /openapi.json: the token prefix, the reserved range and each magic number's outcome."""
+    return {
+        "description": (
+            "Test tokens (prefix cbn_test_, 32 characters) reach only test subscribers: the magic numbers below, the "
+            "same for everyone, and the developer's own virtual test phones. Live tokens never reach them."
+        ),
+        "token_prefix": settings.TEST_TOKEN_PREFIX,
+        "reserved_range": {
+            "country": testmode.TEST_COUNTRY,
+            "from": testmode.FIRST_TEST_NUMBER,
+            "to": testmode.LAST_TEST_NUMBER,
+            "id_prefix": testmode.TEST_ID_PREFIX,
+        },
+        "magic_ttl_seconds": testmode.MAGIC_TTL_SECONDS,
+        "outcomes": [
+            {
+                "number": outcome.national_number,
+                "e164": outcome.number,
+                "id": outcome.public_id,
+                "outcome": outcome.code,
+                "states": [{"after_seconds": step.after_seconds, "state": step.state} for step in outcome.steps],
+                "description": str(outcome.explained()),
+            }
+            for outcome in testmode.OUTCOMES
+        ],
+        "failures": [
+            {
+                "number": failure.national_number,
+                "e164": failure.number,
+                "status": failure.reason.status,
+                "reason": failure.reason.text,
+                "description": str(failure.description),
+            }
+            for failure in testmode.FAILURES
+        ]
+        + [{"id": testmode.UNREGISTERED_ID, "status": 404, "reason": "target id is not registered to callbacknow"}],
+    }
 
 
 def _country_rows(query):
@@ -180,7 +251,15 @@ def _base_url(request):
 
 
 def _example_token(user):
-    """The signed-in developer's newest active token, shown masked in the examples; None for visitors."""
+    """The token of a signed-in developer's examples: their test token (issued at once to a verified developer),
+    else their newest active live token (shown masked); None for visitors."""
     if not user.is_authenticated:
         return None
-    return ApiToken.objects.for_owner(user).active().first()
+    return ApiToken.test_token_for(user) or ApiToken.objects.for_owner(user).live().active().first()
+
+
+def _example_secret(token):
+    """A test token in full, so that a copied example runs as it is; a live token masked; else the placeholder."""
+    if token is None:
+        return protocol.TOKEN_PLACEHOLDER
+    return token.secret if token.is_test else token.masked

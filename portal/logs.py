@@ -18,7 +18,8 @@ def redact(text, page_prefixes, api_actions=frozenset()):
     own pages (so: an API call, even with a legacy, mistyped or malformed token) written /[token]/<action>/[params].
     A path under a page's prefix is an API call too when its second segment is one of `api_actions`."""
     prefix = re.escape(settings.TOKEN_PREFIX)
-    text = re.sub(prefix + r"[A-Za-z0-9]{20,}", "[token]", text)
+    test = re.escape(settings.TEST_TOKEN_PREFIX.removeprefix(settings.TOKEN_PREFIX))
+    text = re.sub(prefix + f"(?:{test})?" + r"[A-Za-z0-9]{20,}", "[token]", text)
     return PATH.sub(lambda match: _redact_path(match.group(0), page_prefixes, api_actions), text)
 
 

@@ -295,6 +295,10 @@ MFA_TOTP_ISSUER = "CallbackNow"
 
 # Tokens
 TOKEN_PREFIX = "cbn_"
+# Test mode's tokens: still 32 characters (the seed's PHP client uses a token as its AES-256 key, unchanged).
+TEST_TOKEN_PREFIX = TOKEN_PREFIX + "test_"
+TEST_TOKENS_PER_DEVELOPER = env_int("TEST_TOKENS_PER_DEVELOPER", 5)
+TEST_PHONES_PER_DEVELOPER = env_int("TEST_PHONES_PER_DEVELOPER", 5)
 # "auto": issued active at once; "manual": wait for staff approval.
 TOKEN_APPROVAL = os.environ.get("TOKEN_APPROVAL", "auto")
 TOKENS_PER_DEVELOPER = env_int("TOKENS_PER_DEVELOPER", 10)

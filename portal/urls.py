@@ -17,6 +17,7 @@ urlpatterns = [
     path("tester/", include("apitester.urls")),
     path("device/v1/", include("device.urls")),
     path("phone/", include("device.phone_urls")),
+    path("test-mode/", include("device.testmode_urls")),
     path("", include("accounts.urls")),
     path("", include("webhooks.urls")),
     # The Open API lives at the root of the site, as in the seed: keep it last.

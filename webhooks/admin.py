@@ -3,14 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from lib.admin import ReadOnlyAdminMixin
+from lib.admin import ReadOnlyAdminMixin, mode_filter
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["url", "token", "enabled", "disabled_because", "failing_since", "created_at"]
-    list_filter = ["enabled", "disabled_because"]
+    list_filter = [mode_filter("token__is_test"), "enabled", "disabled_because"]
     search_fields = ["url", "public_id", "token__name", "token__owner__email"]
     list_select_related = ["token"]
     # The secret's fields are left out: staff see the masked form, as its developer does.
@@ -32,7 +32,7 @@ class WebhookDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["public_id", "type", "token", "created_at", "dispatched_at"]
-    list_filter = ["type"]
+    list_filter = [mode_filter("token__is_test"), "type"]
     search_fields = ["public_id", "token__name", "call_request__public_id"]
     list_select_related = ["token"]
     fields = ["public_id", "type", "token", "call_request", "created_at", "dispatched_at", "body"]
@@ -51,7 +51,7 @@ class WebhookAttemptInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event", "endpoint", "state", "attempt_count", "next_attempt_at", "delivered_at"]
-    list_filter = ["state"]
+    list_filter = [mode_filter("endpoint__token__is_test"), "state"]
     search_fields = ["event__public_id", "endpoint__url", "endpoint__public_id"]
     list_select_related = ["event", "endpoint"]
     fields = ["event", "endpoint", "state", "attempt_count", "next_attempt_at", "delivered_at", "created_at"]

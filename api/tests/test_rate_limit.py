@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from api.models import ApiRequestLog
@@ -118,3 +119,23 @@ def test_it_still_refuses_an_address_s_flood_while_redis_is_down(client, value, 
 
     assert answers == [401] * 3 + [429] * 2
     assert post(client, seed_body(value), DEVELOPER_SERVER) == (200, SEED_SUCCESS)
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL); the PostgreSQL + Redis pass runs it")
+def test_its_one_round_trip_hit_counts_and_reports_as_limits_own_two_calls():
+    """The pipelined hit (limits' two Lua scripts in one round trip) against limits' hit() then get_window_stats(),
+    on two keys of real Redis, call after call through the quota and past it."""
+    from limits import RateLimitItemPerMinute
+
+    from api.rate_limits import Limits, _hit_in_one_round_trip
+
+    limiter = Limits().shared
+    item = RateLimitItemPerMinute(3)
+    ours, theirs = f"ours-{time.time_ns()}", f"theirs-{time.time_ns()}"
+    for _call in range(5):
+        allowed, stats = _hit_in_one_round_trip(limiter, item, "test", ours)
+        expected_allowed = limiter.hit(item, "test", theirs)
+        expected = limiter.get_window_stats(item, "test", theirs)
+        assert (allowed, stats.remaining) == (expected_allowed, expected.remaining)
+        assert abs(stats.reset_time - expected.reset_time) < 1
+    assert (allowed, stats.remaining) == (False, 0)

@@ -17,8 +17,8 @@ def field_errors(html, name):
     raise AssertionError(f"no field {name} on the page")
 
 
-def test_it_shows_the_form_with_the_seeds_example(owner_client, issued):
-    html = owner_client.get("/tester/").content.decode()
+def test_it_shows_the_form_with_the_seeds_example_in_live_mode(owner_client, issued):
+    html = owner_client.get("/tester/?mode=live").content.decode()
     assert 'value="01010041004"' in html and 'value="airpagephone"' in html
     assert '<datalist id="countries">' in html
     assert re.search(r'<option value="kr">[^<]*\(\+82\)</option>', html)
@@ -32,7 +32,7 @@ def test_it_offers_only_the_developers_active_tokens(owner_client, developer, ou
     suspended, _ = ApiToken.issue(developer, "Suspended app", "old.example.com")
     suspended.suspend()
     theirs, _ = ApiToken.issue(outsider, "Their app", "their.example.com")
-    html = owner_client.get("/tester/").content.decode()
+    html = owner_client.get("/tester/?mode=live").content.decode()
     assert f'<option value="{token.pk}"' in html
     assert f'<option value="{suspended.pk}"' not in html
     assert f'<option value="{theirs.pk}"' not in html
@@ -47,8 +47,8 @@ def test_it_refuses_another_developers_token(outsider_client, issued, sent_urls)
     assert sent_urls == [] and not SentRequest.objects.exists()
 
 
-def test_it_points_a_developer_without_a_token_to_apply(owner_client):
-    html = owner_client.get("/tester/").content.decode()
+def test_it_points_a_developer_without_a_live_token_to_apply(owner_client):
+    html = owner_client.get("/tester/?mode=live").content.decode()
     assert "You have no active token yet" in html
     assert 'href="/tokens/"' in html
 

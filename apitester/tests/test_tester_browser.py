@@ -25,7 +25,7 @@ def test_it_sends_without_a_reload_and_shows_the_response(
             and errors.append(message.text)
         ),
     )
-    page.goto("/tester/")
+    page.goto("/tester/?mode=live")
 
     # Fields follow the chosen action.
     assert page.locator("#id_target_number").is_visible()

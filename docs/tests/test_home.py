@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from accounts.models import ApiToken
@@ -91,7 +92,14 @@ def test_it_builds_the_examples_from_this_site_s_address(client):
     assert "?callback=mycallbackfunction" in page
 
 
-def test_it_shows_the_signed_in_developer_s_token_masked_never_in_full(owner_client, issued):
+def unverified(user):
+    """A developer whose address is not confirmed (a token issued by staff): no test token, the live one masked."""
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    return user
+
+
+def test_it_shows_an_unverified_developer_s_live_token_masked_never_in_full(owner_client, developer, issued):
+    unverified(developer)
     token, plaintext = issued
     page = text(owner_client.get("/"))
     assert plaintext not in page
@@ -101,7 +109,8 @@ def test_it_shows_the_signed_in_developer_s_token_masked_never_in_full(owner_cli
     assert f'href="/tokens/{token.pk}/"' in page
 
 
-def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(outsider_client, issued):
+def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(outsider_client, outsider, issued):
+    unverified(outsider)
     token, plaintext = issued
     page = text(outsider_client.get("/"))
     assert token.masked not in page and plaintext not in page
@@ -111,6 +120,7 @@ def test_it_shows_an_outsider_only_placeholders_not_another_developer_s_token(ou
 
 
 def test_it_uses_an_active_token_and_the_host_a_wildcard_allows(owner_client, developer):
+    unverified(developer)
     ApiToken.issue(developer, "Wildcard", "*.example.org")
     pending, _plaintext = ApiToken.issue(developer, "Later", "later.example")
     pending.suspend()

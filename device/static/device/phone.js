@@ -236,6 +236,7 @@
     $("#phone-owner-e164").textContent = subscriber.number;
     $("#phone-owner-country").textContent = countryName(subscriber.country);
     $("#phone-owner-operator").textContent = subscriber.operator;
+    $("#phone-owner-test").hidden = !subscriber.test; // test mode's phone: only test tokens reach it
     list.replaceChildren(); // the server's rendering of the list gives way to the live one
     empty.hidden = true; // until the first list arrives
     keyView.hidden = true;

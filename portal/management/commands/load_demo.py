@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.models import ApiToken
 from api import demo as api_demo
+from api.models import Subscriber
 from device import demo as device_demo
 
 DEMO_EMAIL = "demo@callbacknow.test"
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         EmailAddress.objects.update_or_create(user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True})
-        token = ApiToken.objects.for_owner(user).filter(host=DEMO_HOST).first()
+        token = ApiToken.objects.for_owner(user).live().filter(host=DEMO_HOST).first()
         if token is None:
             token, plaintext = ApiToken.issue(user, "Demo site", DEMO_HOST)
             self.stdout.write(f"Demo token for {DEMO_HOST} (shown once): {plaintext}")
@@ -32,4 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo token for {DEMO_HOST}: {token.masked} (sign in to reveal it)")
         api_demo.load(self.stdout)
         device_demo.load(self.stdout)
+        test_token = ApiToken.test_token_for(user)
+        self.stdout.write(f"Demo test token (test mode: magic numbers and test phones only): {test_token.secret}")
+        phone = Subscriber.objects.test_phones_of(user).first() or Subscriber.create_test_phone(user)
+        self.stdout.write(f"Demo test phone: {phone.national_number}/kr, ID {phone.public_id} (open it at /test-mode/)")
         self.stdout.write(f"Demo developer: {DEMO_EMAIL} / {DEMO_PASSWORD}")
