@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin  # also registers the stock User admin, replaced below
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -72,7 +72,9 @@ class TokenEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     form = ApiTokenAdminForm
-    list_display = ["name", "owner_email", "host_shown", "masked", "state_badge", "created_at", "last_used_at"]
+    # Fits 1280 px beside the admin's navigation: the masked token under the name, the creation date in the
+    # date hierarchy above the list.
+    list_display = ["name_and_token", "owner_email", "host_shown", "state_badge", "last_used_at"]
     list_filter = [mode_filter("is_test"), StateFilter, "created_at"]
     list_select_related = ["owner"]
     search_fields = ["owner__email", "host", "name", "=last4"]
@@ -105,6 +107,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["accounts/admin.css"]}
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def name_and_token(self, token):
+        return format_html('{}<br><code class="masked-token">{}</code>', token.name, token.masked)
 
     @admin.display(description=gettext_lazy("host"), ordering="host")
     def host_shown(self, token):
@@ -149,16 +155,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
-        """Name and host change through the domain methods, so that the audit log names the staff member."""
+        """Name, host and rate limit change through the domain methods, so that the audit log names the staff member
+        (and the developer hears of a new rate limit, as of every other staff decision)."""
         stored = ApiToken.objects.get(pk=obj.pk)
         actor = {"actor": request.user, "ip": client_ip(request)}
         if "name" in form.changed_data:
             stored.rename(obj.name, **actor)
         if "host" in form.changed_data:
             stored.change_host(obj.host, **actor)
-        stored.rate_limit_per_minute = obj.rate_limit_per_minute
+        if stored.set_rate_limit(obj.rate_limit_per_minute, **actor):
+            notify.rate_limit_changed_by_staff(request, stored)
         stored.expires_at = obj.expires_at
-        stored.save(update_fields=["rate_limit_per_minute", "expires_at", "updated_at"])
+        stored.save(update_fields=["expires_at", "updated_at"])
 
     # ---- state changes, for one token (buttons on its page) or many (the list's actions) --------------
 
@@ -311,4 +319,17 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class DeveloperAdmin(UserAdmin):
+    """Developers with their tokens: a count linking to their list, and the tokens themselves on each page."""
+
     inlines = [*UserAdmin.inlines, ApiTokenInline]
+    list_display = ["email", "username", "tokens", "is_staff", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(token_count=Count("api_tokens"))
+
+    @admin.display(description=gettext_lazy("tokens"), ordering="token_count")
+    def tokens(self, user):
+        if not user.token_count:
+            return "0"
+        url = reverse("admin:accounts_apitoken_changelist") + f"?owner__id__exact={user.pk}"
+        return format_html('<a href="{}">{}</a>', url, user.token_count)

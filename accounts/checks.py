@@ -86,3 +86,17 @@ def check_site_url(app_configs, **kwargs):
             id="accounts.E005",
         )
     ]
+
+
+@register(deploy=True)
+def check_support_email(app_configs, **kwargs):
+    """Mails and pages tell developers where to write about a token; production names that address itself."""
+    if settings.DEBUG or settings.SUPPORT_EMAIL:
+        return []
+    return [
+        Warning(
+            "SUPPORT_EMAIL is not set: developers are told to write to a guessed support@ address of the portal's domain.",
+            hint="Set SUPPORT_EMAIL to an address staff read, e.g. developers@example.com.",
+            id="accounts.W002",
+        )
+    ]

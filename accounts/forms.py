@@ -3,12 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from lib.hosts import InvalidHost, normalise_host
+from lib.hosts import InvalidHost, host_of_address, normalise_host
 from lib.text import has_control_characters
 
 
 class HostField(forms.CharField):
-    """A token's host, cleaned to its canonical form by accounts.hosts.normalise_host."""
+    """A token's host, cleaned to its canonical form by lib.hosts.normalise_host; a pasted web address gives its host."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Website host"))
@@ -27,7 +27,7 @@ class HostField(forms.CharField):
         if value in self.empty_values:
             return value
         try:
-            return normalise_host(value)
+            return normalise_host(host_of_address(value))
         except InvalidHost as exc:
             raise ValidationError(str(exc), code="invalid_host") from exc
 
@@ -46,7 +46,19 @@ def _name_field():
     )
 
 
-class ApplyForm(forms.Form):
+class HostNoteMixin:
+    """Forms with a HostField named "host": what to tell a developer whose pasted web address was cut to its host."""
+
+    def host_note(self):
+        typed = (self.data.get(self.add_prefix("host")) or "").strip()
+        if host_of_address(typed) == typed:
+            return ""
+        return _("You entered a web address: the token is bound to its host, %(host)s.") % {
+            "host": self.cleaned_data["host"]
+        }
+
+
+class ApplyForm(HostNoteMixin, forms.Form):
     name = _name_field()
     host = HostField()
 
@@ -55,7 +67,7 @@ class RenameForm(forms.Form):
     name = _name_field()
 
 
-class HostForm(forms.Form):
+class HostForm(HostNoteMixin, forms.Form):
     host = HostField()
 
 
@@ -66,6 +78,11 @@ class RollForm(forms.Form):
         coerce=int,
         initial=86400,
         widget=forms.RadioSelect,
+    )
+    # Rolling cannot be undone: the developer says so before it acts (a required box works without JavaScript).
+    confirm = forms.BooleanField(
+        label=_("I understand that my website must switch to the new token before the old one stops working."),
+        error_messages={"required": _("Tick the box to confirm: rolling cannot be undone.")},
     )
 
 

@@ -326,6 +326,18 @@ class ApiToken(models.Model):
             changed = {"old_host": old, "new_host": host, "awaits_approval": back_to_review}
             TokenEvent.record(self, TokenEvent.Kind.HOST_CHANGED, actor, ip, **changed)
 
+    def set_rate_limit(self, limit, actor=None, ip=None):
+        """Staff's own rate limit for this token (None: the site default), kept in its activity log. Returns whether
+        it changed."""
+        if limit == self.rate_limit_per_minute:
+            return False
+        old = self.rate_limit_per_minute
+        with transaction.atomic():
+            self.rate_limit_per_minute = limit
+            self.save(update_fields=["rate_limit_per_minute", "updated_at"])
+            TokenEvent.record(self, TokenEvent.Kind.LIMIT_CHANGED, actor, ip, old_limit=old, new_limit=limit)
+        return True
+
     @classmethod
     def test_token_for(cls, owner):
         """The developer's active test token, issued now if they have none (test mode needs no approval).
@@ -380,6 +392,7 @@ class TokenEvent(models.Model):
         REVEALED = "revealed", pgettext_lazy("event", "Revealed")
         RENAMED = "renamed", pgettext_lazy("event", "Renamed")
         HOST_CHANGED = "host_changed", pgettext_lazy("event", "Host changed")
+        LIMIT_CHANGED = "limit_changed", pgettext_lazy("event", "Rate limit changed")
 
     # Where a token was revealed, when not on its own page (data["where"] of a REVEALED event).
     TEST_PAGE = "test_page"
@@ -394,6 +407,7 @@ class TokenEvent(models.Model):
         Kind.REVEALED: {"where"},
         Kind.RENAMED: {"old_name", "new_name"},
         Kind.HOST_CHANGED: {"old_host", "new_host", "awaits_approval"},
+        Kind.LIMIT_CHANGED: {"old_limit", "new_limit"},  # a missing one: the site default
     }
 
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events", verbose_name=_("token"))

@@ -6,6 +6,7 @@ sent is logged; it never undoes or blocks the state change it reports.
 
 import logging
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,8 +22,13 @@ BOTH_LANGUAGES = ("ko", "en")
 
 
 def support_email():
-    """The address developers write to about their tokens: SUPPORT_EMAIL, else the sender of the portal's mail."""
-    return parseaddr(getattr(settings, "SUPPORT_EMAIL", "") or settings.DEFAULT_FROM_EMAIL)[1]
+    """The address developers write to about their tokens: SUPPORT_EMAIL, else support@ the portal's domain (that of
+    SITE_URL, or of the mail sender), never the sender itself, which is often a no-reply address. check --deploy warns
+    when production leaves it to this guess."""
+    if settings.SUPPORT_EMAIL:
+        return parseaddr(settings.SUPPORT_EMAIL)[1]
+    domain = urlsplit(settings.SITE_URL).hostname or parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2]
+    return f"support@{domain.removeprefix('www.')}"
 
 
 def application_waiting(request, token):
@@ -37,12 +43,21 @@ def application_waiting(request, token):
 
 def state_changed_by_staff(request, token):
     """Tells the developer that staff approved, rejected, suspended, reactivated or revoked their token."""
+    _tell_owner(request, token, "accounts/mail/state_changed")
+
+
+def rate_limit_changed_by_staff(request, token):
+    """Tells the developer that staff set their token's rate limit (or gave it back the site default)."""
+    _tell_owner(request, token, "accounts/mail/rate_limit_changed")
+
+
+def _tell_owner(request, token, template):
     if not token.owner.email:
         return
     url = site_url(request, reverse("accounts:token_detail", args=[token.pk]))
     last = token.events.order_by("-created_at", "-id").first()
     context = {"token": token, "url": url, "support_email": support_email(), "kind": last.kind if last else ""}
-    send_in_both_languages("accounts/mail/state_changed", context, [token.owner.email])
+    send_in_both_languages(template, context, [token.owner.email])
 
 
 def send_in_both_languages(template, context, recipients):

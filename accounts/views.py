@@ -34,11 +34,11 @@ def owned_token(methods):
     def decorator(view):
         @login_required
         @wraps(view)
-        def wrapper(request, pk):
+        def wrapper(request, pk, **kwargs):
             token = _get_token_for_user(request, pk)
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)
-            return view(request, token)
+            return view(request, token, **kwargs)
 
         return wrapper
 
@@ -58,14 +58,25 @@ def _actor(request):
 
 
 @sensitive_variables("plaintext")
-def _show_once(request, token, plaintext, rolled=False):
-    """Hands a new secret to the next render of the issued page only, encrypted while it waits in the session."""
+def _show_once(request, token, plaintext, rolled=False, page="accounts:token_issued"):
+    """Hands a secret to the next render of `page` only, encrypted while it waits in the session. The redirect also
+    puts that page in the address bar when allauth resumed the POST on its re-authentication page."""
     request.session[SHOW_ONCE_SESSION_KEY] = {
         "token": token.pk,
         "secret": token_crypto.encrypt_secret(plaintext),
         "rolled": rolled,
+        "page": page,
     }
-    return redirect("accounts:token_issued", token.pk)
+    return redirect(page, token.pk)
+
+
+@sensitive_variables("pending")
+def _take_shown_once(request, token, page):
+    """The secret _show_once left for this token's `page` (used up), or None."""
+    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
+    if not pending or pending["token"] != token.pk or pending.get("page", "accounts:token_issued") != page:
+        return None
+    return token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"])), pending["rolled"]
 
 
 def _refused(request, token):
@@ -128,6 +139,8 @@ def token_apply(request):
         else:
             if token.state == ApiToken.State.PENDING:
                 notify.application_waiting(request, token)
+            if note := form.host_note():
+                messages.info(request, note)
             return _show_once(request, token, plaintext)
     context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual" and not test, "test_mode": test}
     return render(request, "accounts/token_apply.html", context)
@@ -135,25 +148,25 @@ def token_apply(request):
 
 @owned_token(READ)
 @never_cache
-@sensitive_variables("plaintext", "pending")
+@sensitive_variables("plaintext", "shown")
 def token_issued(request, token):
     if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
         return HttpResponse()
-    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
-    if not pending or pending["token"] != token.pk:
+    shown = _take_shown_once(request, token, "accounts:token_issued")
+    if shown is None:
         messages.info(
             request, _("The full token is shown only once. To see it again, reveal it and confirm your password.")
         )
         return redirect("accounts:token_detail", token.pk)
-    plaintext = token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"]))
-    context = {"token": token, "plaintext": plaintext, "rolled": pending["rolled"]}
+    plaintext, rolled = shown
+    context = {"token": token, "plaintext": plaintext, "rolled": rolled}
     return render(request, "accounts/token_issued.html", context)
 
 
 def _render_detail(request, token, **forms):
     context = {
         "token": token,
-        "manual_approval": settings.TOKEN_APPROVAL == "manual",
+        "manual_approval": settings.TOKEN_APPROVAL == "manual" and not token.is_test,
         "events": token.events.select_related("actor"),
         "log_url": token_log_url(token),
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),
@@ -192,6 +205,8 @@ def token_change_host(request, token):
         token.change_host(form.cleaned_data["host"], **_actor(request))
     except InvalidTransition:
         return _refused(request, token)
+    if note := form.host_note():
+        messages.info(request, note)
     if token.state == ApiToken.State.PENDING:
         if not was_pending:  # manual approval: the new host waits for staff
             notify.application_waiting(request, token)
@@ -229,13 +244,27 @@ def token_revoke(request, token):
     return redirect("accounts:token_detail", token.pk)
 
 
-@owned_token(WRITE)
-@reauthentication_required
+@owned_token(READ + WRITE)
 @never_cache
-@sensitive_variables("plaintext")
+@sensitive_variables("plaintext", "shown")
 def token_reveal(request, token):
+    """POST reveals (after the password, audited), then redirects here: GET shows the token once, under this page's
+    address rather than allauth's re-authentication page, and a reload posts nothing again."""
+    if request.method == "POST":
+        return _reveal(request, token)
+    if request.method == "HEAD":
+        return HttpResponse()
+    shown = _take_shown_once(request, token, "accounts:token_reveal")
+    if shown is None:
+        return redirect("accounts:token_detail", token.pk)
+    return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": shown[0]})
+
+
+@reauthentication_required
+@sensitive_variables("plaintext")
+def _reveal(request, token):
     try:
-        plaintext = token_crypto.ShownSecret(token.reveal(**_actor(request)))
+        plaintext = token.reveal(**_actor(request))
     except InvalidTransition:
         return _refused(request, token)
-    return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": plaintext})
+    return _show_once(request, token, plaintext, page="accounts:token_reveal")

@@ -23,10 +23,13 @@ class Day:
     label_x: int
     show_label: bool
     minor_label: bool  # a label a phone's narrow chart leaves out, so the others can stay readable
+    slot_x: int
+    chosen: bool  # the day the log is filtered to: its slot is highlighted and labelled
 
 
-def daily_chart(counts, today, days=30):
-    """Bars for the `days` days ending today. counts maps (date, "success"|"failed") to a number of calls."""
+def daily_chart(counts, today, days=30, chosen=None):
+    """Bars for the `days` days ending today. counts maps (date, "success"|"failed") to a number of calls;
+    chosen is the date the log shows, if one."""
     first = today - timedelta(days=days - 1)
     dates = [first + timedelta(days=i) for i in range(days)]
     peak = max([counts.get((d, r), 0) for d in dates for r in ("success", "failed")] + [1])
@@ -46,8 +49,10 @@ def daily_chart(counts, today, days=30):
                 bar(x + 2, counts.get((date, "success"), 0)),
                 bar(x + 3 + BAR, counts.get((date, "failed"), 0)),
                 x + slot // 2,
-                i % 5 == 0 or i == days - 1,
+                (i % 5 == 0 or i == days - 1) and date != chosen,
                 i % 10 != 0 and i != days - 1,
+                x,
+                date == chosen,
             )
         )
     return {
@@ -59,4 +64,7 @@ def daily_chart(counts, today, days=30):
         "top": TOP,
         "left": LEFT,
         "label_y": HEIGHT - BOTTOM + 24,
+        "slot": slot,
+        "plot": plot,
+        "chosen": next((day for day in rows if day.chosen), None),
     }

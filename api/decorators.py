@@ -13,9 +13,9 @@ from api import callers, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog
-from api.protocol import CALL_REQUEST_ID_HEADER, GET_ACTIONS, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
+from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
 from api.rate_limits import limits
-from lib.hosts import host_from_header
+from api.request_log import record_call
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def answer(request, view, method, *args, **kwargs):
     if request.api_window is None:  # neither admitted nor refused: the address's allowance, uncounted
         request.api_window = refusals_left(address)
     response = render(request, payload, status, callback)
-    record_call(request, transport, payload, status, started)
+    record_call(request, transport, response, payload, status, started)
     return response
 
 
@@ -140,33 +140,6 @@ def render(request, payload, status, callback=None):
 def new_request_id():
     """A unique, unguessable ID for one API call: "req_" and 24 hexadecimal digits."""
     return "req_" + secrets.token_hex(12)
-
-
-def record_call(request, transport, payload, status, started):
-    """Writes the call to the request log; a database that is down loses the entry, not the answer."""
-    action = request.api_action if request.api_action in GET_ACTIONS else ""
-    try:
-        ApiRequestLog.objects.create(
-            request_id=request.api_request_id,
-            token=request.api_token,
-            call_request=request.api_call_request,
-            action=action,
-            transport=transport,
-            result=payload["result"],
-            reason=payload.get("reason", ""),
-            status=status,
-            client_ip=request.api_address,
-            referer_host=(referer_host(request) or "")[:255],
-            duration_ms=int((time.monotonic() - started) * 1000),
-        )
-    except OUTAGE_ERRORS as exc:
-        log.warning("API call not logged: %s: %s", type(exc).__name__, exc)
-    except Exception:
-        log.exception("API call not logged")
-
-
-def referer_host(request):
-    return host_from_header(request.headers.get("Origin") or request.headers.get("Referer"))
 
 
 def token_in_path(view):

@@ -38,16 +38,21 @@ def token_in_body(view):
             raise ApiError(reasons.MISSING_PARAMETER)
         token, key = find_caller(host, fields["mytoken"])
         request.api_token = token
+        try:  # before the token's state is checked: the log of a refused call shows what it asked for
+            plain = decrypt_fields(key, fields)
+        except ApiError:
+            plain = None
+        if plain is not None:
+            request.api_fields, request.api_action = plain, call_spec(plain).action
         if not token.is_active:
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
-        plain = decrypt_fields(key, fields)
-        request.api_action = plain.get("myaction", "")
+        if plain is None:
+            raise ApiError(reasons.UNDECRYPTABLE_FIELD)
         foot = foot_millis(plain.get("foot", ""))
         until = datetime.fromtimestamp(foot / 1000 + settings.API_FOOT_WINDOW_SECONDS, tz=UTC)
         if not SeenRequest.objects.remember(fingerprint(token, foot), until):
             raise ApiError(reasons.REPLAYED_REQUEST)
         admit(request, token)  # only now: the caller holds the token and the request is fresh
-        request.api_fields = plain
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -125,7 +125,9 @@ class Subscriber(models.Model):
     @classmethod
     def magic(cls, outcome):
         """The subscriber that a magic outcome's number and ID reach (api.testmode.OUTCOMES), created if need be."""
-        found = cls.objects.filter(number=outcome.number).first()
+        # A test subscriber only: a live one holding the number (registered before the range was reserved) must
+        # never be played to; creating beside it fails, and the call is answered "service unavailable".
+        found = cls.objects.test().filter(number=outcome.number).first()
         if found is not None:
             return found
         try:
@@ -138,7 +140,7 @@ class Subscriber(models.Model):
                     is_test=True,
                 )
         except IntegrityError:  # another process created it meanwhile
-            return cls.objects.get(number=outcome.number)
+            return cls.objects.test().get(number=outcome.number)
 
     @classmethod
     def create_test_phone(cls, developer):
@@ -177,7 +179,8 @@ class Subscriber(models.Model):
     def register(cls, number, iso, operator, public_id=None):
         """Adds the subscriber with this number, or updates and reactivates it; raises ValidationError on bad input."""
         phone = cls.phone_or_error(number, iso)
-        subscriber = cls.objects.filter(number=phone.e164).first() or cls(number=phone.e164)
+        # A live subscriber only: a test one with that number (a magic number's, a test phone) is never turned live.
+        subscriber = cls.objects.live().filter(number=phone.e164).first() or cls(number=phone.e164)
         subscriber.country, subscriber.operator = phone.country, operator
         subscriber.public_id = public_id or None
         subscriber.active = True
@@ -267,10 +270,17 @@ class CallRequest(models.Model):
     public_id = models.CharField(_("ID"), max_length=32, unique=True, default=new_call_request_id, editable=False)
     requester_number = models.CharField(_("requester number (E.164)"), max_length=16)
     requester_country = models.CharField(_("requester country"), max_length=2)
-    target = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="call_requests")
+    target = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="call_requests", verbose_name=_("target")
+    )
     message = models.TextField(_("message"), blank=True)
     token = models.ForeignKey(
-        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="call_requests"
+        "accounts.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_requests",
+        verbose_name=_("token"),
     )
     # Whose request it is: the developer whose token sent it. Two developers' requests between the same
     # two numbers are two requests.
@@ -495,7 +505,9 @@ class CallRequest(models.Model):
 class CallRequestChange(models.Model):
     """One change of a call request's state, with its time: the request's history after pending."""
 
-    call_request = models.ForeignKey(CallRequest, on_delete=models.CASCADE, related_name="changes")
+    call_request = models.ForeignKey(
+        CallRequest, on_delete=models.CASCADE, related_name="changes", verbose_name=_("call request")
+    )
     state = models.CharField(_("state"), max_length=16, choices=CallRequest.State.choices)
     at = models.DateTimeField(_("time"))
 
@@ -524,7 +536,9 @@ class ApiRequestLogQuerySet(models.QuerySet):
 
 
 class ApiRequestLog(models.Model):
-    """One call of the Open API. Never holds the token's text, nor the parties' numbers or the message."""
+    """One call of the Open API, written in one insert as it is answered. Never holds the token's text (masked
+    wherever the request carried it); the request as received (numbers, message) and the answer are kept for
+    its developer to inspect, and go with the entry after API_LOG_RETENTION_DAYS."""
 
     class Action(models.TextChoices):
         CALLBACK = protocol.CALLBACK, protocol.CALLBACK
@@ -544,7 +558,12 @@ class ApiRequestLog(models.Model):
 
     request_id = models.CharField(_("request ID"), max_length=32, db_index=True, blank=True)
     token = models.ForeignKey(
-        "accounts.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="request_log"
+        "accounts.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request_log",
+        verbose_name=_("token"),
     )
     call_request = models.ForeignKey(
         CallRequest,
@@ -563,6 +582,11 @@ class ApiRequestLog(models.Model):
     referer_host = models.CharField(_("referer host"), max_length=255, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The request as received (method, path and query with the token masked, the headers that matter, a POST's
+    # decrypted fields with mytoken masked) and the answer's body: api.request_log writes them.
+    received = models.JSONField(_("request"), default=dict, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    numbers = models.CharField(_("numbers"), max_length=64, blank=True, help_text=_("The call's numbers, digits only."))
 
     objects = ApiRequestLogQuerySet.as_manager()
 
@@ -570,7 +594,13 @@ class ApiRequestLog(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("API request")
         verbose_name_plural = _("API request log")
-        indexes = [models.Index(fields=["token", "-created_at"], name="api_log_token_time")]
+        indexes = [
+            models.Index(fields=["token", "-created_at"], name="api_log_token_time"),
+            # The log's search: a reason, a status or an address among a token's many calls, newest first.
+            models.Index(fields=["token", "reason", "-created_at"], name="api_log_token_reason_time"),
+            models.Index(fields=["token", "status", "-created_at"], name="api_log_token_status_time"),
+            models.Index(fields=["token", "client_ip", "-created_at"], name="api_log_token_address_time"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.transport} {self.action or '-'} {self.result}"

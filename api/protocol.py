@@ -17,6 +17,13 @@ REQUESTS = frozenset({CALLBACK, NEOCALLBACK})  # they send a call request (with 
 STATUS = "status"
 GET_ACTIONS = (*ACTIONS, STATUS)
 
+
+def path_action(action, parameter_count):
+    """The action a GET path asks for: the seed's three-part cancel (/cancel/<my number>/<my iso>/<target id>)
+    is a neocancel."""
+    return NEOCANCEL if action == CANCEL and parameter_count == 3 else action
+
+
 # Headers beside the seed's bodies: every answer's ID (also in the request log), and the call request's.
 REQUEST_ID_HEADER = "X-Request-Id"
 CALL_REQUEST_ID_HEADER = "X-Call-Request-Id"

@@ -66,8 +66,7 @@ def spec_from_path(action, params):
         parts = (parts + [""] * fixed)[:fixed]
     else:
         parts = text.split("/") if text else []
-        if action == protocol.CANCEL and len(parts) == 3:
-            action = protocol.NEOCANCEL
+        action = protocol.path_action(action, len(parts))
         if len(parts) > (4 if action == protocol.CANCEL else 3):
             raise ApiError(reasons.TOO_MANY_PARAMETERS)
         parts, message = (parts + [""] * 4)[:4], ""

@@ -39,6 +39,23 @@ def _domain(value):
     return ascii_name
 
 
+_WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def host_of_address(value):
+    """The host of a web address pasted where a host belongs ("https://www.example.com/path?x=1" →
+    "www.example.com", "example.com/shop" → "example.com"); any other text unchanged, for normalise_host to judge."""
+    text = (value or "").strip()
+    is_url = bool(_WEB_ADDRESS.match(text))
+    if not is_url and ("://" in text or not any(ch in text for ch in "/?#")):
+        return text
+    try:
+        host = urlsplit(text if is_url else "//" + text).hostname
+    except ValueError:  # an unclosed IPv6 bracket, say
+        return text
+    return host or text
+
+
 def normalise_host(value):
     """Returns the canonical form of a host pattern typed by a developer, or raises InvalidHost.
 

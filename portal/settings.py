@@ -179,7 +179,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
 USE_TZ = True
-# Our own date formats first (오전/오후 before the time in Korean; one short form for both languages).
+# Our own date formats first: one form, "2026-12-02 03:43", in both languages and on every page.
 FORMAT_MODULE_PATH = "portal.formats"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
@@ -207,7 +207,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CallbackNow <no-reply@callbacknow.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where developers are told to write about a suspended or rejected token; empty: DEFAULT_FROM_EMAIL's address.
+# Where developers are told to write about their tokens; empty: support@ the portal's domain (a deploy check warns).
 SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 
 # Security. Behind a TLS-terminating load balancer set SECURE_PROXY_SSL_HEADER.

@@ -178,6 +178,7 @@ CONTROLLED = (
     "ALLOWED_HOSTS",
     "API_BASE_URL",
     "SITE_URL",
+    "SUPPORT_EMAIL",
     "REDIS_URL",
     "VAR_DIR",
     "STATIC_ROOT",

@@ -193,9 +193,16 @@ class WebhookEvent(models.Model):
     """The outbox: written in the transaction of the change it reports, delivered by the task queue."""
 
     public_id = models.CharField(_("webhook-id"), max_length=32, unique=True, default=new_message_id, editable=False)
-    token = models.ForeignKey("accounts.ApiToken", on_delete=models.CASCADE, related_name="webhook_events")
+    token = models.ForeignKey(
+        "accounts.ApiToken", on_delete=models.CASCADE, related_name="webhook_events", verbose_name=_("token")
+    )
     call_request = models.ForeignKey(
-        "api.CallRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="webhook_events"
+        "api.CallRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_events",
+        verbose_name=_("call request"),
     )
     type = models.CharField(_("event"), max_length=32, choices=EventType.choices)
     body = models.TextField(_("body"))  # the exact JSON sent and signed, the same on every attempt
@@ -267,8 +274,12 @@ class WebhookDelivery(models.Model):
         RETRYING = "retrying", _("Retrying")
         FAILED = "failed", _("Failed")
 
-    event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        WebhookEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("event")
+    )
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("endpoint")
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
     attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
@@ -295,7 +306,9 @@ class WebhookDelivery(models.Model):
 class WebhookAttempt(models.Model):
     """One HTTP request of a delivery and what came back."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("delivery")
+    )
     started_at = models.DateTimeField(_("time"))
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)

@@ -50,14 +50,25 @@ def owned_endpoint(methods):
 
 
 @sensitive_variables("plaintext")
-def _show_once(request, endpoint, plaintext, rolled=False):
-    """Hands a new secret to the next render of the secret page only, encrypted while it waits in the session."""
+def _show_once(request, endpoint, plaintext, rolled=False, page="webhooks:secret_issued"):
+    """Hands a secret to the next render of `page` only, encrypted while it waits in the session. The redirect also
+    puts that page in the address bar when allauth resumed the POST on its re-authentication page."""
     request.session[SHOW_ONCE_SESSION_KEY] = {
         "endpoint": endpoint.pk,
         "secret": token_crypto.encrypt_secret(plaintext),
         "rolled": rolled,
+        "page": page,
     }
-    return redirect("webhooks:secret_issued", endpoint.public_id)
+    return redirect(page, endpoint.public_id)
+
+
+@sensitive_variables("pending")
+def _take_shown_once(request, endpoint, page):
+    """The secret _show_once left for this endpoint's `page` (used up) and whether it was rolled, or None."""
+    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
+    if not pending or pending["endpoint"] != endpoint.pk or pending.get("page", "webhooks:secret_issued") != page:
+        return None
+    return token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"])), pending["rolled"]
 
 
 def _old_secret_until(endpoint):
@@ -106,21 +117,21 @@ def endpoint_add(request, token):
 
 @owned_endpoint(READ)
 @never_cache
-@sensitive_variables("plaintext", "pending")
+@sensitive_variables("plaintext", "shown")
 def secret_issued(request, endpoint):
     if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
         return HttpResponse()
-    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
-    if not pending or pending["endpoint"] != endpoint.pk:
+    shown = _take_shown_once(request, endpoint, "webhooks:secret_issued")
+    if shown is None:
         messages.info(
             request, _("The full secret is shown only once. To see it again, reveal it and confirm your password.")
         )
         return redirect("webhooks:endpoint_detail", endpoint.public_id)
-    plaintext = token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"]))
+    plaintext, rolled = shown
     context = {
         "endpoint": endpoint,
         "plaintext": plaintext,
-        "rolled": pending["rolled"],
+        "rolled": rolled,
         "old_secret_until": _old_secret_until(endpoint),
     }
     return render(request, "webhooks/secret_issued.html", context)
@@ -165,14 +176,28 @@ def endpoint_delete(request, endpoint):
     return redirect("webhooks:endpoint_list", token.pk)
 
 
-@owned_endpoint(WRITE)
-@reauthentication_required
+@owned_endpoint(READ + WRITE)
 @never_cache
-@sensitive_variables("plaintext")
+@sensitive_variables("shown")
 def secret_reveal(request, endpoint):
-    plaintext = token_crypto.ShownSecret(endpoint.secret())
+    """POST reveals (after the password, logged), then redirects here: GET shows the secret once, under this page's
+    address rather than allauth's re-authentication page, and a reload posts nothing again."""
+    if request.method == "POST":
+        return _reveal(request, endpoint)
+    if request.method == "HEAD":
+        return HttpResponse()
+    shown = _take_shown_once(request, endpoint, "webhooks:secret_reveal")
+    if shown is None:
+        return redirect("webhooks:endpoint_detail", endpoint.public_id)
+    return render(request, "webhooks/secret_reveal.html", {"endpoint": endpoint, "plaintext": shown[0]})
+
+
+@reauthentication_required
+@sensitive_variables("plaintext")
+def _reveal(request, endpoint):
+    plaintext = endpoint.secret()
     log.info("Webhook secret of endpoint %s revealed to developer %s", endpoint.public_id, request.user.pk)
-    return render(request, "webhooks/secret_reveal.html", {"endpoint": endpoint, "plaintext": plaintext})
+    return _show_once(request, endpoint, plaintext, page="webhooks:secret_reveal")
 
 
 @owned_endpoint(READ + WRITE)

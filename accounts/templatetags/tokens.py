@@ -3,6 +3,7 @@
 import idna
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import ApiToken, TokenEvent
 
@@ -72,4 +73,12 @@ def event_detail(event):
         return f"{data.get('old_name', '')}{ARROW}{data.get('new_name', '')}"
     if kind == Kind.HOST_CHANGED:
         return _host_change(data)
+    if kind == Kind.LIMIT_CHANGED:
+        return f"{_limit(data.get('old_limit'))}{ARROW}{_limit(data.get('new_limit'))}"
     return ""
+
+
+def _limit(per_minute):
+    if per_minute is None:
+        return _("the site default")
+    return ngettext("%(limit)s request a minute", "%(limit)s requests a minute", per_minute) % {"limit": per_minute}

@@ -1,5 +1,7 @@
 """The API token admin: search, filter, state changes one by one and in bulk, edits; never the secret."""
 
+import re
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
@@ -144,6 +146,14 @@ def test_it_searches_by_email_host_name_last4_masked_and_whole_token(staff_clien
         assert change_url(other) in page and change_url(token) not in page, term
 
 
+def test_it_finds_a_test_token_by_its_masked_form_or_whole_value(staff_client, issued, developer):
+    live, _ = issued
+    test, plaintext = ApiToken.issue(developer, "Test", "example.com", test=True)
+    for term in [test.masked, "cbn_test..." + plaintext[-4:], plaintext]:
+        page = staff_client.get(CHANGELIST, {"q": term}).content.decode()
+        assert change_url(test) in page and change_url(live) not in page, term
+
+
 def test_it_finds_a_rolled_token_by_its_previous_secret(staff_client, issued):
     token, old = issued
     token.roll(3600)
@@ -203,7 +213,7 @@ def test_it_refuses_an_invalid_host(staff_client, issued):
     token, _ = issued
     form = {
         "name": "My site",
-        "host": "https://example.com/x",
+        "host": "https://exa mple.com/x",
         "rate_limit_per_minute": "",
         "expires_at_0": "",
         "expires_at_1": "",
@@ -212,7 +222,7 @@ def test_it_refuses_an_invalid_host(staff_client, issued):
     }
     response = staff_client.post(change_url(token), form)
     assert response.status_code == 200
-    assert "without http:// or https://" in response.content.decode()
+    assert "cannot contain spaces" in response.content.decode()
     token.refresh_from_db()
     assert token.host == "example.com"
 
@@ -237,3 +247,51 @@ def test_it_lists_a_developers_tokens_on_their_user_page(staff_client, issued):
     token, plaintext = issued
     page = staff_client.get(reverse("admin:auth_user_change", args=[token.owner_id])).content.decode()
     assert token.masked in page and change_url(token) in page and plaintext not in page
+
+
+def change_form(token, **values):
+    form = {
+        "name": token.name,
+        "host": token.host,
+        "rate_limit_per_minute": "",
+        "expires_at_0": "",
+        "expires_at_1": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+    }
+    form.update(values)
+    return form
+
+
+def test_it_logs_and_mails_a_staff_change_of_the_rate_limit(staff_client, issued, staff, developer, mailoutbox):
+    token, _ = issued
+    staff_client.post(change_url(token), change_form(token, rate_limit_per_minute="5"))
+    token.refresh_from_db()
+    assert token.rate_limit() == 5
+    event = token.events.get(kind="limit_changed")
+    assert (event.actor, event.data) == (staff, {"new_limit": 5})
+    assert event_detail(event) == "the site default → 5 requests a minute"
+    [sent] = mailoutbox
+    assert sent.to == [developer.email]
+    assert "to 5 requests a minute" in sent.body and "분당 5회" in sent.body
+    assert "a new rate limit" in sent.subject and "새 요청 한도" in sent.subject
+    page = staff_client.get(reverse("accounts:token_detail", args=[token.pk]))  # staff is not the owner: 404
+    assert page.status_code == 404
+
+    staff_client.post(change_url(token), change_form(token, rate_limit_per_minute=""))
+    assert token.events.filter(kind="limit_changed").count() == 2
+    assert "the site’s rate limit again" in mailoutbox[-1].body
+
+
+def test_it_neither_logs_nor_mails_a_save_that_keeps_the_rate_limit(staff_client, issued, mailoutbox):
+    token, _ = issued
+    staff_client.post(change_url(token), change_form(token, name="Renamed"))
+    assert not token.events.filter(kind="limit_changed").exists() and mailoutbox == []
+
+
+def test_it_lists_tokens_in_few_columns_in_korean(staff_client, issued):
+    token, _ = issued
+    page = staff_client.get(reverse("admin:accounts_apitoken_changelist"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    headers = re.findall(r'<th scope="col"[^>]*>\s*(?:<div class="text">)?(?:<a [^>]*>|<span>)([^<]*)<', page)
+    assert [h for h in headers if h.strip()] == ["이름", "소유자", "호스트", "상태", "마지막 사용"]
+    assert f'<code class="masked-token">{token.masked}</code>' in page

@@ -60,3 +60,11 @@ def test_it_shows_each_detail_as_people_read_it_and_finds_events_by_their_values
     change = staff_client.get(reverse("admin:accounts_tokenevent_change", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="ko")
     shown = change.content.decode()
     assert "example.com → 한국.kr (xn--3e0b707e.kr)" in shown and "old_host" not in shown
+
+
+def test_it_titles_read_only_lists_in_proper_korean(staff_client, issued):
+    page = staff_client.get(reverse("admin:accounts_tokenevent_changelist"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "볼 토큰 이벤트 선택" in page and "를(을)" not in page and "보기위한" not in page
+    event = issued[0].events.first()
+    detail = staff_client.get(reverse("admin:accounts_tokenevent_change", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="ko")
+    assert "토큰 이벤트 보기" in detail.content.decode() and "뷰 " not in detail.content.decode()

@@ -148,3 +148,19 @@ def test_it_tells_the_two_factor_sign_in_that_recovery_codes_work_too(owner_clie
     assert "A recovery code works here too" in owner_client.get(reverse("mfa_authenticate")).content.decode()
     korean = owner_client.get(reverse("mfa_authenticate"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "복구 코드도 쓸 수 있습니다" in korean
+
+
+@pytest.mark.parametrize("name", ["account_signup", "account_login", "account_reset_password"])
+def test_it_writes_allauth_s_headings_in_sentence_case_as_the_portal_does(client, db, name):
+    page = client.get(reverse(name)).content.decode()
+    for title_case in ("Sign Up", "Signup", "Sign In", "Password Reset", "Forgot Password?", "Remember Me"):
+        assert title_case not in page, title_case
+    korean = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "회원가입" not in korean  # the portal's word, 가입하기, everywhere
+
+
+def test_it_says_sign_up_one_way_in_both_languages(client, db):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert re.search(r"<h1[^>]*>\s*Sign up\s*</h1>", page)
+    korean = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert re.search(r"<h1[^>]*>\s*가입하기\s*</h1>", korean)

@@ -36,13 +36,24 @@ REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "
 
 @pytest.fixture
 def production(settings):
-    """DEBUG off with the settings production needs: a shared cache and the site's address."""
+    """DEBUG off with the settings production needs: a shared cache, the site's address, a support address."""
     settings.DEBUG, settings.CACHES, settings.SITE_URL = False, REDIS, "https://developers.example.com"
+    settings.SUPPORT_EMAIL = "developers@example.com"
     return settings
 
 
 def test_it_accepts_production_with_a_shared_cache_and_the_site_s_address(production):
     assert ids(include_deployment_checks=True) == set()
+
+
+def test_it_warns_when_production_names_no_support_address(production):
+    production.SUPPORT_EMAIL = ""
+    assert ids(include_deployment_checks=True) == {"accounts.W002"}
+
+
+def test_it_needs_no_support_address_in_development(settings):
+    settings.DEBUG, settings.SUPPORT_EMAIL = True, ""
+    assert "accounts.W002" not in ids(include_deployment_checks=True)
 
 
 @pytest.mark.parametrize(

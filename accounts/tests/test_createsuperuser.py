@@ -45,3 +45,16 @@ def test_it_verifies_an_address_left_unverified_by_a_first_sign_in(client, super
 def test_it_refuses_an_unknown_address(db):
     with pytest.raises(CommandError):
         call_command("verify_email", "nobody@callbacknow.test")
+
+
+def test_it_takes_staff_from_the_admin_s_sign_in_straight_to_the_admin(client, superuser_from_env):
+    """No "complete sign-up" or "verify your address" step on the way: the address is confirmed, the account whole."""
+    call_command("verify_email", EMAIL, stdout=StringIO())
+    to_sign_in = client.get("/admin/", follow=True).redirect_chain[-1][0]
+    assert to_sign_in.startswith(reverse("account_login"))
+    signed_in = client.post(to_sign_in, {"login": EMAIL, "password": PASSWORD}, follow=True)
+    assert signed_in.redirect_chain[-1][0] == "/admin/"
+    page = signed_in.content.decode()
+    assert "Site administration" in page
+    for step in ("sign-up", "signup", "Sign up", "Verify your email", "confirm-email"):
+        assert step not in page

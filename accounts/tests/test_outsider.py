@@ -16,7 +16,7 @@ TOKEN_URLS = [
     "token_reveal",
 ]
 METHODS = ["get", "head", "post", "put", "patch", "delete", "options"]
-DATA = {"name": "Stolen", "host": "evil.example", "grace_seconds": 0}
+DATA = {"name": "Stolen", "host": "evil.example", "grace_seconds": 0, "confirm": "on"}
 
 
 @pytest.mark.parametrize("name", TOKEN_URLS)

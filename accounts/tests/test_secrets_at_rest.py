@@ -40,8 +40,8 @@ def through_the_pages(client, password):
     token = ApiToken.objects.get()
     client.post(reverse("accounts:token_reveal", args=[token.pk]))
     revealed = reauthenticate(client, password, reverse("accounts:token_reveal", args=[token.pk]))
-    assert secret_on_page(revealed) == first
-    client.post(reverse("accounts:token_roll", args=[token.pk]), {"grace_seconds": 86400})
+    assert secret_on_page(client.get(revealed.url)) == first
+    client.post(reverse("accounts:token_roll", args=[token.pk]), {"grace_seconds": 86400, "confirm": "on"})
     second = secret_on_page(client.get(reverse("accounts:token_issued", args=[token.pk])))
     token.refresh_from_db()
     assert first and second and token.accepts(second)

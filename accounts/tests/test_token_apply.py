@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ApiToken
+from tests.helpers import secret_on_page
 
 URL = reverse("accounts:token_apply")
 
@@ -22,8 +23,8 @@ def test_it_issues_a_token_with_the_host_normalised_and_the_request_audited(owne
 @pytest.mark.parametrize(
     ("host", "error"),
     [
-        ("https://example.com", "without http:// or https://"),
-        ("example.com/shop", "without a path"),
+        ("ftp://example.com", "without http:// or https://"),
+        ("/shop", "without a path"),
         ("example.com:443", "without a port number"),
         ("me@example.com", "without a user name or password"),
         ("intranet", "full domain name"),
@@ -93,3 +94,24 @@ def test_it_sends_visitors_to_sign_in(client, db):
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
     client.post(URL, {"name": "Shop", "host": "example.com"})
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("pasted", "host"),
+    [
+        ("https://www.example.com/path?x=1", "www.example.com"),
+        ("example.com/shop", "example.com"),
+        ("http://[::1]:8000/", "::1"),
+    ],
+)
+def test_it_binds_a_pasted_web_address_to_its_host_with_a_note(owner_client, developer, pasted, host):
+    response = owner_client.post(URL, {"name": "Shop", "host": pasted}, follow=True)
+    assert ApiToken.objects.get(owner=developer).host == host
+    page = response.content.decode()
+    assert f"You entered a web address: the token is bound to its host, {host}." in page
+    assert secret_on_page(response)  # the issued page, with the note above the token
+
+
+def test_it_adds_no_note_for_a_plain_host(owner_client):
+    response = owner_client.post(URL, {"name": "Shop", "host": "example.com"}, follow=True)
+    assert "You entered a web address" not in response.content.decode()

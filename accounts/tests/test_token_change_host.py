@@ -23,7 +23,7 @@ def test_it_moves_the_token_to_the_normalised_host_and_audits(owner_client, issu
 
 def test_it_explains_a_bad_host_and_changes_nothing(owner_client, issued):
     token, _ = issued
-    response = owner_client.post(url(token), {"host": "http://www.example.com/"})
+    response = owner_client.post(url(token), {"host": "ftp://www.example.com/"})
     assert response.status_code == 200
     assert "without http:// or https://" in response.content.decode()
     token.refresh_from_db()
@@ -48,3 +48,22 @@ def test_it_keeps_the_token_active_under_automatic_approval(owner_client, issued
     token, plaintext = issued
     owner_client.post(url(token), {"host": "other.example.org"})
     assert ApiToken.objects.find_active(plaintext) == token
+
+
+def test_it_keeps_the_host_of_a_pasted_web_address_and_says_so(owner_client, issued):
+    token, _ = issued
+    response = owner_client.post(url(token), {"host": "https://www.example.com/path?x=1"}, follow=True)
+    token.refresh_from_db()
+    assert token.host == "www.example.com"
+    page = response.content.decode()
+    assert "You entered a web address: the token is bound to its host, www.example.com." in page
+
+
+def test_it_says_in_korean_that_the_address_was_cut_to_its_host(owner_client, issued):
+    token, _ = issued
+    response = owner_client.post(
+        url(token), {"host": "http://localhost:8000/x"}, follow=True, HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    token.refresh_from_db()
+    assert token.host == "localhost"
+    assert "웹 주소를 입력하셨습니다. 토큰은 그 호스트인 localhost에 연결됩니다." in response.content.decode()

@@ -70,12 +70,17 @@ def test_it_tells_the_developer_of_a_suspended_token_what_it_means_and_whom_to_c
     assert 'href="mailto:help@callbacknow.test"' in page
 
 
-def test_it_falls_back_to_the_portal_s_sender_address_for_contact(owner_client, issued, staff, settings):
-    settings.DEFAULT_FROM_EMAIL = "CallbackNow <team@callbacknow.test>"
+def test_it_falls_back_to_support_at_the_portal_s_domain_for_contact(owner_client, issued, staff, settings):
+    """Not the sender's address itself: that is often no-reply@."""
+    settings.DEFAULT_FROM_EMAIL = "CallbackNow <no-reply@callbacknow.test>"
+    settings.SUPPORT_EMAIL = ""
     token, _ = issued
     token.suspend("Too many requests", actor=staff)
     page = owner_client.get(url(token), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    assert "mailto:team@callbacknow.test" in page and "Too many requests" in page
+    assert "mailto:support@callbacknow.test" in page and "Too many requests" in page
+    assert "no-reply@" not in page
+    settings.SITE_URL = "https://www.developers.example.com"
+    assert "mailto:support@developers.example.com" in owner_client.get(url(token)).content.decode()
     assert "No reason was given." not in page
 
 

@@ -99,6 +99,7 @@ def test_it_names_events_as_nouns_distinct_from_states():
             "전체 보기",
             "이름 변경",
             "호스트 변경",
+            "요청 한도 변경",
         ]
 
 

@@ -55,3 +55,40 @@ def test_it_keeps_the_request_log_read_only(staff_client, token):
 
 def test_it_hides_the_admin_from_developers(owner_client):
     assert owner_client.get("/admin/api/subscriber/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "fields, error",
+    [
+        ({"number": "010-0000-0001"}, "This number is in the range reserved for test phones."),
+        ({"public_id": "test-friend"}, "IDs starting with “test-” are reserved for test phones."),
+    ],
+)
+def test_it_refuses_staff_a_live_subscriber_in_test_modes_reserve(staff_client, fields, error):
+    data = {"number": "010-2222-3333", "country": "kr", "operator": "KT", "active": "on", **fields}
+
+    response = staff_client.post("/admin/api/subscriber/add/", data)
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_it_heads_every_column_in_korean(staff_client, issued, target):
+    """Field names without a verbose name came out as English ("Target", "Token") in the Korean admin."""
+    import re
+
+    from django.test import Client
+
+    token, plaintext = issued
+    answer = Client().get(
+        f"/{plaintext}/callback/01010041004/kr/01011111111/kr/hello", HTTP_REFERER="https://example.com/"
+    )
+    assert answer.json()["result"] == "success"
+    for path in ("/admin/api/callrequest/", "/admin/api/apirequestlog/"):
+        page = staff_client.get(path, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+        headers = [
+            re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page, re.S)
+        ]
+        english = [h for h in headers if re.fullmatch(r"[A-Za-z ]+", h) and h not in ("HTTP", "Referer")]
+        assert headers and not english, (path, english)

@@ -282,7 +282,7 @@ def test_it_logs_every_call_without_the_token(client, value, token, target):
         (token.pk, "neocallback", "GET", "success", "", 200, "127.0.0.1", "example.com"),
         (token.pk, "", "GET", "failed", "unknown action", 404, "127.0.0.1", ""),
         (token.pk, "neocancel", "JSONP", "success", "", 200, "127.0.0.1", ""),
-        (None, "", "GET", "failed", "unknown token", 401, "127.0.0.1", ""),
+        (None, "neocancel", "GET", "failed", "unknown token", 401, "127.0.0.1", ""),  # the action asked for
     ]
     stored = " ".join(str(field) for row in ApiRequestLog.objects.values_list() for field in row)
     assert value not in stored and value[4:] not in stored

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import ApiToken
+from api import testmode
 from api.models import CallRequest
 
 pytestmark = [
@@ -28,6 +29,18 @@ SEED_FAILURE = '{"result":"failed","reason":"target number is not registered to 
 def client_php(live_server, developer, tmp_path):
     """The seed's client pointed at the live server, with a token issued for its host (localhost)."""
     _token, value = ApiToken.issue(developer, "PHP site", "localhost")
+    return seed_client(live_server, value, tmp_path)
+
+
+@pytest.fixture
+def test_client_php(live_server, developer, tmp_path):
+    """The seed's client with a test token (cbn_test_…, still 32 characters: its AES key) for localhost."""
+    _token, value = ApiToken.issue(developer, "PHP test", "localhost", test=True)
+    assert value.startswith("cbn_test_") and len(value) == 32
+    return seed_client(live_server, value, tmp_path)
+
+
+def seed_client(live_server, value, tmp_path):
     code = SEED_CLIENT.read_text(encoding="utf-8")
     substitutions = [
         ('$myToken = "MYTOKENMYTOKEN";', f'$myToken = "{value}";'),
@@ -74,3 +87,25 @@ def test_it_cancels_with_the_seeds_cancel_call(client_php, target):
 
     assert output == SEED_SUCCESS * 2
     assert CallRequest.objects.get().state == CallRequest.State.CANCELLED
+
+
+def test_it_reaches_a_magic_number_with_a_test_token(test_client_php):
+    """The seed's own callback (a live number) is refused to a test token; the same client then reaches the
+    magic number that is answered, unchanged but for the token."""
+    answered = testmode.OUTCOMES[0]
+    call = f'send_sisicallcall_service("01010041004","kr","{answered.national_number}","kr","hello", "callback");'
+
+    output = run_php("-r", f"include '{test_client_php}'; {call}")
+
+    refused = '{"result":"failed","reason":"test tokens reach only test phones"}'
+    success = (
+        f'{{"result":"success","opname":"CallbackNow test","iso":"kr","phone_number":"{answered.national_number}"}}'
+    )
+    assert output == refused + success
+    request = CallRequest.objects.get()
+    assert (request.target.number, request.requester_number, request.message) == (
+        answered.number,
+        "+821010041004",
+        "hello",
+    )
+    assert request.token.is_test

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from api import testmode
 from api.models import Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,38 @@ def test_it_refuses_an_id_taken_by_another_number():
 
     with pytest.raises(CommandError, match="public_id"):
         run("01044445555", "kr", "--operator", "SKT", "--id", "TAKEN")
+
+
+@pytest.mark.parametrize("number", ["01000000000", "010-0000-0001", "+82 10-0001-2345", "01000099999"])
+def test_it_refuses_a_number_of_the_range_reserved_for_test_phones(number):
+    with pytest.raises(CommandError, match="number: This number is in the range reserved for test phones."):
+        run(number, "kr", "--operator", "SKT")
+
+    assert not Subscriber.objects.exists()
+
+
+@pytest.mark.parametrize("public_id", ["test-friend", "Test-Friend", "TEST-answers"])
+def test_it_refuses_an_id_reserved_for_test_phones(public_id):
+    with pytest.raises(CommandError, match="public_id: IDs starting with “test-” are reserved for test phones."):
+        run("01022223333", "kr", "--operator", "SKT", "--id", public_id)
+
+    assert not Subscriber.objects.exists()
+
+
+def test_it_takes_the_numbers_just_outside_the_reserved_range():
+    run("01000100000", "kr", "--operator", "SKT")
+
+    assert Subscriber.objects.get().number == "+821000100000"
+
+
+def test_it_leaves_a_test_subscriber_with_that_number_as_it_was(developer):
+    """A magic number's subscriber (or a test phone) exists already: registration refuses, never turns it live."""
+    magic = Subscriber.magic(testmode.OUTCOMES[0])
+    phone = Subscriber.create_test_phone(developer)
+
+    for subscriber in (magic, phone):
+        with pytest.raises(CommandError, match="reserved for test phones"):
+            run(subscriber.number, "kr", "--operator", "Hijacked", "--id", "friend")
+        before = (subscriber.operator, subscriber.public_id, subscriber.is_test, subscriber.test_owner_id)
+        subscriber.refresh_from_db()
+        assert (subscriber.operator, subscriber.public_id, subscriber.is_test, subscriber.test_owner_id) == before

@@ -57,6 +57,18 @@ def test_it_lets_every_token_of_the_sender_s_developer_read_it(client, value, ta
     assert json.loads(status(client, second, public_id)[1].content)["state"] == "pending"
 
 
+def test_it_keeps_test_mode_and_live_apart_for_one_developer(client, value, target, developer):
+    """As the two worlds never touch: a developer's test token reads their test requests only, a live one live ones."""
+    live_request = send_callback(client, value)
+    test_value = ApiToken.issue(developer, "Sandbox", "localhost", test=True)[1]
+    test_request = client.get(f"/{test_value}/callback/01010041004/kr/01000000003/kr/hello")["X-Call-Request-Id"]
+
+    assert json.loads(status(client, test_value, test_request)[1].content)["state"] == "pending"
+    assert json.loads(status(client, value, live_request)[1].content)["state"] == "pending"
+    assert json.loads(status(client, test_value, live_request)[1].content) == failed("unknown call request")
+    assert json.loads(status(client, value, test_request)[1].content) == failed("unknown call request")
+
+
 def test_it_tells_another_developer_nothing(client, value, target, outsider):
     public_id = send_callback(client, value)
     theirs = ApiToken.issue(outsider, "Theirs", "theirs.example.com")[1]

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from api import testmode
 from api.models import Subscriber
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +43,24 @@ def test_it_refuses_a_second_subscriber_with_the_same_number(target):
 
 def test_it_answers_with_the_national_number(target):
     assert (target.iso, target.national_number) == ("kr", "01011111111")
+
+
+def test_it_refuses_to_register_a_live_subscriber_in_the_test_range_or_with_a_test_id():
+    with pytest.raises(ValidationError) as number:
+        Subscriber.register("010-0000-0001", "kr", "SKT")
+    with pytest.raises(ValidationError) as public_id:
+        Subscriber.register("01022223333", "kr", "SKT", public_id="test-answers")
+
+    assert number.value.message_dict == {"number": ["This number is in the range reserved for test phones."]}
+    assert public_id.value.message_dict == {"public_id": ["IDs starting with “test-” are reserved for test phones."]}
+    assert not Subscriber.objects.exists()
+
+
+def test_it_refuses_to_register_over_a_magic_numbers_subscriber():
+    magic = Subscriber.magic(testmode.OUTCOMES[0])
+
+    with pytest.raises(ValidationError):
+        Subscriber.register(magic.national_number, "kr", "SKT")
+
+    magic.refresh_from_db()
+    assert (magic.is_test, magic.operator, magic.public_id) == (True, testmode.MAGIC_OPERATOR, "test-answers")

@@ -172,3 +172,127 @@ def test_it_reads_the_call_requests_of_a_page_of_rows_in_the_same_queries_as_one
 
     assert ApiRequestLog.objects.for_token(token).exclude(call_request=None).count() == 21
     assert queries_for_the_page() == one_row
+
+
+def search(client, token, **query):
+    response = client.get(url(token), query)
+    assert response.status_code == 200
+    return response
+
+
+def test_it_finds_a_call_by_its_request_id(owner_client, token, value, target):
+    sent = owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+    owner_client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hi")
+
+    found = search(owner_client, token, q=sent["X-Request-Id"]).context["page"].object_list
+
+    assert [entry.request_id for entry in found] == [sent["X-Request-Id"]]
+
+
+def test_it_finds_the_calls_of_a_call_request_by_its_id(owner_client, token, value, target):
+    sent = owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+    owner_client.get(f"/{value}/cancel/01010041004/kr/01011111111/kr")
+    owner_client.get(f"/{value}/callback/01010041005/kr/01011111111/kr/another")
+
+    found = search(owner_client, token, q=sent["X-Call-Request-Id"]).context["page"].object_list
+
+    assert [entry.action for entry in found] == ["cancel", "callback"]
+
+
+@pytest.mark.parametrize("typed", ["01099999999", "010-9999-9999", "+82 10-9999-9999", "9999"])
+def test_it_finds_the_calls_naming_a_number_however_it_is_typed(owner_client, token, value, target, typed):
+    owner_client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hi")
+    owner_client.get(f"/{value}/neocallback/01010041004/kr/airpagephone/hi")
+
+    found = search(owner_client, token, q=typed).context["page"].object_list
+
+    assert [entry.reason for entry in found] == ["target number is not registered to callbacknow"]
+
+
+def test_it_finds_the_calls_of_a_client_address(owner_client, token):
+    entry(token, reason="from the office")
+    ApiRequestLog.objects.filter(token=token).update(client_ip="2001:db8::1")
+    entry(token, reason="from the shop")
+
+    found = search(owner_client, token, q="2001:0db8:0:0::1").context["page"].object_list
+
+    assert [e.reason for e in found] == ["from the office"]
+
+
+def test_it_filters_by_reason_and_by_status(owner_client, token):
+    entry(token, "failed", reason="rate limited")
+    ApiRequestLog.objects.filter(token=token).update(status=429)
+    entry(token, "failed", reason="invalid number")
+    entry(token, "success")
+
+    by_reason = search(owner_client, token, reason="rate limited").context["page"].object_list
+    by_status = search(owner_client, token, status="404").context["page"].object_list
+
+    assert [e.reason for e in by_reason] == ["rate limited"]
+    assert [e.reason for e in by_status] == ["invalid number"]
+
+
+def test_it_answers_a_search_it_cannot_read_with_an_error_in_the_pages_language(owner_client, token):
+    entry(token)
+
+    response = owner_client.get(url(token), {"q": "hello"}, headers={"Accept-Language": "ko"})
+
+    assert response.status_code == 200 and response.context["form"].errors.keys() == {"q"}
+    assert "요청 ID" in response.context["form"].errors["q"][0]
+    assert len(response.context["page"].object_list) == 1
+
+
+def test_it_keeps_the_search_in_the_pages_links(owner_client, token):
+    ApiRequestLog.objects.bulk_create(
+        [
+            ApiRequestLog(
+                token=token, transport="GET", result="failed", reason="rate limited", status=429, duration_ms=1
+            )
+            for _ in range(60)
+        ]
+    )
+
+    page = search(owner_client, token, reason="rate limited", status="429").content.decode()
+
+    assert "?reason=rate+limited&amp;status=429&amp;page=2" in page
+    assert f"/tokens/{token.pk}/log/export.csv?reason=rate+limited&amp;status=429" in page
+
+
+def test_it_links_each_row_to_its_calls_page(owner_client, token):
+    logged = entry(token)
+
+    assert f'href="/tokens/{token.pk}/log/{logged.pk}/"' in owner_client.get(url(token)).content.decode()
+
+
+def test_it_highlights_the_chosen_day_in_the_chart(owner_client, token):
+    entry(token, age=timedelta(days=2))
+    day = (timezone.localdate() - timedelta(days=2)).isoformat()
+
+    response = search(owner_client, token, date_from=day, date_to=day, result="failed")
+
+    chosen = [d for d in response.context["chart"]["days"] if d.chosen]
+    assert [d.date.isoformat() for d in chosen] == [day]
+    page = response.content.decode()
+    assert 'class="chart-chosen"' in page and 'aria-current="date"' in page
+    # Each bar keeps the other filters and picks its day.
+    assert (
+        f"?date_from={day}&amp;date_to={day}&amp;result=failed" in page or f"result=failed&amp;date_from={day}" in page
+    )
+
+
+def test_it_highlights_no_day_for_a_range(owner_client, token):
+    entry(token)
+    today = timezone.localdate()
+
+    response = search(owner_client, token, date_from=(today - timedelta(days=3)).isoformat(), date_to=today.isoformat())
+
+    assert not any(d.chosen for d in response.context["chart"]["days"])
+    assert 'class="chart-chosen"' not in response.content.decode()
+
+
+def test_it_breaks_a_host_name_after_its_dots_only(owner_client, token):
+    entry(token)
+
+    page = owner_client.get(url(token)).content.decode()
+
+    assert "example.<wbr>com" in page

@@ -18,8 +18,22 @@ def test_it_names_the_key_s_subscriber(phone):
             "country": "KR",
             "operator": "SRTelecom",
             "public_id": "airpagephone",
+            "test": False,
         }
     }
+
+
+def test_it_says_a_test_phone_is_one(client, developer):
+    from api.models import Subscriber
+    from device.models import DeviceKey
+    from tests.helpers import bearer
+
+    phone = Subscriber.create_test_phone(developer)
+    _key, plaintext = DeviceKey.issue(phone, "Test phone")
+
+    subscriber = client.get("/device/v1/me", **bearer(plaintext)).json()["subscriber"]
+
+    assert (subscriber["number"], subscriber["public_id"], subscriber["test"]) == (phone.number, phone.public_id, True)
 
 
 def test_it_names_another_subscriber_for_their_own_key(client, other_subscriber):

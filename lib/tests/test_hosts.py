@@ -2,7 +2,15 @@
 
 import pytest
 
-from lib.hosts import InvalidHost, host_from_header, host_matches, normalise_host, patterns_for_host, url_host
+from lib.hosts import (
+    InvalidHost,
+    host_from_header,
+    host_matches,
+    host_of_address,
+    normalise_host,
+    patterns_for_host,
+    url_host,
+)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +114,25 @@ def test_it_lists_every_pattern_that_allows_a_host():
 def test_it_writes_a_host_as_a_url_needs_it_and_reads_it_back(host, in_url):
     assert url_host(host) == in_url
     assert host_from_header(f"http://{url_host(host)}/") == host
+
+
+@pytest.mark.parametrize(
+    ("pasted", "host"),
+    [
+        ("https://www.example.com/path?x=1", "www.example.com"),
+        ("HTTP://Example.COM", "example.com"),
+        ("example.com/shop#top", "example.com"),
+        ("https://user:secret@example.com/", "example.com"),
+        ("http://localhost:8000/tester/", "localhost"),
+        ("http://[::1]:8000/", "::1"),
+        ("*.example.com/", "*.example.com"),
+        # Not a web address: left as typed, for normalise_host to say what is wrong.
+        ("example.com", "example.com"),
+        ("example.com:8080", "example.com:8080"),
+        ("ftp://example.com/", "ftp://example.com/"),
+        ("/shop", "/shop"),
+        ("http://[::1/", "http://[::1/"),
+    ],
+)
+def test_it_reads_the_host_of_a_pasted_web_address(pasted, host):
+    assert host_of_address(pasted) == host

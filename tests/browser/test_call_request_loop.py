@@ -48,7 +48,7 @@ def test_it_follows_a_call_request_from_the_test_page_to_the_phone_and_back(
     expect(screen.locator("#phone-status")).to_contain_text(words["live"])
     phone.snap("empty")
 
-    tester = me.visit("/tester/", "test-page")
+    tester = me.visit("/tester/?mode=live", "test-page")
     tester.fill("#id_message", words["message"])
     tester.click("#tester-form button[type=submit]")
     followed = tester.locator("#followed")

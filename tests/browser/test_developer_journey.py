@@ -43,7 +43,7 @@ def sign_up_and_verify(me, mailoutbox):
 def confirm_password_if_asked(me):
     """allauth asks for the password again before anything that shows or changes a secret."""
     page = me.page
-    if page.get_by_role("heading", name="Confirm Access").count():
+    if page.get_by_role("heading", name="Confirm access").count():
         me.snap("confirm-access")
         page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
         page.get_by_role("button", name="Confirm").click()
@@ -118,6 +118,10 @@ def try_every_action(me):
     page = me.page
     page.get_by_role("link", name="Test page").first.click()
     me.snap("test-page")
+    # It opens in test mode, on the newcomer's test token; their live token is on the live side.
+    expect(page.locator("#id_token")).to_contain_text("cbn_test")
+    page.get_by_role("link", name="Live", exact=True).click()
+    me.snap("test-page-live")
 
     assert send_from_the_test_page(me, "callback", "GET URL", "tester-callback-get") == SEED_SUCCESS
     expect(page.locator("#pending-requests")).to_contain_text("1010041004")
@@ -157,6 +161,7 @@ def find_the_requests_in_the_log(me, name):
 def roll(me, old_token, call_api):
     page = me.page
     page.get_by_role("radio", name=re.compile(r"^None")).check()
+    page.get_by_role("checkbox", name=re.compile(r"^I understand")).check()
     page.get_by_role("button", name="Roll the token").click()
     confirm_password_if_asked(me)
     me.snap("rolled")

@@ -19,6 +19,7 @@ def production_env(tmp_path):
         ALLOWED_HOSTS="developers.callbacknow.test",
         API_BASE_URL="https://developers.callbacknow.test",
         SITE_URL="https://developers.callbacknow.test",
+        SUPPORT_EMAIL="developers@callbacknow.test",
         REDIS_URL="redis://127.0.0.1:6379/0",
         VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),

@@ -36,6 +36,15 @@ def test_it_fails_the_checklist_without_the_site_s_address_for_mail_links(produc
     assert "accounts.E005" in result.stderr and "SITE_URL" in result.stderr
 
 
+def test_it_warns_when_production_leaves_the_support_address_to_a_guess(production_env):
+    del production_env["SUPPORT_EMAIL"]
+
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "accounts.W002" in result.stderr and "SUPPORT_EMAIL" in result.stderr
+
+
 def test_it_refuses_to_start_on_the_development_secret_key(production_env):
     del production_env["SECRET_KEY"]
 

@@ -23,14 +23,18 @@ def test_it_reveals_after_reauthentication(owner_client, endpoint, password, dev
     assert response.status_code == 302 and response.url.startswith(reverse("account_reauthenticate"))
 
     with caplog.at_level(logging.INFO, logger="webhooks"):
-        page = reauthenticate(owner_client, password, url(endpoint))
+        confirmed = reauthenticate(owner_client, password, url(endpoint))
+    # After the password the browser lands on this page's own address, not on /accounts/reauthenticate/.
+    assert confirmed.status_code == 302 and confirmed.url == url(endpoint)
+    page = owner_client.get(confirmed.url)
     assert page.status_code == 200 and shown_secret(page) == secret
     assert "no-store" in page["Cache-Control"]
     assert f"revealed to developer {developer.pk}" in caplog.text and endpoint.public_id in caplog.text
     assert secret not in caplog.text and secret[6:] not in caplog.text
 
     # Within the re-authentication window a second reveal needs no password.
-    assert shown_secret(owner_client.post(url(endpoint))) == secret
+    assert shown_secret(owner_client.post(url(endpoint), follow=True)) == secret
+    assert owner_client.get(url(endpoint)).status_code == 302  # shown once: a reload hides it again
 
 
 def test_it_does_not_reveal_with_a_wrong_password(owner_client, endpoint):
@@ -43,10 +47,14 @@ def test_it_does_not_reveal_with_a_wrong_password(owner_client, endpoint):
 def test_it_speaks_korean(owner_client, endpoint, password):
     endpoint, _ = endpoint
     reauthenticate(owner_client, password)
-    page = owner_client.post(url(endpoint), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    page = owner_client.post(url(endpoint), HTTP_ACCEPT_LANGUAGE="ko", follow=True).content.decode()
     assert "이 페이지를 떠나면 비밀 키가 다시 가려집니다." in page
 
 
-def test_it_takes_no_get(owner_client, endpoint):
-    endpoint, _ = endpoint
-    assert owner_client.get(url(endpoint)).status_code == 405
+def test_it_shows_nothing_on_a_get_without_a_reveal(owner_client, endpoint):
+    endpoint, secret = endpoint
+    response = owner_client.get(url(endpoint))
+    assert response.status_code == 302 and response.url == reverse(
+        "webhooks:endpoint_detail", args=[endpoint.public_id]
+    )
+    assert owner_client.head(url(endpoint)).status_code == 200

@@ -1,8 +1,10 @@
-"""English dates, and the same unambiguous short form as the Korean pages ("2026-11-25 09:24")."""
+"""The portal's one date form (portal/formats/__init__.py)."""
 
-DATE_FORMAT = "N j, Y"
-TIME_FORMAT = "P"
-DATETIME_FORMAT = "N j, Y, P"
-MONTH_DAY_FORMAT = "F j"
-SHORT_DATE_FORMAT = "Y-m-d"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+from portal.formats import (  # noqa: F401  (read by Django's FORMAT_MODULE_PATH)
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    MONTH_DAY_FORMAT,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+)
