@@ -23,57 +23,89 @@ log = logging.getLogger(__name__)
 MAX_TOKEN_LENGTH = 64
 # What a page's script may read of an answer (every header below but the CORS ones).
 EXPOSED_HEADERS = ", ".join([REQUEST_ID_HEADER, CALL_REQUEST_ID_HEADER, "RateLimit-Policy", "RateLimit", "Retry-After"])
+# How long a browser may keep a preflight's answer (Chrome keeps one 2 hours at most, Firefox a day).
+PREFLIGHT_MAX_AGE_SECONDS = 86400
 
 
-def api_endpoint(view):
-    """Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call.
+def api_endpoint(method):
+    """The view of an API path that takes this one method (and OPTIONS, a browser's CORS preflight).
 
-    The view returns the success payload or raises ApiError. Any other failure (the database down, or a
-    bug) is answered 503 "service unavailable": never a 500 or an HTML page. The cache's outage is not one:
-    the rate limits are then counted per process (api.rate_limits).
+    Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call. The view returns the
+    success payload or raises ApiError. Any other failure (the database down, or a bug) is answered 503
+    "service unavailable": never a 500 or an HTML page. The cache's outage is not one: the rate limits are
+    then counted per process (api.rate_limits).
     """
+    allow = f"{method}, OPTIONS"
 
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        started = time.monotonic()
-        request.api_token, request.api_action, request.api_admitted = None, "", False
-        request.api_call_request, request.api_request_id, request.api_window = None, new_request_id(), None
-        callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
-        transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
-        if callback is not None:
-            transport = ApiRequestLog.Transport.JSONP
-        # A bad callback name is refused in plain JSON, never reflected. A view taking its token from the path
-        # refuses it itself once the token is known, so the call still shows in the developer's request log.
-        request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
-        if request.api_refuse_callback:
-            callback = None
-        address = request.api_address = caller_address(request)
-        try:
-            request.api_window = refusals_used_up(address)
-            if request.api_window is not None:
-                # Not even logged: a flood of refused calls from one address must not write a row each.
-                return render(request, *failure(reasons.RATE_LIMITED), callback)
-            if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
-                raise ApiError(reasons.INVALID_CALLBACK)
-            payload, status = view(request, *args, **kwargs), 200
-        except ApiError as error:
-            payload, status = failure(error.reason)
-            if not request.api_admitted:
-                request.api_window = count_refusal(address)
-        except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
-            log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
-            payload, status = failure(reasons.SERVICE_UNAVAILABLE)
-        except Exception:
-            log.exception("API call failed")
-            payload, status = failure(reasons.SERVICE_UNAVAILABLE)
-        if request.api_window is None:  # neither admitted nor refused: the address's allowance, uncounted
-            request.api_window = refusals_left(address)
-        response = render(request, payload, status, callback)
-        record_call(request, transport, response, payload, status, started)
-        return response
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "OPTIONS":
+                return preflight(method, allow)
+            response = answer(request, view, method, *args, **kwargs)
+            if response.status_code == reasons.METHOD_NOT_ALLOWED.status:
+                response["Allow"] = allow
+            return response
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+def preflight(method, allow):
+    """A CORS preflight's answer: any page may call (the call itself is checked against the token's host by
+    its Referer or Origin), with a JSON body for the POST. Not a call of the API: neither logged nor counted."""
+    response = HttpResponse(status=204)
+    response["Allow"] = allow
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = method
+    response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE_SECONDS)
+    return response
+
+
+def answer(request, view, method, *args, **kwargs):
+    """The API's answer to one call, logged. Another method than the path's is refused before the token is
+    read: the methods are the path's, whoever calls."""
+    started = time.monotonic()
+    request.api_token, request.api_action, request.api_admitted = None, "", False
+    request.api_call_request, request.api_request_id, request.api_window = None, new_request_id(), None
+    callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
+    transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
+    if callback is not None:
+        transport = ApiRequestLog.Transport.JSONP
+    # A bad callback name is refused in plain JSON, never reflected. A view taking its token from the path
+    # refuses it itself once the token is known, so the call still shows in the developer's request log.
+    request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
+    if request.api_refuse_callback:
+        callback = None
+    address = request.api_address = caller_address(request)
+    try:
+        request.api_window = refusals_used_up(address)
+        if request.api_window is not None:
+            # Not even logged: a flood of refused calls from one address must not write a row each.
+            return render(request, *failure(reasons.RATE_LIMITED), callback)
+        if request.method != method:
+            raise ApiError(reasons.METHOD_NOT_ALLOWED)
+        if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
+            raise ApiError(reasons.INVALID_CALLBACK)
+        payload, status = view(request, *args, **kwargs), 200
+    except ApiError as error:
+        payload, status = failure(error.reason)
+        if not request.api_admitted:
+            request.api_window = count_refusal(address)
+    except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
+        log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
+        payload, status = failure(reasons.SERVICE_UNAVAILABLE)
+    except Exception:
+        log.exception("API call failed")
+        payload, status = failure(reasons.SERVICE_UNAVAILABLE)
+    if request.api_window is None:  # neither admitted nor refused: the address's allowance, uncounted
+        request.api_window = refusals_left(address)
+    response = render(request, payload, status, callback)
+    record_call(request, transport, response, payload, status, started)
+    return response
 
 
 def failure(reason):

@@ -30,8 +30,6 @@ def token_in_body(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            raise ApiError(reasons.METHOD_NOT_ALLOWED)
         fields = read_fields(request)
         host = host_from_header(request.headers.get("Referer") or request.headers.get("Origin"))
         if not host:

@@ -23,11 +23,9 @@ def path_call(request, token, action, params=None):
     return api_call(request, token, action, params)
 
 
-@api_endpoint
+@api_endpoint("GET")
 @token_in_path
 def api_call(request, action, params=None):
-    if request.method != "GET":
-        raise ApiError(reasons.METHOD_NOT_ALLOWED)
     if action == protocol.STATUS:
         request.api_action = action
         return actions.status(request.api_token, status_id(params or ""))
@@ -37,7 +35,7 @@ def api_call(request, action, params=None):
     return payload
 
 
-@api_endpoint
+@api_endpoint("POST")
 @token_in_body
 def encrypted_call(request):
     """POST /callback/callback_api.php with the seed's PHP client's encrypted JSON body."""

@@ -26,6 +26,7 @@ from api.protocol import (
 )
 from api.reasons import TARGET_NOT_REGISTERED
 from device import openapi as device_openapi
+from lib import aes
 from webhooks import openapi as webhooks_openapi
 
 _PARAMETERS = {
@@ -68,6 +69,24 @@ POST_FIELD_DOCS = (
     ("mytoken", "the token itself", None),
     ("foot", "milliseconds since 1970-01-01 UTC, within the server's window", None),
 )
+
+# An http(s) URL naming a host name (a token's host): what the encrypted POST's Referer must be to select a token.
+REFERER_PATTERN = (
+    r"^https?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){0,3}[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(:[0-9]{1,4})?(/[!-~]*)?$"
+)
+CIPHERTEXT_PATTERN = r"^(?:[A-Za-z0-9+/]{4}){5,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+# A made-up token for the worked encryption examples; never issued (real tokens start with the prefix).
+SAMPLE_KEY = "0123456789abcdef0123456789abcdef"
+SAMPLE_FOOT = "1764581040120"  # 2025-12-01T09:24:00.120Z: any real request sends the time it is sent
+
+
+def _encrypted_example():
+    """The body of POST_FIELD_DOCS' example plaintexts under SAMPLE_KEY, as the seed's PHP client sends it."""
+    plain = {name: example for name, _meaning, example in POST_FIELD_DOCS}
+    plain.update(mytoken=SAMPLE_KEY, foot=SAMPLE_FOOT)
+    return {name: aes.encrypt_field(SAMPLE_KEY, value) for name, value in plain.items()}
+
 
 _EXAMPLE_SUCCESS = {
     "result": "success",
@@ -119,6 +138,8 @@ def _failure_responses(reasons):
         headers = {REQUEST_ID_HEADER: {"$ref": "#/components/headers/requestId"}, **RATE_LIMIT_HEADERS}
         if status == 429:
             headers["Retry-After"] = {"$ref": "#/components/headers/retryAfter"}
+        if status == 405:
+            headers["Allow"] = {"$ref": "#/components/headers/allow"}
         responses[str(status)] = {
             "description": "Failed: " + "; ".join(texts),
             "headers": headers,
@@ -236,7 +257,7 @@ def _post_operation(reasons):
                 "required": True,
                 "description": f"A URL on the host registered for the token, e.g. http://{HOST_PLACEHOLDER}/ — it selects "
                 "the candidate tokens.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": REFERER_PATTERN},
                 "example": f"http://{HOST_PLACEHOLDER}/",
             }
         ],
@@ -251,7 +272,8 @@ def _post_operation(reasons):
 def _schemas(reasons):
     field_schema = {
         "type": "string",
-        "format": "byte",
+        # Base64 of one AES block at least: PKCS#7 pads even an empty plaintext to 16 bytes (24 characters).
+        "pattern": CIPHERTEXT_PATTERN,
         "description": "base64(AES-CBC(key = the token's bytes, IV = 16 zero bytes, PKCS#7 padding) of the plaintext)",
     }
     return {
@@ -329,6 +351,7 @@ def _schemas(reasons):
                 }
                 for name, meaning, example in POST_FIELD_DOCS
             },
+            "example": _encrypted_example(),
         },
     }
 
@@ -350,7 +373,7 @@ def document(base_url, reasons):
                 "Send call requests (callback, neocallback) and withdraw them (cancel, neocancel). "
                 "GET: the parameters are path segments; a request with neither Referer nor Origin is "
                 "server-to-server and allowed, so the token is the secret; a browser's Referer or Origin must "
-                "match the token's host. Add ?callback=<function name> for JSONP (always HTTP 200). "
+                "match the token's host. Add `?callback=<function name>` for JSONP (always HTTP 200). "
                 "POST: every field encrypted with the token, the Referer on the token's host, foot within "
                 f"{window_minutes:g} minutes of server time, and each request accepted once (a replay is refused)."
             ),
@@ -386,6 +409,10 @@ def document(base_url, reasons):
                     "description": "Where the caller stands in that limit (IETF RateLimit): r calls left, more in t "
                     "seconds. The window slides.",
                     "schema": {"type": "string", "pattern": '^"(token|address)";r=[0-9]+;t=[0-9]+$'},
+                },
+                "allow": {
+                    "description": "On a 405: the methods the path takes (OPTIONS is a browser's CORS preflight).",
+                    "schema": {"type": "string"},
                 },
                 "retryAfter": {
                     "description": "On a rate limited answer: the seconds to wait before calling again.",

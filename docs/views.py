@@ -19,8 +19,6 @@ from webhooks import examples as webhook_examples
 
 # Made up, as protocol.EXAMPLE_VALUES["call_request_id"]: real request IDs are random.
 EXAMPLE_REQUEST_ID = "req_5f0c2a9e1b7d4c3a8e6f0b12"
-# A made-up token for the worked encryption example; never issued (real tokens start with the prefix).
-SAMPLE_KEY = "0123456789abcdef0123456789abcdef"
 KOREAN_MESSAGE = "안녕하세요"
 
 GET_EXAMPLES = (
@@ -65,9 +63,9 @@ def home(request):
         "rate_limit": settings.API_RATE_LIMIT_PER_MINUTE,
         "callback_max_length": wire.CALLBACK_MAX_LENGTH,
         "post_url": base_url + protocol.POST_PATH,
-        "sample_key": SAMPLE_KEY,
-        "sample_ciphertext": aes.encrypt_field(SAMPLE_KEY, protocol.CALLBACK),
-        "openssl_check": clients.openssl_check(SAMPLE_KEY, protocol.CALLBACK),
+        "sample_key": openapi.SAMPLE_KEY,
+        "sample_ciphertext": aes.encrypt_field(openapi.SAMPLE_KEY, protocol.CALLBACK),
+        "openssl_check": clients.openssl_check(openapi.SAMPLE_KEY, protocol.CALLBACK),
         "php_client": clients.render(clients.PHP, post, **code).code,
         "python_client": clients.render(clients.PYTHON, post, **code).code,
         "shell_client": clients.render(clients.CURL, post, **code).code,
@@ -140,6 +138,55 @@ def jsonp_example(request):
         "jsonp_parameter": protocol.JSONP_PARAMETER,
     }
     return render(request, "docs/jsonp_example.html", context)
+
+
+# Redoc's own labels, in the page's language (the document's descriptions stay in English).
+REDOC_LABELS = {
+    "enum": _("Enum"),
+    "enumSingleValue": _("Value"),
+    "enumArray": _("Items"),
+    "default": _("Default"),
+    "deprecated": _("Deprecated"),
+    "example": _("Example"),
+    "examples": _("Examples"),
+    "recursive": _("Recursive"),
+    "arrayOf": _("Array of "),
+    "webhook": _("Event"),
+    "const": _("Value"),
+    "noResultsFound": _("No results found"),
+    "download": _("Download"),
+    "downloadSpecification": _("Download OpenAPI specification"),
+    "responses": _("Responses"),
+    "callbackResponses": _("Callback responses"),
+    "requestSamples": _("Request samples"),
+    "responseSamples": _("Response samples"),
+}
+# What Redoc needs beyond the site's policy, on its page only: its search index runs in a worker made from a
+# blob; its styles (styled-components) go into empty <style> elements filled through the CSSOM (the empty text's
+# hash), and its scrollbar's fixed stylesheet into one <style> element (that text's hash, of Redoc 2.5.4).
+REDOC_STYLE_HASHES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+)
+REFERENCE_SOURCES = {"worker-src": "blob:", "style-src": " ".join(REDOC_STYLE_HASHES)}
+
+
+def reference(request):
+    response = render(request, "docs/reference.html", {"redoc_labels": {k: str(v) for k, v in REDOC_LABELS.items()}})
+    if settings.CONTENT_SECURITY_POLICY:
+        response["Content-Security-Policy"] = _with_sources(settings.CONTENT_SECURITY_POLICY, REFERENCE_SOURCES)
+    return response
+
+
+def _with_sources(policy, sources):
+    """The policy with these sources added to their directives (a directive it lacks is added with them alone)."""
+    directives = {}
+    for part in filter(None, (part.strip() for part in policy.split(";"))):
+        name, _space, values = part.partition(" ")
+        directives[name] = values
+    for name, source in sources.items():
+        directives[name] = f"{directives.get(name, '')} {source}".strip()
+    return "; ".join(f"{name} {values}".strip() for name, values in directives.items())
 
 
 def openapi_document(request):

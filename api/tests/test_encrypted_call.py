@@ -241,11 +241,29 @@ def test_it_refuses_a_non_utf8_body(client, value):
     assert post(client, b"\xff\xfe{}")[1] == failed("malformed body")
 
 
-@pytest.mark.parametrize("method", ["get", "put", "delete"])
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "TRACE"])
 def test_it_takes_post_only(client, method):
-    response = getattr(client, method)(URL)
+    response = client.generic(method, URL)
 
     assert (response.status_code, json.loads(response.content)) == (405, failed("method not allowed"))
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_it_answers_a_browser_s_cors_preflight_for_a_json_body(client):
+    response = client.options(
+        URL,
+        headers={
+            "Origin": "https://example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+
+    assert response.status_code == 204
+    assert (response["Access-Control-Allow-Origin"], response["Access-Control-Allow-Methods"]) == ("*", "POST")
+    assert response["Access-Control-Allow-Headers"] == "Content-Type"
+    assert int(response["Access-Control-Max-Age"]) > 0
+    assert not ApiRequestLog.objects.exists()
 
 
 def test_it_limits_the_calls_of_a_token_per_minute(client, value, target, settings):

@@ -229,6 +229,32 @@ def test_it_takes_get_only(client, value, target, method):
     assert not CallRequest.objects.exists()
 
 
+@pytest.mark.parametrize("known", [True, False])
+def test_it_answers_another_method_405_with_allow_before_reading_the_token(client, value, known, target):
+    path = f"/{value if known else 'no-such-token'}/callback/01010041004/kr/01011111111/kr/hi"
+
+    response = client.generic("TRACE", path)
+
+    assert (response.status_code, response["Allow"]) == (405, "GET, OPTIONS")
+    assert response.content == b'{"result":"failed","reason":"method not allowed"}'
+    assert not CallRequest.objects.exists()
+
+
+def test_it_answers_a_browser_s_cors_preflight(client, value, target):
+    response = client.options(
+        f"/{value}/cancel/01010041004/kr/01011111111/kr",
+        headers={"Origin": "https://example.com", "Access-Control-Request-Method": "GET"},
+    )
+
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Allow-Methods"] == "GET"
+    assert response["Access-Control-Allow-Headers"] == "Content-Type"
+    assert response["Access-Control-Max-Age"] == "86400"
+    assert response["Allow"] == "GET, OPTIONS"
+    assert not ApiRequestLog.objects.exists()  # not a call: neither logged nor counted
+
+
 def test_it_limits_the_calls_of_a_token_per_minute(client, value, token, target, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 3
     path = f"/{value}/neocallback/01010041004/kr/airpagephone/hi"

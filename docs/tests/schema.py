@@ -14,6 +14,7 @@ KNOWN = {
     "enum",
     "pattern",
     "maxLength",
+    "minLength",
     "format",
     "required",
     "properties",
@@ -55,6 +56,8 @@ def errors(document, schema, value, where="$"):
     if isinstance(value, str):
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             found.append(f"{where}: longer than {schema['maxLength']}")
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            found.append(f"{where}: shorter than {schema['minLength']}")
         if "pattern" in schema and not re.search(schema["pattern"], value):
             found.append(f"{where}: {value!r} does not match {schema['pattern']}")
         if schema.get("format") == "date-time" and not re.fullmatch(

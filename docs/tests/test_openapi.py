@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 import requests
 from django.utils import translation
+from openapi_spec_validator import OpenAPIV30SpecValidator
 
 from api import reasons
 from docs.tests.schema import errors, resolve
@@ -34,6 +35,26 @@ def test_it_serves_an_openapi_3_document_for_this_site(client):
     assert document["openapi"].startswith("3.0.")
     assert document["servers"] == [{"url": "http://testserver"}]
     assert document["info"]["title"]
+
+
+def test_it_is_a_valid_openapi_3_0_document(document):
+    problems = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in OpenAPIV30SpecValidator(document).iter_errors()
+    ]
+    assert problems == []
+
+
+def test_it_describes_the_encrypted_fields_as_the_seed_s_client_sends_them(document):
+    body = resolve(
+        document,
+        document["paths"]["/callback/callback_api.php"]["post"]["requestBody"]["content"]["application/json"]["schema"],
+    )
+    empty_plaintext = encrypt_field("0123456789abcdef0123456789abcdef", "")
+    for name, field in body["properties"].items():
+        assert errors(document, field, empty_plaintext) == [], name  # an empty value is one padded block
+        assert errors(document, field, "") != [], name  # the API refuses an empty mytoken: "missing parameter"
+    assert errors(document, body, body["example"]) == []
 
 
 def test_it_describes_the_reasons_in_english_whatever_the_page_language(client):
