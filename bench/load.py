@@ -370,7 +370,9 @@ class Accounting:
 
 
 def logged_action(step):
-    return "cancel" if step.transport == "POST" and step.action == "neocancel" else step.action
+    """The action the request log records: the one the API carried out, so a cancel naming an ID (the seed's
+    form, by GET or POST) is a neocancel."""
+    return "neocancel" if step.action in ("cancel", "neocancel") and step.by_id else step.action
 
 
 def account(sent, server_output="", log_after_id=0):
