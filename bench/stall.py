@@ -58,6 +58,7 @@ def production_env(database_url, redis_url, port, base=None, **extra):
         ALLOWED_HOSTS=f"{PAGE_HOST},127.0.0.1",
         API_BASE_URL=f"http://127.0.0.1:{port}",
         SITE_URL=f"http://127.0.0.1:{port}",
+        SUPPORT_EMAIL="support@callbacknow.test",
         BIND=f"127.0.0.1:{port}",
         BEHIND_PROXY="true",
         TRUSTED_PROXY_COUNT="1",
