@@ -404,33 +404,12 @@ class CallRequest(models.Model):
 
     @classmethod
     def cancel_open(cls, requester, target, token):
-        """Cancels the token's developer's open request from requester to target; returns it, or None.
-
-        One statement finds and cancels it (UPDATE … RETURNING, PostgreSQL and SQLite alike), in a transaction with
-        the change's record and its webhook event.
-        """
+        """Cancels the token's developer's open request from requester to target; returns it, or None."""
         developer = token.owner_id if token is not None else None
-        meta, now = cls._meta, timezone.now()
-        column = {name: meta.get_field(name).column for name in ("state", "updated_at", "developer", "target")}
-        open_states = ", ".join(["%s"] * len(cls.OPEN_STATES))
-        sql = (
-            f"UPDATE {meta.db_table} SET {column['state']} = %s, {column['updated_at']} = %s "
-            f"WHERE {column['developer']} = %s AND requester_number = %s AND {column['target']} = %s "
-            f"AND {column['state']} IN ({open_states}) AND expires_at > %s "
-            f"RETURNING {', '.join(field.column for field in meta.concrete_fields)}"
-        )
-        at = connection.ops.adapt_datetimefield_value(now)
-        params = [cls.State.CANCELLED, at, developer, requester.e164, target.pk, *cls.OPEN_STATES, at]
-        with transaction.atomic(savepoint=False):  # a transaction of its own (the API runs in autocommit)
-            cancelled = next(iter(cls.objects.raw(sql, params)), None)
-            if cancelled is None:
-                return None
-            cancelled.target, cancelled.updated_at = target, now
-            if cancelled.token_id == getattr(token, "pk", None):
-                cancelled.token = token
-            CallRequestChange.objects.create(call_request=cancelled, state=cls.State.CANCELLED, at=now)
-            cancelled.report(cls.State.CANCELLED, now)
-        return cancelled
+        for call_request in cls.objects.open_between(requester, target, developer).select_related("token", "target"):
+            if call_request.change_to(cls.State.CANCELLED, refuse=False):
+                return call_request
+        return None
 
     def change_to(self, state, refuse=True):
         """Moves the request to state if its current state allows it, and records the change, atomically.

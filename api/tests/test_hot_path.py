@@ -96,17 +96,6 @@ def test_it_answers_a_cancel_with_nothing_open_in_3_statements(client, value, qu
     assert len(sql) <= 3, sql  # the subscriber (not called yet), the open request, the request log
 
 
-def test_it_cancels_an_open_request_in_3_statements(client, value, warm):
-    response, sql = statements(client, "GET", f"/{value}/cancel/01010041004/kr/01011111111/kr")
-
-    assert json.loads(response.content) == SEED_SUCCESS
-    assert len(sql) <= 3, sql  # the cancel (UPDATE … RETURNING), its change, the request log
-    assert [state for state, _at in CallRequest.objects.get(requester_number=REQUESTER.e164).history()] == [
-        "pending",
-        "cancelled",
-    ]
-
-
 def test_it_answers_a_status_in_4_statements(client, value, warm):
     public_id = CallRequest.objects.get().public_id
 
