@@ -66,8 +66,11 @@ def send(me, label, target_number=None, target_country="kr"):
     if target_number is not None:
         page.fill("#id_target_number", target_number)
         page.fill("#id_target_country", target_country)
+    before = page.locator("#followed-id").inner_text() if page.locator("#followed-id").count() else None
     page.locator("#tester-form button[type=submit]").click()
     expect(page.locator("#followed")).to_be_attached()
+    if before is not None:  # the page swaps the result in place: wait for this send's, not the last one's
+        expect(page.locator("#followed-id")).not_to_have_text(before)
     me.snap(label)
     return CallRequest.objects.get(public_id=page.locator("#followed-id").inner_text())
 
