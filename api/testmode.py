@@ -125,3 +125,14 @@ OUTCOME_BY_ID = {outcome.public_id: outcome for outcome in OUTCOMES}
 FAILURE_BY_NUMBER = {failure.number: failure for failure in FAILURES}
 MAGIC_OPERATOR = "CallbackNow test"
 TEST_PHONE_OPERATOR = "CallbackNow test phone"
+
+
+def table_context():
+    """What the magic numbers' table (device/_magic_numbers.html) shows, in the reader's language: the docs page
+    and the test mode page render the same one."""
+    return {
+        "outcomes": [{"outcome": outcome, "description": outcome.explained()} for outcome in OUTCOMES],
+        "failures": FAILURES,
+        "unregistered_id": UNREGISTERED_ID,
+        "magic_ttl": MAGIC_TTL_SECONDS,
+    }

@@ -36,10 +36,7 @@ def overview(request):
         "tokens": tokens,
         "phones": [{"subscriber": phone, "national_format": national_format(phone.number)} for phone in phones],
         "phone_cap": settings.TEST_PHONES_PER_DEVELOPER,
-        "outcomes": [{"outcome": o, "description": o.explained()} for o in testmode.OUTCOMES],
-        "failures": testmode.FAILURES,
-        "unregistered_id": testmode.UNREGISTERED_ID,
-        "magic_ttl": testmode.MAGIC_TTL_SECONDS,
+        **testmode.table_context(),
         "open_count": CallRequest.objects.sent_by(request.user).filter(target__is_test=True).count(),
     }
     return render(request, "device/test_mode.html", context)

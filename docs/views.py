@@ -89,7 +89,7 @@ def home(request):
         "status_example": f"curl '{base_url}{protocol.STATUS_OPERATION.path(code['token'])}'",
         "status_answer": wire.json_body(openapi.STATUS_EXAMPLE),
         "webhooks": webhook_examples.docs_context(),
-        **magic_numbers_context(),
+        **testmode.table_context(),
         "docs_magic": DOCS_MAGIC,
     }
     return render(request, "docs/home.html", context)
@@ -107,16 +107,6 @@ def _example_call(operation_id, transport=protocol.GET, test=False):
     by_id = protocol.operation(operation_id).action in protocol.BY_ID or operation_id == protocol.CANCEL_BY_ID
     target = DOCS_MAGIC.public_id if by_id else DOCS_MAGIC.national_number
     return Call.example(operation_id, transport, target=target)
-
-
-def magic_numbers_context():
-    """The magic numbers' table (device/_magic_numbers.html), in the reader's language."""
-    return {
-        "outcomes": [{"outcome": outcome, "description": outcome.explained()} for outcome in testmode.OUTCOMES],
-        "failures": testmode.FAILURES,
-        "unregistered_id": testmode.UNREGISTERED_ID,
-        "magic_ttl": testmode.MAGIC_TTL_SECONDS,
-    }
 
 
 # The JSONP example page is in both languages at once (it is meant to be saved): its labels are not translated.
