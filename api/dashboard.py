@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import ApiToken
-from accounts.views import owned_token
+from accounts.views import owned_token, test_mode_requested
 from api import reasons
 from api.chart import daily_chart
 from api.models import ApiRequestLog
@@ -224,7 +224,7 @@ def daily_counts(**selection):
 def usage(request):
     """The account's calls per day by token, its failures by reason, each token's rate-limit headroom; of the live
     tokens, or with ?mode=test of the test tokens (the switch of the token list)."""
-    test = request.GET.get("mode") == "test"
+    test = test_mode_requested(request)
     tokens = list(ApiToken.objects.for_owner(request.user).of_mode(test).order_by("name", "pk"))
     by_pk = {token.pk: token for token in tokens}
     counts = daily_counts(token__owner=request.user, token__is_test=test)
