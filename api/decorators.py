@@ -126,6 +126,9 @@ def render(request, payload, status, callback=None):
     response["Content-Length"] = str(len(response.content))
     response["Cache-Control"] = "no-store"
     response[REQUEST_ID_HEADER] = request.api_request_id
+    # Every answer is in the request log, and an outage or a failure is logged where it is caught (answer()):
+    # Django's request log must not also write a line, its path redacted, for each refused call (a 4xx).
+    response._has_been_logged = True
     if request.api_call_request is not None and payload.get("result") == "success" and request.api_action in REQUESTS:
         response[CALL_REQUEST_ID_HEADER] = request.api_call_request.public_id
     window = request.api_window
