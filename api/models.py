@@ -3,6 +3,7 @@ import secrets
 import string
 from contextlib import nullcontext
 from datetime import UTC, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -507,6 +508,26 @@ class ApiRequestLogQuerySet(models.QuerySet):
     def for_token(self, token):
         return self.filter(token=token)
 
+    def write(self, **values):
+        """Inserts one entry: what objects.create() writes (the same columns and defaults, the same values as
+        each field prepares them), in a statement built once per process, with no model instance nor signals.
+        The API writes one for every call: the ORM's building of an insert would cost a call half again."""
+        fields = ApiRequestLog._write_fields()
+        values.setdefault("created_at", timezone.now())
+        values.setdefault("received", {})
+        row = []
+        for field in fields:
+            value = values.pop(field.attname if field.attname in values else field.name, None)
+            if hasattr(value, "pk"):
+                value = value.pk
+            if value is None and not field.null:
+                value = field.get_default()
+            row.append(field.get_db_prep_save(value, connection))
+        if values:
+            raise TypeError(f"not fields of the request log: {', '.join(values)}")
+        with connection.cursor() as cursor:
+            cursor.execute(ApiRequestLog._insert_sql(), row)
+
     def prune(self, older_than_days=None):
         """Deletes entries older than the retention period; returns how many."""
         days = settings.API_LOG_RETENTION_DAYS if older_than_days is None else older_than_days
@@ -583,6 +604,19 @@ class ApiRequestLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.transport} {self.action or '-'} {self.result}"
+
+    @classmethod
+    @cache
+    def _write_fields(cls):
+        return [field for field in cls._meta.concrete_fields if not field.primary_key]
+
+    @classmethod
+    @cache
+    def _insert_sql(cls):
+        quote = connection.ops.quote_name
+        fields = cls._write_fields()
+        columns = ", ".join(quote(field.column) for field in fields)
+        return f"INSERT INTO {quote(cls._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
 
 
 class SeenRequestQuerySet(models.QuerySet):

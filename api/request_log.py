@@ -26,7 +26,7 @@ UNKNOWN_TOKEN_MASK = "[token]"
 def record_call(request, transport, response, payload, status, started):
     """Writes the call to the request log; a database that is down loses the entry, not the answer."""
     try:
-        ApiRequestLog.objects.create(
+        ApiRequestLog.objects.write(
             request_id=request.api_request_id,
             token=request.api_token,
             call_request=request.api_call_request,
