@@ -88,11 +88,11 @@ def perform(token, spec):
 def status(token, public_id):
     """The status answer for a call request the token's developer sent; ApiError for any other."""
     # Of the token's world only: a test token does not read live requests, nor a live token test ones.
-    mine = CallRequest.objects.sent_by(token.owner_id).filter(target__is_test=token.is_test)
-    found = mine.filter(public_id=public_id).first() if public_id else None
-    if found is None:
+    read = CallRequest.with_history(token.owner_id, token.is_test, public_id) if public_id else None
+    if read is None:
         raise ApiError(reasons.UNKNOWN_CALL_REQUEST)
-    history = [{"state": state, "at": iso_time(at)} for state, at in found.history()]
+    found, history = read
+    history = [{"state": state, "at": iso_time(at)} for state, at in history]
     return {
         "result": "success",
         "id": found.public_id,

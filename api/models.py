@@ -2,7 +2,7 @@ import re
 import secrets
 import string
 from contextlib import nullcontext
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -202,6 +202,13 @@ class InvalidTransition(Exception):
         super().__init__(f"call request is {call_request.state}")
 
 
+def _stored_time(value):
+    """A time column read past the ORM: SQLite gives its text (UTC), PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def iso_time(moment):
     """ISO 8601 in UTC to the millisecond, as "2026-12-01T09:24:00.123Z"."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -374,6 +381,15 @@ class CallRequest(models.Model):
         """INSERT … ON CONFLICT … DO UPDATE … RETURNING under one_open_call_request_per_developer_and_pair
         (PostgreSQL and SQLite alike): the new request, the refreshed open one, or None when the open one is
         past its expiry."""
+        fields, sql = cls._upsert()
+        values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
+        found = list(cls.objects.raw(sql, values))
+        return found[0] if found else None
+
+    @classmethod
+    @cache
+    def _upsert(cls):
+        """(the fields inserted, the statement): built once per process."""
         meta = cls._meta
         names = [
             "public_id",
@@ -390,7 +406,6 @@ class CallRequest(models.Model):
         ]
         fields = [meta.get_field(name) for name in names]
         columns = ", ".join(field.column for field in fields)
-        values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
         refreshed = ("message", "token", "updated_at", "expires_at")
         updates = ", ".join(f"{meta.get_field(n).column} = excluded.{meta.get_field(n).column}" for n in refreshed)
         open_states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
@@ -400,17 +415,33 @@ class CallRequest(models.Model):
             f"DO UPDATE SET {updates} WHERE {meta.db_table}.expires_at > excluded.updated_at "
             f"RETURNING {', '.join(field.column for field in meta.concrete_fields)}"
         )
-        found = list(cls.objects.raw(sql, values))
-        return found[0] if found else None
+        return fields, sql
 
     @classmethod
     def cancel_open(cls, requester, target, token):
         """Cancels the token's developer's open request from requester to target; returns it, or None."""
-        developer = token.owner_id if token is not None else None
-        for call_request in cls.objects.open_between(requester, target, developer).select_related("token", "target"):
+        developer = token.owner_id
+        # Most cancels find nothing open: one read, in a statement built once per process (as open_between()).
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        found = cls.objects.raw(cls._open_between_sql(), [developer, requester.e164, target.pk, now])
+        for call_request in found:
+            call_request.token, call_request.target = token, target
             if call_request.change_to(cls.State.CANCELLED, refuse=False):
                 return call_request
         return None
+
+    @classmethod
+    @cache
+    def _open_between_sql(cls):
+        """open_between(requester, target, developer)'s query: parameters developer, requester's E.164, target
+        and now."""
+        quote, meta = connection.ops.quote_name, cls._meta
+        columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+        states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
+        return (
+            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE developer_id = %s AND requester_number = %s "
+            f"AND target_id = %s AND state IN ({states}) AND expires_at > %s"
+        )
 
     def change_to(self, state, refuse=True):
         """Moves the request to state if its current state allows it, and records the change, atomically.
@@ -467,6 +498,30 @@ class CallRequest(models.Model):
             "token": self.token.name if self.token_id else None,
             "expires_at": iso_time(self.expires_at),
         }
+
+    @classmethod
+    def with_history(cls, developer, test, public_id):
+        """(the call request with this public ID that the developer's tokens sent to a subscriber of that world,
+        its history()), or None: one read, in a statement built once per process (the API's status call)."""
+        rows = list(cls.objects.raw(cls._with_history_sql(), [public_id, developer, test]))
+        if not rows:
+            return None
+        changes = [(row.change_state, _stored_time(row.change_at)) for row in rows if row.change_state is not None]
+        found = rows[0]
+        return found, [(cls.State.PENDING.value, found.created_at), *changes]
+
+    @classmethod
+    @cache
+    def _with_history_sql(cls):
+        quote, meta = connection.ops.quote_name, cls._meta
+        change, subscriber = CallRequestChange._meta.db_table, Subscriber._meta.db_table
+        columns = ", ".join(f"r.{quote(field.column)}" for field in meta.concrete_fields)
+        return (
+            f"SELECT {columns}, c.state AS change_state, c.at AS change_at FROM {quote(meta.db_table)} r "
+            f"JOIN {quote(subscriber)} s ON s.id = r.target_id "
+            f"LEFT JOIN {quote(change)} c ON c.call_request_id = r.id "
+            "WHERE r.public_id = %s AND r.developer_id = %s AND s.is_test = %s ORDER BY c.at, c.id"
+        )
 
     def history(self):
         """[(state, time)] in order: pending at creation, then every recorded change."""
