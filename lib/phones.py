@@ -2,6 +2,7 @@
 normalised with phonenumbers. Pure, no database."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -37,6 +38,11 @@ def normalise(number, iso):
     country = country_code(iso)
     if not isinstance(number, str) or not number.strip() or len(number) > MAX_NUMBER_LENGTH:
         raise InvalidNumber(number)
+    return _valid(number, country)
+
+
+@lru_cache(maxsize=4096)  # a caller sends the same numbers again and again; parsing one costs a call a tenth
+def _valid(number, country):
     try:
         parsed = phonenumbers.parse(number, country)
     except phonenumbers.NumberParseException as exc:
@@ -46,6 +52,7 @@ def normalise(number, iso):
     return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), country)
 
 
+@lru_cache(maxsize=4096)  # asked for the target of every call by ID
 def national_digits(e164):
     """How people of the number's country dial it, digits only ("+821011111111" → "01011111111")."""
     parsed = phonenumbers.parse(e164, None)
