@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import Http404
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.urls.resolvers import RegexPattern
 from django.views.decorators.csrf import csrf_exempt
 
 from api import actions, protocol, reasons
@@ -99,11 +100,31 @@ _API_PATH = re.compile("|".join(f"(?:{pattern})" for pattern in protocol.API_PAT
 
 
 def call_match(path_info):
-    """The URL match of this path when it is an API call (a GET action's path or the POST's), else None."""
-    if not _API_PATH.match(path_info.lstrip("/")):
+    """The URL match of this path when it is an API call (a GET action's path or the POST's), else None.
+
+    A path under one of the portal's pages is resolved through the whole URLconf (the page's routes come first);
+    any other is one of the API's call routes or none, and is resolved against those alone."""
+    path = path_info.lstrip("/")
+    if not _API_PATH.match(path):
         return None
+    first = path.split("/", 1)[0]
     try:
-        match = resolve(path_info)
+        if first in page_prefixes() and first != _POST_PREFIX:
+            match = resolve(path_info)
+        else:
+            match = call_resolver().resolve(path_info)
     except Resolver404:
         return None
     return match if match.func in (path_call, encrypted_call) else None
+
+
+_POST_PREFIX = protocol.POST_PATH.strip("/").split("/")[0]  # only the API's routes start with it
+
+
+@lru_cache(maxsize=1)
+def call_resolver():
+    """A resolver of api.urls' call routes alone, as the root URLconf includes them (at "")."""
+    from api import urls
+
+    calls = [pattern for pattern in urls.urlpatterns if pattern.callback in (path_call, encrypted_call)]
+    return URLResolver(RegexPattern(r"^/"), calls)
