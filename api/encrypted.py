@@ -82,7 +82,7 @@ def find_caller(host, mytoken):
     """(token, key): the token of this host, and which of its accepted secrets, that encrypted mytoken."""
     for token in callers.tokens_for_host(host):
         try:
-            keys = token.accepted_secrets()
+            keys = accepted_keys(token)
         except ValueError:  # stored under another TOKEN_ENCRYPTION_KEY: cannot be this caller
             continue
         for key in keys:
@@ -92,6 +92,23 @@ def find_caller(host, mytoken):
             except UndecryptableField:
                 continue
     raise ApiError(reasons.UNKNOWN_TOKEN)
+
+
+_keys = {}
+
+
+def accepted_keys(token):
+    """token.accepted_secrets(), remembered in this process for as long as the token's stored secrets are the
+    same (a roll, or the end of the previous one's grace, asks anew): their decryption cost a call a twentieth."""
+    previous = token.previous_secret_encrypted if token.previous_in_grace else None
+    stored = (token.pk, token.secret_encrypted, previous)
+    keys = _keys.get(stored)
+    if keys is None:
+        keys = token.accepted_secrets()
+        if len(_keys) >= callers.MAX_ENTRIES:
+            _keys.clear()
+        _keys[stored] = keys
+    return keys
 
 
 def decrypt_fields(key, fields):
