@@ -96,13 +96,17 @@ def test_it_answers_a_cancel_with_nothing_open_in_3_statements(client, value, qu
     assert len(sql) <= 3, sql  # the subscriber (not called yet), the open request, the request log
 
 
-def test_it_answers_a_status_in_4_statements(client, value, warm):
-    public_id = CallRequest.objects.get().public_id
+def test_it_answers_a_status_with_its_history_in_2_statements(client, value, warm):
+    call_request = CallRequest.objects.get()
+    call_request.mark_delivered()
+    call_request.mark_seen()
 
-    response, sql = statements(client, "GET", f"/{value}/status/{public_id}")
+    response, sql = statements(client, "GET", f"/{value}/status/{call_request.public_id}")
 
-    assert json.loads(response.content)["state"] == "pending"
-    assert len(sql) <= 3, sql  # the call request, its changes, the request log
+    answer = json.loads(response.content)
+    assert answer["state"] == "seen"
+    assert [change["state"] for change in answer["history"]] == ["pending", "delivered", "seen"]
+    assert len(sql) <= 2, sql  # the call request with its changes, the request log
 
 
 def test_it_reads_an_expired_token_and_target_once_more(client, value, warm):

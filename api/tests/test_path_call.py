@@ -290,6 +290,15 @@ def test_it_logs_every_call_without_the_token(client, value, token, target):
     assert token.last_used_ip == "127.0.0.1" and token.last_used_at is not None
 
 
+def test_it_leaves_a_page_s_address_that_looks_like_a_call_to_the_page(client, value, target):
+    """An API path is resolved against the API's routes alone unless it starts with a page's prefix."""
+    admin = client.get("/admin/callback/01010041004/kr/01011111111/kr/hi")
+    api = client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+
+    assert admin.status_code == 302 and "/admin/login/" in admin["Location"]  # the admin's own answer
+    assert (api.status_code, api.json()) == (200, SEED_SUCCESS)
+
+
 def test_it_serves_a_mistyped_portal_page_as_the_portals_404(client):
     response = client.get("/accounts/no-such-page/")
 

@@ -142,3 +142,27 @@ def test_its_one_round_trip_hit_counts_and_reports_as_limits_own_two_calls():
         apart = abs(stats.reset_time - expected.reset_time) % 60
         assert min(apart, 60 - apart) < 1
     assert (allowed, stats.remaining) == (False, 0)
+
+
+def test_its_per_process_count_starts_no_thread_and_sweeps_quiet_callers(monkeypatch):
+    """limits' own memory storage started a timer thread about once a call; the per-process count starts none,
+    and drops the counts of callers gone quiet in its sweep instead."""
+    import threading
+
+    from api.rate_limits import Limits, ProcessMemory
+
+    monkeypatch.setattr(ProcessMemory, "SWEEP_SECONDS", 0.2)
+    counting = Limits()
+    counting.shared = None  # as in development, or while Redis is down
+    threads = threading.active_count()
+    windows = [counting.hit("address", f"192.0.2.{n}", 3) for n in range(50) for _ in range(4)]
+
+    assert threading.active_count() == threads
+    assert [window.allowed for window in windows[:4]] == [True, True, True, False]
+    storage = counting.local.storage
+    assert len(storage.storage) == 50  # one minute's counter per address
+    storage.expirations.update(dict.fromkeys(storage.expirations, time.time() - 1))  # their windows over
+    time.sleep(0.3)
+    counting.hit("address", "192.0.2.200", 3)
+    left = list(storage.storage)
+    assert len(left) == 1 and "192.0.2.200" in left[0]  # the 50 quiet addresses' counts are gone
