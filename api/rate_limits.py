@@ -20,7 +20,7 @@ from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 from limits.util import WindowStats
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 log = logging.getLogger(__name__)
 
@@ -150,17 +150,20 @@ class Limits:
 
 def _hit_in_one_round_trip(limiter, item, *identifiers):
     """limiter.hit(), then limiter.get_window_stats(), of a sliding window in Redis: limits' own two Lua scripts,
-    sent in one pipeline, so that an admitted call costs one round trip to Redis instead of two. The stats are
+    sent in one pipeline (_run_scripts), so that an admitted call costs one round trip to Redis instead of three. The stats are
     limits' arithmetic (SlidingWindowCounterRateLimiter.get_window_stats) on the values the second script read."""
     storage, name, expiry = limiter.storage, item.key_for(*identifiers), item.get_expiry()
     keys = [
         storage.prefixed_key(storage._previous_window_key(name)),
         storage.prefixed_key(storage._current_window_key(name)),
     ]
-    pipeline = storage.get_connection().pipeline(transaction=False)
-    storage.lua_acquire_sliding_window(keys, [item.amount, expiry, 1], client=pipeline)
-    storage.lua_sliding_window(keys, [expiry], client=pipeline)
-    acquired, window = pipeline.execute()
+    acquired, window = _run_scripts(
+        storage,
+        [
+            (storage.lua_acquire_sliding_window, keys, [item.amount, expiry, 1]),
+            (storage.lua_sliding_window, keys, [expiry]),
+        ],
+    )
     previous_count, previous_ttl, current_count, current_ttl = (
         (
             int(window[0] or 0),
@@ -182,6 +185,23 @@ def _hit_in_one_round_trip(limiter, item, *identifiers):
     )
     current_reset_in = (current_ttl % expiry or expiry) if current_count else math.inf
     return bool(acquired), WindowStats(now + min(previous_reset_in, current_reset_in), remaining)
+
+
+def _run_scripts(storage, calls):
+    """The results of [(limits' Lua script, keys, arguments)], sent as EVALSHA in one pipeline. A pipeline of redis-py
+    Script objects first asks SCRIPT EXISTS, a round trip of its own each time; here a script Redis does not have
+    (restarted, or its scripts flushed) answers NOSCRIPT and that call alone is sent again as the Script, which
+    loads it."""
+    pipeline = storage.get_connection().pipeline(transaction=False)
+    for script, keys, arguments in calls:
+        pipeline.evalsha(script.sha, len(keys), *keys, *arguments)
+    results = pipeline.execute(raise_on_error=False)
+    for index, ((script, keys, arguments), result) in enumerate(zip(calls, results, strict=True)):
+        if isinstance(result, NoScriptError):
+            results[index] = script(keys, arguments)
+        elif isinstance(result, Exception):
+            raise result
+    return results
 
 
 def _window(policy, quota, allowed, stats):

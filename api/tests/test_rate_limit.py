@@ -144,6 +144,24 @@ def test_its_one_round_trip_hit_counts_and_reports_as_limits_own_two_calls():
     assert (allowed, stats.remaining) == (False, 0)
 
 
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (REDIS_URL); the PostgreSQL + Redis pass runs it")
+def test_its_one_round_trip_hit_counts_on_after_redis_forgets_its_scripts():
+    """A Redis restarted (or its scripts flushed) does not have limits' scripts: the hit loads them and counts on."""
+    from limits import RateLimitItemPerMinute
+
+    from api.rate_limits import Limits, _hit_in_one_round_trip
+
+    limiter = Limits().shared
+    item = RateLimitItemPerMinute(3)
+    key = f"flushed-{time.time_ns()}"
+    first = _hit_in_one_round_trip(limiter, item, "test", key)
+    limiter.storage.get_connection().script_flush()
+
+    answers = [first] + [_hit_in_one_round_trip(limiter, item, "test", key) for _call in range(3)]
+
+    assert [(allowed, stats.remaining) for allowed, stats in answers] == [(True, 2), (True, 1), (True, 0), (False, 0)]
+
+
 def test_its_per_process_count_starts_no_thread_and_sweeps_quiet_callers(monkeypatch):
     """limits' own memory storage started a timer thread about once a call; the per-process count starts none,
     and drops the counts of callers gone quiet in its sweep instead."""
