@@ -568,8 +568,6 @@ class ApiRequestLogQuerySet(models.QuerySet):
         each field prepares them), in a statement built once per process, with no model instance nor signals.
         The API writes one for every call: the ORM's building of an insert would cost a call half again."""
         fields = ApiRequestLog._write_fields()
-        values.setdefault("created_at", timezone.now())
-        values.setdefault("received", {})
         row = []
         for field in fields:
             value = values.pop(field.attname if field.attname in values else field.name, None)
