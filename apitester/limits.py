@@ -1,23 +1,22 @@
 """How often and how many at once the test page sends: each send holds a server thread while it calls the API back.
 
-Per minute, an anonymous visitor (by client address) and a signed-in developer (by account) have a number of
-sends (counted in the cache, so across processes and machines); and one server process has at most
+In any minute, an anonymous visitor (by client address) and a signed-in developer (by account) have a number of
+sends, counted in a sliding window as the API's own rate limits are (api.rate_limits: in the shared cache, so
+across processes and machines, and per process while the cache is down), so that sends around a minute's
+boundary cannot make twice the number; and one server process has at most
 API_TESTER_SENDS_IN_FLIGHT sends waiting on the API at once, so that the page can never hold every thread the
 API needs to answer.
 """
 
 import threading
-import time
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from api import rate_limits
 from lib.client_ip import client_ip
-
-WINDOW_SECONDS = 60
 
 
 class Refused(Exception):
@@ -33,36 +32,33 @@ def send_slot(request):
 
 
 def _count_against_the_sender(request):
-    window = int(time.time() // WINDOW_SECONDS)
-    seconds_left = WINDOW_SECONDS - int(time.time()) % WINDOW_SECONDS
     if request.user.is_authenticated:
+        policy, key = "tester-developer", str(request.user.pk)
         limit = settings.API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE
-        message = ngettext(
-            "Your account has sent %(limit)s test requests this minute, the most it may. "
-            "Try again in %(seconds)s second.",
-            "Your account has sent %(limit)s test requests this minute, the most it may. "
-            "Try again in %(seconds)s seconds.",
-            seconds_left,
-        )
-        key = f"tester-sends:developer:{request.user.pk}:{window}"
     else:
+        policy, key = "tester-address", client_ip(request)
         limit = settings.API_TESTER_SENDS_PER_VISITOR_PER_MINUTE
+    window = rate_limits.limits().hit(policy, key, limit)
+    if window.allowed:
+        return
+    seconds = window.retry_after
+    if request.user.is_authenticated:
+        message = ngettext(
+            "Your account has sent %(limit)s test requests this minute, the most it may. "
+            "Try again in %(seconds)s second.",
+            "Your account has sent %(limit)s test requests this minute, the most it may. "
+            "Try again in %(seconds)s seconds.",
+            seconds,
+        )
+    else:
         message = ngettext(
             "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
             "Try again in %(seconds)s second.",
             "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
             "Try again in %(seconds)s seconds.",
-            seconds_left,
+            seconds,
         )
-        key = f"tester-sends:address:{client_ip(request)}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
-        count = 1
-    if count > limit:
-        raise Refused(message % {"limit": limit, "seconds": seconds_left})
+    raise Refused(message % {"limit": limit, "seconds": seconds})
 
 
 _lock = threading.Lock()

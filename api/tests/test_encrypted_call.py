@@ -266,6 +266,7 @@ def test_it_answers_a_browser_s_cors_preflight_for_a_json_body(client):
     assert not ApiRequestLog.objects.exists()
 
 
+@pytest.mark.usefixtures("clear_of_a_minute_s_end")
 def test_it_limits_the_calls_of_a_token_per_minute(client, value, target, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 2
     answers = [post(client, seed_body(value, foot=now_millis() + i))[1] for i in range(3)]

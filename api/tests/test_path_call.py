@@ -255,6 +255,7 @@ def test_it_answers_a_browser_s_cors_preflight(client, value, target):
     assert not ApiRequestLog.objects.exists()  # not a call: neither logged nor counted
 
 
+@pytest.mark.usefixtures("clear_of_a_minute_s_end")
 def test_it_limits_the_calls_of_a_token_per_minute(client, value, token, target, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 3
     path = f"/{value}/neocallback/01010041004/kr/airpagephone/hi"

@@ -10,9 +10,11 @@ import time
 from html import unescape
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.helpers import form_data
+
+pytestmark = pytest.mark.usefixtures("clear_of_a_minute_s_end")
 
 VISITOR_LIMIT = 3
 DEVELOPER_LIMIT = 4
@@ -109,3 +111,13 @@ def test_it_refuses_at_once_a_send_while_this_process_already_waits_on_one(
     assert seconds < 1
     assert len(sent_urls) == 1
     assert refusal(send(Client(), address="198.51.100.2")) is None  # the slot is free again
+
+
+def test_it_still_counts_a_visitors_sends_while_redis_is_down(client, db, sent_urls, unreachable_redis):
+    """Counted as the API's limits are: per process while the cache does not answer, not a server error."""
+    with override_settings(CACHES=unreachable_redis):
+        pages = [send(client) for _ in range(VISITOR_LIMIT + 1)]
+
+    assert [refusal(page) for page in pages[:VISITOR_LIMIT]] == [None] * VISITOR_LIMIT
+    assert refusal(pages[-1]).startswith("Your address has sent 3 test requests this minute")
+    assert len(sent_urls) == VISITOR_LIMIT
