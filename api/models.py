@@ -214,10 +214,19 @@ def iso_time(moment):
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_ID_ALPHABET = string.ascii_letters + string.digits
+_ID_BYTE_LIMIT = 256 // len(_ID_ALPHABET) * len(_ID_ALPHABET)  # 248: a byte below maps evenly onto the 62
+
+
 def new_call_request_id():
-    """An opaque, unguessable public ID ("cr_" and 22 letters and digits): not a sequential number."""
-    alphabet = string.ascii_letters + string.digits
-    return "cr_" + "".join(secrets.choice(alphabet) for _ in range(22))
+    """An opaque, unguessable public ID ("cr_" and 22 letters and digits): not a sequential number.
+
+    Each character uniformly from the 62, as secrets.choice would pick them, from random bytes below 248 (the
+    others skipped): 22 calls of secrets.choice cost an API call about a fortieth."""
+    chars = []
+    while len(chars) < 22:
+        chars += [_ID_ALPHABET[byte % len(_ID_ALPHABET)] for byte in secrets.token_bytes(32) if byte < _ID_BYTE_LIMIT]
+    return "cr_" + "".join(chars[:22])
 
 
 class CallRequestQuerySet(models.QuerySet):

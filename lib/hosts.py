@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -116,6 +117,13 @@ def host_from_header(value):
         return None
     if not host:
         return None
+    return _header_host(host)
+
+
+@lru_cache(maxsize=4096)
+def _header_host(host):
+    """host_from_header's normalisation of a URL's host, remembered: its IDNA check cost an API call about a
+    twentieth, twice (the token's host, then the request log's), and the hosts that call are few."""
     address = _ip(host)
     if address is not None:
         return address.compressed

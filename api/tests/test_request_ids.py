@@ -59,3 +59,18 @@ def test_it_lets_pages_read_the_ids(client, value, target):
 
     exposed = {name.strip() for name in response["Access-Control-Expose-Headers"].split(",")}
     assert {"X-Request-Id", "X-Call-Request-Id"} <= exposed
+
+
+def test_call_request_ids_are_unguessable_letters_and_digits_each_equally_likely():
+    from collections import Counter
+
+    from api.models import new_call_request_id
+
+    ids = [new_call_request_id() for _ in range(20_000)]
+
+    assert all(re.fullmatch(r"cr_[A-Za-z0-9]{22}", public_id) for public_id in ids) and len(set(ids)) == len(ids)
+    counts = Counter("".join(public_id[3:] for public_id in ids))
+    assert len(counts) == 62
+    # A byte taken modulo 62 without skipping 248-255 would favour the first 8 characters (a-h) by a quarter.
+    first, rest = [counts[c] for c in "abcdefgh"], [counts[c] for c in counts if c not in "abcdefgh"]
+    assert abs((sum(first) / len(first)) / (sum(rest) / len(rest)) - 1) < 0.05
