@@ -6,6 +6,7 @@ of those sizes, as PHP's mcrypt did.
 
 import base64
 import binascii
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -32,6 +33,12 @@ def encrypt_field(token, plaintext):
     return base64.b64encode(encryptor.update(data) + encryptor.finalize()).decode("ascii")
 
 
+@lru_cache(maxsize=1024)
+def _cipher(token):
+    """The AES-CBC (zero IV) cipher of a token, made once: a call decrypts each of its fields under the same key."""
+    return Cipher(algorithms.AES(aes_key(token)), modes.CBC(ZERO_IV))
+
+
 def decrypt_field(token, text):
     if not isinstance(text, str) or not text:
         raise UndecryptableField("field must be a non-empty base64 string")
@@ -41,7 +48,7 @@ def decrypt_field(token, text):
         raise UndecryptableField("field is not base64") from exc
     if not data or len(data) % 16:
         raise UndecryptableField("ciphertext is not a whole number of AES blocks")
-    decryptor = Cipher(algorithms.AES(aes_key(token)), modes.CBC(ZERO_IV)).decryptor()
+    decryptor = _cipher(token).decryptor()
     padded = decryptor.update(data) + decryptor.finalize()
     unpadder = padding.PKCS7(128).unpadder()
     try:
