@@ -687,14 +687,28 @@ class SeenRequestQuerySet(models.QuerySet):
 
         One unique insert that skips a fingerprint already there, so it holds across processes and machines
         sharing the database, and costs one statement (no transaction, no savepoint).
+
+        On PostgreSQL its commit does not wait for the write-ahead log to reach the disk (synchronous_commit off
+        for this one statement's transaction): that wait cost the encrypted POST a quarter of its throughput.
+        Nothing durable is given up that a caller was told: the row is seen by every other connection as soon as
+        it commits, and the call's next commit that does wait (its call request's, its request log entry's)
+        flushes the log up to there, this row with it. Only a crash before any such commit can lose it, and then
+        the call was not done (a callback's answer was 503, or not sent).
         """
-        table = SeenRequest._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (fingerprint, expires_at) VALUES (%s, %s) ON CONFLICT (fingerprint) DO NOTHING",
-                [fingerprint, connection.ops.adapt_datetimefield_value(until)],
-            )
+            cursor.execute(self._insert_sql(), [fingerprint, connection.ops.adapt_datetimefield_value(until)])
             return cursor.rowcount == 1
+
+    @staticmethod
+    @cache
+    def _insert_sql():
+        table = connection.ops.quote_name(SeenRequest._meta.db_table)
+        if connection.vendor == "postgresql":
+            return (
+                f"INSERT INTO {table} (fingerprint, expires_at) SELECT %s, %s "
+                "WHERE set_config('synchronous_commit', 'off', true) = 'off' ON CONFLICT (fingerprint) DO NOTHING"
+            )
+        return f"INSERT INTO {table} (fingerprint, expires_at) VALUES (%s, %s) ON CONFLICT (fingerprint) DO NOTHING"
 
     def prune(self):
         deleted, _by_model = self.filter(expires_at__lt=timezone.now()).delete()

@@ -130,3 +130,32 @@ def test_it_expires_an_open_request_past_its_expiry_and_creates_another(client, 
     fresh = CallRequest.objects.exclude(pk=stale.pk).get(requester_number=REQUESTER.e164)
     assert (stale.state, fresh.state, response["X-Call-Request-Id"]) == ("expired", "pending", fresh.public_id)
     assert [state for state, _at in stale.history()] == ["pending", "expired"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's commits: the PostgreSQL pass runs it")
+def test_its_replay_store_alone_does_not_wait_for_the_disk_and_the_call_s_other_commits_still_do(transactional_db):
+    """The fingerprint's commit skips the wait for the write-ahead log's flush (a quarter of the POST's
+    throughput); the setting is this one statement's, so the call request's and the log's commits still wait."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    until = timezone.now() + timedelta(minutes=5)
+    with connection.cursor() as cursor:
+
+        def unflushed_after(write):
+            write()
+            cursor.execute("SELECT pg_current_wal_flush_lsn() < pg_current_wal_insert_lsn()")
+            return cursor.fetchone()[0]
+
+        # The WAL writer flushes on its own every 200 ms: one of three must catch the row not yet on disk.
+        assert any(
+            unflushed_after(lambda n=n: SeenRequest.objects.remember(f"fingerprint-{n}", until)) for n in range(3)
+        )
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+        assert not any(
+            unflushed_after(lambda n=n: ApiRequestLog.objects.create(result="success", status=200, duration_ms=n))
+            for n in range(3)
+        )
+    assert SeenRequest.objects.remember("fingerprint-0", until) is False  # still a replay, seen at once
