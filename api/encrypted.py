@@ -15,7 +15,7 @@ from api.actions import ApiError, CallSpec
 from api.decorators import admit
 from api.models import SeenRequest
 from api.protocol import BY_ID, CANCEL, NEOCANCEL, POST_FIELDS
-from lib.aes import UndecryptableField, decrypt_field
+from lib.aes import UndecryptableField, decrypt_field, decrypt_fields
 from lib.hosts import host_from_header
 
 MAX_BODY_BYTES = 16 * 1024
@@ -39,7 +39,7 @@ def token_in_body(view):
         token, key = find_caller(host, fields["mytoken"])
         request.api_token = token
         try:  # before the token's state is checked: the log of a refused call shows what it asked for
-            plain = decrypt_fields(key, fields)
+            plain = decrypt_all(key, fields)
         except ApiError:
             plain = None
         if plain is not None:
@@ -111,14 +111,13 @@ def accepted_keys(token):
     return keys
 
 
-def decrypt_fields(key, fields):
+def decrypt_all(key, fields):
     """Plaintext of every field sent; an empty field stands for an empty value. mytoken is the key: find_caller
     found the key by decrypting it."""
+    sent = [name for name, value in fields.items() if value and name != "mytoken"]
     try:
-        return {
-            name: key if name == "mytoken" else decrypt_field(key, value) if value else ""
-            for name, value in fields.items()
-        }
+        plain = dict(zip(sent, decrypt_fields(key, [fields[name] for name in sent]), strict=True))
+        return {name: key if name == "mytoken" else plain.get(name, "") for name in fields}
     except UndecryptableField:
         raise ApiError(reasons.UNDECRYPTABLE_FIELD) from None
 

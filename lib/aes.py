@@ -34,12 +34,41 @@ def encrypt_field(token, plaintext):
 
 
 @lru_cache(maxsize=1024)
-def _cipher(token):
-    """The AES-CBC (zero IV) cipher of a token, made once: a call decrypts each of its fields under the same key."""
-    return Cipher(algorithms.AES(aes_key(token)), modes.CBC(ZERO_IV))
+def _block_cipher(token):
+    """AES under the token, one block at a time (ECB), made once: decrypt_fields chains the blocks itself."""
+    return Cipher(algorithms.AES(aes_key(token)), modes.ECB())  # noqa: S305 - CBC, chained in decrypt_fields
 
 
 def decrypt_field(token, text):
+    return decrypt_fields(token, [text])[0]
+
+
+def decrypt_fields(token, texts):
+    """The plaintexts of fields encrypted each on its own (AES-CBC, zero IV, PKCS#7) under one token.
+
+    One AES pass over all their blocks: CBC's plaintext block is the block's AES decryption XOR the ciphertext
+    block before it (the zero IV before a field's first). A decryption context of its own for each field, and
+    an unpadder, cost the encrypted POST about a twentieth."""
+    blocks = [_ciphertext(text) for text in texts]
+    joined = b"".join(blocks)
+    decryptor = _block_cipher(token).decryptor()
+    decrypted = decryptor.update(joined) + decryptor.finalize()
+    chained = b"".join(ZERO_IV + data[:-16] for data in blocks)
+    padded = (int.from_bytes(decrypted, "big") ^ int.from_bytes(chained, "big")).to_bytes(len(joined), "big")
+    plaintexts, start = [], 0
+    for data in blocks:
+        field, start = padded[start : start + len(data)], start + len(data)
+        pad = field[-1]
+        if not 1 <= pad <= 16 or field[-pad:] != bytes([pad]) * pad:
+            raise UndecryptableField("wrong key or corrupted field")
+        try:
+            plaintexts.append(field[:-pad].decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise UndecryptableField("wrong key or corrupted field") from exc
+    return plaintexts
+
+
+def _ciphertext(text):
     if not isinstance(text, str) or not text:
         raise UndecryptableField("field must be a non-empty base64 string")
     try:
@@ -48,11 +77,4 @@ def decrypt_field(token, text):
         raise UndecryptableField("field is not base64") from exc
     if not data or len(data) % 16:
         raise UndecryptableField("ciphertext is not a whole number of AES blocks")
-    decryptor = _cipher(token).decryptor()
-    padded = decryptor.update(data) + decryptor.finalize()
-    unpadder = padding.PKCS7(128).unpadder()
-    try:
-        raw = unpadder.update(padded) + unpadder.finalize()
-        return raw.decode("utf-8")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UndecryptableField("wrong key or corrupted field") from exc
+    return data

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from lib.aes import UndecryptableField, decrypt_field, encrypt_field
+from lib.aes import UndecryptableField, decrypt_field, decrypt_fields, encrypt_field
 
 ZERO_IV = "0" * 32
 
@@ -80,3 +80,20 @@ def test_it_refuses_what_is_not_a_field_under_this_key(text):
 def test_it_refuses_a_key_longer_than_aes_256():
     with pytest.raises(UndecryptableField):
         encrypt_field("k" * 33, "x")
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="the openssl command is not installed")
+def test_it_decrypts_many_fields_of_one_key_at_once_as_openssl_made_them():
+    key = "cbn_" + "Zz9" * 9 + "Q"
+    plaintexts = ["callback", "exactly sixteen!", "", "x" * 100, "조금 까다롭던 그 고객", "1716961234567"]
+
+    assert decrypt_fields(key, [openssl_encrypt(key, text) for text in plaintexts]) == plaintexts
+
+
+def test_it_refuses_many_fields_when_one_is_not_under_this_key():
+    key = "cbn_0123456789abcdefABCDEF012345"
+    fields = [encrypt_field(key, "callback"), encrypt_field("another-key-entirely", "kr"), encrypt_field(key, "hi")]
+
+    with pytest.raises(UndecryptableField):
+        decrypt_fields(key, fields)
+    assert decrypt_fields(key, [fields[0], fields[2]]) == ["callback", "hi"]
