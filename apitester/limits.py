@@ -33,32 +33,36 @@ def send_slot(request):
 
 def _count_against_the_sender(request):
     if request.user.is_authenticated:
-        policy, key = "tester-developer", str(request.user.pk)
-        limit = settings.API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE
+        policy, key, limit = (
+            "tester-developer",
+            str(request.user.pk),
+            settings.API_TESTER_SENDS_PER_DEVELOPER_PER_MINUTE,
+        )
+        refusal = _developer_refusal
     else:
-        policy, key = "tester-address", client_ip(request)
-        limit = settings.API_TESTER_SENDS_PER_VISITOR_PER_MINUTE
+        policy, key, limit = "tester-address", client_ip(request), settings.API_TESTER_SENDS_PER_VISITOR_PER_MINUTE
+        refusal = _visitor_refusal
     window = rate_limits.limits().hit(policy, key, limit)
-    if window.allowed:
-        return
-    seconds = window.retry_after
-    if request.user.is_authenticated:
-        message = ngettext(
-            "Your account has sent %(limit)s test requests this minute, the most it may. "
-            "Try again in %(seconds)s second.",
-            "Your account has sent %(limit)s test requests this minute, the most it may. "
-            "Try again in %(seconds)s seconds.",
-            seconds,
-        )
-    else:
-        message = ngettext(
-            "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
-            "Try again in %(seconds)s second.",
-            "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
-            "Try again in %(seconds)s seconds.",
-            seconds,
-        )
-    raise Refused(message % {"limit": limit, "seconds": seconds})
+    if not window.allowed:
+        raise Refused(refusal(window.retry_after) % {"limit": limit, "seconds": window.retry_after})
+
+
+def _developer_refusal(seconds):
+    return ngettext(
+        "Your account has sent %(limit)s test requests this minute, the most it may. Try again in %(seconds)s second.",
+        "Your account has sent %(limit)s test requests this minute, the most it may. Try again in %(seconds)s seconds.",
+        seconds,
+    )
+
+
+def _visitor_refusal(seconds):
+    return ngettext(
+        "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
+        "Try again in %(seconds)s second.",
+        "Your address has sent %(limit)s test requests this minute, the most it may without signing in. "
+        "Try again in %(seconds)s seconds.",
+        seconds,
+    )
 
 
 _lock = threading.Lock()
