@@ -86,6 +86,9 @@ class Server:
         if kind == "runserver":
             # The default server as `make run` starts it: threaded, one process.
             command = [str(PYTHON), "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
+        elif kind == "uvicorn":
+            # One phone server of the production layout (portal.asgi), without nginx in front.
+            command = [str(Path(PYTHON).parent / "uvicorn"), "portal.asgi:application", "--port", str(self.port)]
         elif kind == "gunicorn":
             env = dict(env, BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY=str(workers or 5))
             command = ["bash", str(ROOT / "scripts" / "serve-production.sh")]

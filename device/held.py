@@ -30,7 +30,7 @@ KEY_BUSY_RETRY_SECONDS = 5
 PROCESS_FULL_RETRY_SECONDS = 10
 
 on_edge = contextvars.ContextVar("device_on_edge", default=False)
-run_inline = contextvars.ContextVar("device_run_inline", default=False)
+own_thread = contextvars.ContextVar("device_own_thread", default=None)
 _pool = {}
 
 
@@ -39,14 +39,15 @@ async def in_thread(function, *args):
     DEVICE_DB_THREADS threads, each keeping its database connection as CONN_MAX_AGE says, so that a held
     connection owns no thread while it waits. Elsewhere (a threaded server, the test client): in the request's
     own thread, as Django's sync_to_async does."""
-    if run_inline.get():  # the event loop is the request thread's own (device.stream.in_this_thread)
-        return function(*args)
-    if not on_edge.get():
+    executor = own_thread.get()  # a stream on a threaded server (device.stream.in_this_thread)
+    if executor is None and not on_edge.get():
         return await sync_to_async(function)(*args)
-    if "executor" not in _pool:
-        _pool["executor"] = ThreadPoolExecutor(settings.DEVICE_DB_THREADS, thread_name_prefix="device-db")
+    if executor is None:
+        if "executor" not in _pool:
+            _pool["executor"] = ThreadPoolExecutor(settings.DEVICE_DB_THREADS, thread_name_prefix="device-db")
+        executor = _pool["executor"]
     call = functools.partial(_with_connection_upkeep, function, *args)
-    return await asyncio.get_running_loop().run_in_executor(_pool["executor"], call)
+    return await asyncio.get_running_loop().run_in_executor(executor, call)
 
 
 def _with_connection_upkeep(function, *args):

@@ -7,9 +7,11 @@ request that changed within CURSOR_MARGIN of the cursor): each says "request X i
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connections
 from django.http import StreamingHttpResponse
 
 from device import held, inbox, payloads
@@ -25,9 +27,10 @@ CURSOR_MARGIN = timedelta(seconds=2)
 
 def in_this_thread(events):
     """The stream for a threaded (WSGI) server, which cannot iterate an async generator without buffering it
-    whole: each event computed on an event loop of the request's thread, its database work run inline."""
-    loop = asyncio.new_event_loop()
-    inline = held.run_inline.set(True)
+    whole: each event computed on an event loop of the request's thread, its database work on a thread of the
+    stream's own (Django runs no query in a thread whose event loop is running)."""
+    loop, database = asyncio.new_event_loop(), ThreadPoolExecutor(1, thread_name_prefix="device-stream-db")
+    own = held.own_thread.set(database)
     try:
         while True:
             try:
@@ -37,7 +40,9 @@ def in_this_thread(events):
     finally:
         loop.run_until_complete(events.aclose())
         loop.close()
-        held.run_inline.reset(inline)
+        held.own_thread.reset(own)
+        database.submit(connections.close_all).result()
+        database.shutdown()
 
 
 def lease_seconds():
