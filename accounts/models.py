@@ -112,8 +112,9 @@ class ApiToken(models.Model):
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
     )
-    # The event types that an enabled webhook endpoint of the token listens to, kept by the webhooks app, so
-    # that a call of a token without webhooks writes no event (the token row is read on every call anyway).
+    # The event types that an enabled webhook endpoint of the token listens to, kept by the webhooks app
+    # (refresh_listened_events), so that a call of a token without webhooks writes no event (the token row is read
+    # on every call anyway).
     webhook_event_types = models.JSONField(_("webhook events"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -191,14 +192,6 @@ class ApiToken(models.Model):
 
     def rate_limit(self):
         return self.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE
-
-    def refresh_webhook_events(self):
-        """Recomputes webhook_event_types from the token's enabled endpoints (call within their change's transaction)."""
-        listened = set()
-        for events in self.webhook_endpoints.filter(enabled=True).values_list("events", flat=True):
-            listened.update(events)
-        self.webhook_event_types = sorted(listened)
-        self.save(update_fields=["webhook_event_types"])  # a save, not update(): the API's copies are dropped
 
     # ---- lifecycle -------------------------------------------------------------------------
 
