@@ -17,8 +17,15 @@ class TokenLimitReached(Exception):
     """The developer already holds as many tokens as TOKENS_PER_DEVELOPER allows."""
 
 
-class InvalidTransition(Exception):
+class TokenStateError(Exception):
     """The token's state does not allow this action (for example approving a revoked token)."""
+
+
+class TokenApproval(models.TextChoices):
+    """TOKEN_APPROVAL: whether a new live token works at once or waits for staff (test tokens never wait)."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -139,10 +146,6 @@ class ApiToken(models.Model):
         return token_crypto.mask(self.prefix, self.last4)
 
     @property
-    def mode_label(self):
-        return _("Test") if self.is_test else _("Live")
-
-    @property
     def secret(self):
         """The token's plaintext. Only for the API's AES key and for an authorised reveal."""
         return token_crypto.decrypt_secret(self.secret_encrypted)
@@ -216,7 +219,7 @@ class ApiToken(models.Model):
             cap = settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER
             if cls.objects.for_owner(owner).of_mode(test).counting_toward_cap().count() >= cap:
                 raise TokenLimitReached
-            auto = test or settings.TOKEN_APPROVAL == "auto"
+            auto = test or settings.TOKEN_APPROVAL == TokenApproval.AUTO
             state = cls.State.ACTIVE if auto else cls.State.PENDING
             token = cls(owner=owner, name=name, host=host, state=state, is_test=test)
             plaintext = token_crypto.generate_token(test=test)
@@ -231,7 +234,7 @@ class ApiToken(models.Model):
         with transaction.atomic():
             current = type(self).objects.select_for_update().get(pk=self.pk)
             if current.state not in allowed_from:
-                raise InvalidTransition(f"cannot go from {current.state} to {new_state}")
+                raise TokenStateError(f"cannot go from {current.state} to {new_state}")
             current.state = new_state
             current.state_reason = reason
             fields = ["state", "state_reason", "updated_at"]
@@ -268,7 +271,7 @@ class ApiToken(models.Model):
         with transaction.atomic():
             current = type(self).objects.select_for_update().get(pk=self.pk)
             if current.effective_state != self.State.ACTIVE:
-                raise InvalidTransition("only an active token can be rolled")
+                raise TokenStateError("only an active token can be rolled")
             if grace_seconds:
                 current.previous_secret_encrypted = current.secret_encrypted
                 current.previous_digest = current.digest
@@ -292,7 +295,7 @@ class ApiToken(models.Model):
 
     def _refuse_if_closed(self):
         if self.is_closed:
-            raise InvalidTransition(f"a {self.state} token cannot be changed or revealed")
+            raise TokenStateError(f"a {self.state} token cannot be changed or revealed")
 
     def rename(self, name, actor=None, ip=None):
         self._refuse_if_closed()
@@ -310,7 +313,9 @@ class ApiToken(models.Model):
         old = self.host
         self.host = host
         # Under manual approval staff approved a host, not a token: a new host waits for approval again.
-        back_to_review = settings.TOKEN_APPROVAL == "manual" and self.state == self.State.ACTIVE and not self.is_test
+        back_to_review = (
+            settings.TOKEN_APPROVAL == TokenApproval.MANUAL and self.state == self.State.ACTIVE and not self.is_test
+        )
         if back_to_review:
             self.state = self.State.PENDING
             self.state_reason = ""
