@@ -24,15 +24,45 @@ REFUSALS = {
 }
 
 
+MAX_URL_LENGTH = 2000
+
+
 class EndpointsLimitReached(Exception):
     pass
 
 
+class WebhookURLField(forms.URLField):
+    """An endpoint's URL: its length judged before anything else (a long URL is too long, whatever else it is), and
+    no #fragment, which never reaches a server."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_URL_LENGTH, assume_scheme="https", **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)  # the browser would cut a pasted URL silently; the form says why instead
+        return attrs
+
+    def to_python(self, value):
+        length = len((value or "").strip())
+        if length > MAX_URL_LENGTH:
+            raise ValidationError(
+                _("This URL has %(length)d characters: a webhook URL may have at most %(max)d."),
+                code="too_long",
+                params={"length": length, "max": MAX_URL_LENGTH},
+            )
+        url = super().to_python(value)
+        if "#" in url:
+            raise ValidationError(
+                _("Leave out the #fragment: it never reaches your server. Enter the URL up to the “#”."),
+                code="fragment",
+            )
+        return url
+
+
 class EndpointForm(forms.Form):
-    url = forms.URLField(
+    url = WebhookURLField(
         label=_("URL"),
-        max_length=2000,
-        assume_scheme="https",
         help_text=_("Where CallbackNow POSTs the events, such as https://example.com/webhooks/callbacknow."),
     )
     events = forms.MultipleChoiceField(
