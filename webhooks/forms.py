@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken
 from webhooks import sender
 from webhooks.examples import MEANINGS
-from webhooks.models import CALL_REQUEST_EVENTS, EventType, WebhookEndpoint
+from webhooks.models import CALL_REQUEST_EVENTS, EventType, WebhookDelivery, WebhookEndpoint
 
 # What each of the sender's refusals means for the developer typing the URL.
 REFUSALS = {
@@ -138,3 +138,41 @@ class ResendFailedForm(forms.Form):
         if since > timezone.now():
             raise ValidationError(_("Choose a time in the past."), code="future")
         return since
+
+
+class DeliveryFilterForm(forms.Form):
+    """The delivery log's filters, as GET parameters: an event type and a result."""
+
+    RESULTS = {
+        "delivered": [WebhookDelivery.State.DELIVERED],
+        "failed": [WebhookDelivery.State.FAILED],
+        "pending": [WebhookDelivery.State.PENDING, WebhookDelivery.State.DELIVERING, WebhookDelivery.State.RETRYING],
+    }
+
+    event = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All events")), *[(e, e) for e in EventType.values]]
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[
+            ("", _("Any result")),
+            ("delivered", _("Delivered")),
+            ("failed", _("Failed")),
+            ("pending", _("Not delivered yet")),
+        ],
+    )
+
+    def filter(self, deliveries):
+        """The deliveries that match the valid filters (an unknown value filters nothing)."""
+        if not self.is_valid():
+            return deliveries
+        if event := self.cleaned_data["event"]:
+            deliveries = deliveries.filter(event__type=event)
+        if result := self.cleaned_data["result"]:
+            deliveries = deliveries.filter(state__in=self.RESULTS[result])
+        return deliveries
+
+    @property
+    def active(self):
+        return self.is_valid() and any(self.cleaned_data.values())

@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts import token_crypto
 from lib.times import iso_time
-from webhooks import signing
+from webhooks import failures, signing
 
 ALPHABET = string.ascii_letters + string.digits
 
@@ -330,3 +331,8 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self):
         return self.status is not None and 200 <= self.status < 300
+
+    @cached_property
+    def failure(self):
+        """What went wrong, in words (and the sender's text beside them); None for a success."""
+        return failures.failure(self.error, self.status)

@@ -21,7 +21,14 @@ from django.views.decorators.debug import sensitive_variables
 from accounts.access import owned_token
 from accounts.show_once import show_once, take_shown_once
 from webhooks import delivery, tasks
-from webhooks.forms import EditEndpointForm, EndpointForm, EndpointsLimitReached, ResendFailedForm, RollSecretForm
+from webhooks.forms import (
+    DeliveryFilterForm,
+    EditEndpointForm,
+    EndpointForm,
+    EndpointsLimitReached,
+    ResendFailedForm,
+    RollSecretForm,
+)
 from webhooks.models import CALL_REQUEST_EVENTS, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -208,11 +215,13 @@ def send_test(request, endpoint):
 
 def _render_log(request, endpoint, resend_form=None):
     deliveries = WebhookDelivery.objects.for_endpoint(endpoint).select_related("event").prefetch_related("attempts")
+    filters = DeliveryFilterForm(request.GET)
     since = timezone.localtime() - timedelta(days=1)
     context = {
         "endpoint": endpoint,
         "token": endpoint.token,
-        "page": Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "page": Paginator(filters.filter(deliveries), PAGE_SIZE).get_page(request.GET.get("page")),
         "resend_form": resend_form or ResendFailedForm(initial={"since": since.replace(second=0, microsecond=0)}),
         "failed": deliveries.filter(state=WebhookDelivery.State.FAILED).count(),
         "retention_days": settings.WEBHOOK_RETENTION_DAYS,
