@@ -4,18 +4,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from accounts.tests.test_migration_token_event_data import migrate
 from api.models import CallRequest
 from lib.phones import normalise
 from webhooks.models import WebhookEvent
 
 BEFORE = [("webhooks", "0002_foreign_key_verbose_names")]
 AFTER = [("webhooks", "0003_event_subject")]
-
-
-def migrate(targets):
-    """Moves the test database to these migrations; returns the models as they were there."""
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 @pytest.fixture
