@@ -5,6 +5,7 @@ filtered by event type and result."""
 import html
 import re
 
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +13,8 @@ from api.models import CallRequest
 from lib.phones import normalise
 from webhooks import delivery
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+SITE = "https://example.com/"  # the token's host
 
 
 def url(endpoint):
@@ -151,17 +154,25 @@ def test_it_says_an_address_that_does_not_resolve_in_words(owner_client, endpoin
     assert '<code class="attempt-detail">refused: host does not resolve' in one
 
 
-def test_it_shows_the_call_request_on_the_card_before_it_is_opened(owner_client, endpoint, receiver, target, token):
+def test_it_shows_the_call_request_on_the_card_before_it_is_opened(owner_client, endpoint, receiver, target, issued):
     endpoint, _ = endpoint
-    call_request = CallRequest.request_call(normalise("01010041004", "kr"), target, "hi", token)[0]
-    for delivery_id in delivery.dispatch(WebhookEvent.objects.about(call_request.public_id).get().pk):
-        delivery.attempt(delivery_id)
+    api = Client()
+    for requester in ("01010041005", "01010041004"):  # two call requests in the token's request log
+        answer = api.get(f"/{issued[1]}/callback/{requester}/kr/{target.national_number}/kr/hi", HTTP_REFERER=SITE)
+    call_request = CallRequest.objects.get(public_id=answer.headers["X-Call-Request-Id"])
     event = WebhookEvent.objects.about(call_request.public_id).get()
+    for delivery_id in delivery.dispatch(event.pk):
+        delivery.attempt(delivery_id)
 
     one = card(owner_client.get(url(endpoint)).content.decode(), event.public_id)
 
     collapsed = one.split("<details", 1)[0]
-    assert f'<dt>Call request</dt><dd><code class="event-subject">{call_request.public_id}</code></dd>' in collapsed
+    assert f'<code class="event-subject">{call_request.public_id}</code>' in collapsed
+    # It links to the calls of that request in the token's request log.
+    log_link = html.unescape(re.search(r'<dd><a href="([^"]+)"[^>]*><code class="event-subject">', collapsed).group(1))
+    log = owner_client.get(log_link).content.decode()
+    everything = owner_client.get(log_link.split("?")[0]).content.decode()
+    assert (log.count('<tr class="log-success">'), everything.count('<tr class="log-success">')) == (1, 2)
     korean = owner_client.get(url(endpoint), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "<dt>전화요청</dt>" in card(korean, event.public_id)
 
