@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
-from accounts.models import ApiToken, InvalidTransition, TokenEvent
+from accounts.models import ApiToken, TokenEvent, TokenStateError
 from accounts.templatetags.tokens import event_detail, host_display
 from lib.admin import ReadOnlyAdminMixin, mode_filter
 from lib.client_ip import client_ip
@@ -176,7 +176,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             try:
                 change(token, actor)
-            except InvalidTransition:
+            except TokenStateError:
                 skipped += 1
             else:
                 done += 1

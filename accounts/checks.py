@@ -1,30 +1,24 @@
-"""Start-up checks of the token settings, and of what production needs: refuse values that would silently misbehave."""
+"""Start-up checks of the token settings: refuse values that would silently misbehave. (The project's own deploy
+checks are portal.checks.)"""
 
 import re
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Warning, register
 
+from accounts.models import TokenApproval
 from accounts.token_crypto import TOKEN_LENGTH
 
-APPROVAL_MODES = ("auto", "manual")
-# Caches each process keeps for itself (or none at all): counts and "already used" marks do not add up across workers.
-PROCESS_LOCAL_CACHES = (
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-    "django.core.cache.backends.filebased.FileBasedCache",
-)
 MIN_RANDOM_CHARACTERS = 24  # about 143 bits of a 62-letter alphabet
 
 
 @register()
 def check_token_settings(app_configs, **kwargs):
     problems = []
-    if settings.TOKEN_APPROVAL not in APPROVAL_MODES:
+    if settings.TOKEN_APPROVAL not in TokenApproval.values:
         problems.append(
             Error(
-                f"TOKEN_APPROVAL is {settings.TOKEN_APPROVAL!r}; it must be one of {', '.join(APPROVAL_MODES)}.",
+                f"TOKEN_APPROVAL is {settings.TOKEN_APPROVAL!r}; it must be one of {', '.join(TokenApproval.values)}.",
                 id="accounts.E001",
             )
         )
@@ -52,51 +46,3 @@ def check_token_key_is_separate(app_configs, **kwargs):
             )
         ]
     return []
-
-
-@register(Tags.security, deploy=True)
-def check_cache_is_shared(app_configs, **kwargs):
-    """Rate limits (the API's and allauth's) and the single use of TOTP codes and encrypted requests live in the
-    cache: a cache of each worker would count them per worker."""
-    if settings.DEBUG or settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES:
-        return []
-    return [
-        Error(
-            "REDIS_URL is not set: the cache is each process's own, so every worker would count rate limits on its "
-            "own and accept a TOTP code or an encrypted request that another worker already took.",
-            hint="Set REDIS_URL to a Redis that every worker on every machine uses, e.g. redis://cache.internal:6379/0.",
-            id="accounts.E004",
-        )
-    ]
-
-
-@register(Tags.security, deploy=True)
-def check_site_url(app_configs, **kwargs):
-    """Mail links are built on SITE_URL: without it they would take the address a request's Host header names."""
-    if settings.DEBUG and not settings.SITE_URL:
-        return []
-    address = urlsplit(settings.SITE_URL)
-    if address.scheme in ("http", "https") and address.hostname and address.path in ("", "/") and not address.query:
-        return []
-    return [
-        Error(
-            f"SITE_URL is {settings.SITE_URL!r}: mail links (sign-up, password reset, token decisions) need the "
-            "portal's public address, never the Host header a request came with.",
-            hint="Set SITE_URL to the address developers open the portal at, e.g. https://developers.example.com.",
-            id="accounts.E005",
-        )
-    ]
-
-
-@register(deploy=True)
-def check_support_email(app_configs, **kwargs):
-    """Mails and pages tell developers where to write about a token; production names that address itself."""
-    if settings.DEBUG or settings.SUPPORT_EMAIL:
-        return []
-    return [
-        Warning(
-            "SUPPORT_EMAIL is not set: developers are told to write to a guessed support@ address of the portal's domain.",
-            hint="Set SUPPORT_EMAIL to an address staff read, e.g. developers@example.com.",
-            id="accounts.W002",
-        )
-    ]

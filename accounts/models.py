@@ -17,8 +17,15 @@ class TokenLimitReached(Exception):
     """The developer already holds as many tokens as TOKENS_PER_DEVELOPER allows."""
 
 
-class InvalidTransition(Exception):
+class TokenStateError(Exception):
     """The token's state does not allow this action (for example approving a revoked token)."""
+
+
+class TokenApproval(models.TextChoices):
+    """TOKEN_APPROVAL: whether a new live token works at once or waits for staff (test tokens never wait)."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -112,8 +119,9 @@ class ApiToken(models.Model):
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
     )
-    # The event types that an enabled webhook endpoint of the token listens to, kept by the webhooks app, so
-    # that a call of a token without webhooks writes no event (the token row is read on every call anyway).
+    # The event types that an enabled webhook endpoint of the token listens to, kept by the webhooks app
+    # (refresh_listened_events), so that a call of a token without webhooks writes no event (the token row is read
+    # on every call anyway).
     webhook_event_types = models.JSONField(_("webhook events"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -136,10 +144,6 @@ class ApiToken(models.Model):
     @property
     def masked(self):
         return token_crypto.mask(self.prefix, self.last4)
-
-    @property
-    def mode_label(self):
-        return _("Test") if self.is_test else _("Live")
 
     @property
     def secret(self):
@@ -192,14 +196,6 @@ class ApiToken(models.Model):
     def rate_limit(self):
         return self.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE
 
-    def refresh_webhook_events(self):
-        """Recomputes webhook_event_types from the token's enabled endpoints (call within their change's transaction)."""
-        listened = set()
-        for events in self.webhook_endpoints.filter(enabled=True).values_list("events", flat=True):
-            listened.update(events)
-        self.webhook_event_types = sorted(listened)
-        self.save(update_fields=["webhook_event_types"])  # a save, not update(): the API's copies are dropped
-
     # ---- lifecycle -------------------------------------------------------------------------
 
     def _set_secret(self, plaintext):
@@ -223,7 +219,7 @@ class ApiToken(models.Model):
             cap = settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER
             if cls.objects.for_owner(owner).of_mode(test).counting_toward_cap().count() >= cap:
                 raise TokenLimitReached
-            auto = test or settings.TOKEN_APPROVAL == "auto"
+            auto = test or settings.TOKEN_APPROVAL == TokenApproval.AUTO
             state = cls.State.ACTIVE if auto else cls.State.PENDING
             token = cls(owner=owner, name=name, host=host, state=state, is_test=test)
             plaintext = token_crypto.generate_token(test=test)
@@ -238,7 +234,7 @@ class ApiToken(models.Model):
         with transaction.atomic():
             current = type(self).objects.select_for_update().get(pk=self.pk)
             if current.state not in allowed_from:
-                raise InvalidTransition(f"cannot go from {current.state} to {new_state}")
+                raise TokenStateError(f"cannot go from {current.state} to {new_state}")
             current.state = new_state
             current.state_reason = reason
             fields = ["state", "state_reason", "updated_at"]
@@ -275,7 +271,7 @@ class ApiToken(models.Model):
         with transaction.atomic():
             current = type(self).objects.select_for_update().get(pk=self.pk)
             if current.effective_state != self.State.ACTIVE:
-                raise InvalidTransition("only an active token can be rolled")
+                raise TokenStateError("only an active token can be rolled")
             if grace_seconds:
                 current.previous_secret_encrypted = current.secret_encrypted
                 current.previous_digest = current.digest
@@ -299,7 +295,7 @@ class ApiToken(models.Model):
 
     def _refuse_if_closed(self):
         if self.is_closed:
-            raise InvalidTransition(f"a {self.state} token cannot be changed or revealed")
+            raise TokenStateError(f"a {self.state} token cannot be changed or revealed")
 
     def rename(self, name, actor=None, ip=None):
         self._refuse_if_closed()
@@ -317,7 +313,9 @@ class ApiToken(models.Model):
         old = self.host
         self.host = host
         # Under manual approval staff approved a host, not a token: a new host waits for approval again.
-        back_to_review = settings.TOKEN_APPROVAL == "manual" and self.state == self.State.ACTIVE and not self.is_test
+        back_to_review = (
+            settings.TOKEN_APPROVAL == TokenApproval.MANUAL and self.state == self.State.ACTIVE and not self.is_test
+        )
         if back_to_review:
             self.state = self.State.PENDING
             self.state_reason = ""

@@ -49,11 +49,6 @@ def looks_like_token(value):
     return False
 
 
-def is_test_token(value):
-    """Whether the value is shaped as a test token (cbn_test_…)."""
-    return (value or "").startswith(settings.TEST_TOKEN_PREFIX)
-
-
 def encrypt_secret(plaintext):
     fernet, _ = _keys(settings.TOKEN_ENCRYPTION_KEY)
     return fernet.encrypt(plaintext.encode()).decode("ascii")

@@ -1,82 +1,28 @@
-from functools import wraps
-
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
 from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
-from accounts import notify, token_crypto
+from accounts import notify
+from accounts.access import owned_token, test_mode_requested
 from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
-from accounts.models import ApiToken, InvalidTransition, TokenLimitReached
+from accounts.models import ApiToken, TokenApproval, TokenLimitReached, TokenStateError
+from accounts.show_once import show_once, take_shown_once
 from lib.client_ip import client_ip
 
-SHOW_ONCE_SESSION_KEY = "accounts:show_once"
 READ = ("GET", "HEAD")
 WRITE = ("POST",)
 
 
-def _get_token_for_user(request, pk):
-    """The signed-in developer's token; 404 for anyone else's, so nobody learns what exists."""
-    return get_object_or_404(ApiToken.objects.for_owner(request.user), pk=pk)
-
-
-def owned_token(methods):
-    """Passes the developer's own token to the view: the 404 comes before any method or other check."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, pk, **kwargs):
-            token = _get_token_for_user(request, pk)
-            if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
-            return view(request, token, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def token_log_url(token):
-    """The token's request log (the api app's page), or None while that page does not exist."""
-    try:
-        return reverse("api:token_log", args=[token.pk])
-    except NoReverseMatch:
-        return None
-
-
 def _actor(request):
     return {"actor": request.user, "ip": client_ip(request)}
-
-
-@sensitive_variables("plaintext")
-def _show_once(request, token, plaintext, rolled=False, page="accounts:token_issued"):
-    """Hands a secret to the next render of `page` only, encrypted while it waits in the session. The redirect also
-    puts that page in the address bar when allauth resumed the POST on its re-authentication page."""
-    request.session[SHOW_ONCE_SESSION_KEY] = {
-        "token": token.pk,
-        "secret": token_crypto.encrypt_secret(plaintext),
-        "rolled": rolled,
-        "page": page,
-    }
-    return redirect(page, token.pk)
-
-
-@sensitive_variables("pending")
-def _take_shown_once(request, token, page):
-    """The secret _show_once left for this token's `page` (used up), or None."""
-    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
-    if not pending or pending["token"] != token.pk or pending.get("page", "accounts:token_issued") != page:
-        return None
-    return token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"])), pending["rolled"]
 
 
 def _refused(request, token):
@@ -86,19 +32,12 @@ def _refused(request, token):
     return redirect("accounts:token_detail", token.pk)
 
 
-def test_mode_requested(request):
-    """Whether the page is asked for in test mode (?mode=test), as the switch of the token list sets it."""
-    return (request.GET.get("mode") or request.POST.get("mode")) == "test"
-
-
 @login_required
 def token_list(request):
     test = test_mode_requested(request)
     if test:
         ApiToken.test_token_for(request.user)  # a verified developer has one at once, without staff
     tokens = list(ApiToken.objects.for_owner(request.user).of_mode(test))
-    for token in tokens:
-        token.log_url = token_log_url(token)
     counted = sum(1 for token in tokens if token.state not in (ApiToken.State.REVOKED, ApiToken.State.REJECTED))
     hide_ended = request.GET.get("active") == "1"
     ended = [token for token in tokens if token.effective_state in (ApiToken.State.REVOKED, ApiToken.State.EXPIRED)]
@@ -141,8 +80,12 @@ def token_apply(request):
                 notify.application_waiting(request, token)
             if note := form.host_note():
                 messages.info(request, note)
-            return _show_once(request, token, plaintext)
-    context = {"form": form, "manual_approval": settings.TOKEN_APPROVAL == "manual" and not test, "test_mode": test}
+            return show_once(request, "accounts:token_issued", token.pk, plaintext)
+    context = {
+        "form": form,
+        "manual_approval": settings.TOKEN_APPROVAL == TokenApproval.MANUAL and not test,
+        "test_mode": test,
+    }
     return render(request, "accounts/token_apply.html", context)
 
 
@@ -152,7 +95,7 @@ def token_apply(request):
 def token_issued(request, token):
     if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
         return HttpResponse()
-    shown = _take_shown_once(request, token, "accounts:token_issued")
+    shown = take_shown_once(request, "accounts:token_issued", token.pk)
     if shown is None:
         messages.info(
             request, _("The full token is shown only once. To see it again, reveal it and confirm your password.")
@@ -166,9 +109,8 @@ def token_issued(request, token):
 def _render_detail(request, token, **forms):
     context = {
         "token": token,
-        "manual_approval": settings.TOKEN_APPROVAL == "manual" and not token.is_test,
+        "manual_approval": settings.TOKEN_APPROVAL == TokenApproval.MANUAL and not token.is_test,
         "events": token.events.select_related("actor"),
-        "log_url": token_log_url(token),
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),
         "host_form": forms.get("host_form") or HostForm(initial={"host": token.host}),
         "roll_form": forms.get("roll_form") or RollForm(),
@@ -189,7 +131,7 @@ def token_rename(request, token):
         return _render_detail(request, token, rename_form=form)
     try:
         token.rename(form.cleaned_data["name"], **_actor(request))
-    except InvalidTransition:
+    except TokenStateError:
         return _refused(request, token)
     messages.success(request, _("The token is now called “%(name)s”.") % {"name": token.name})
     return redirect("accounts:token_detail", token.pk)
@@ -203,7 +145,7 @@ def token_change_host(request, token):
     was_pending = token.state == ApiToken.State.PENDING
     try:
         token.change_host(form.cleaned_data["host"], **_actor(request))
-    except InvalidTransition:
+    except TokenStateError:
         return _refused(request, token)
     if note := form.host_note():
         messages.info(request, note)
@@ -227,9 +169,9 @@ def token_roll(request, token):
         return _render_detail(request, token, roll_form=form)
     try:
         plaintext = token.roll(form.cleaned_data["grace_seconds"], **_actor(request))
-    except InvalidTransition:
+    except TokenStateError:
         return _refused(request, token)
-    return _show_once(request, token, plaintext, rolled=True)
+    return show_once(request, "accounts:token_issued", token.pk, plaintext, rolled=True)
 
 
 @owned_token(READ + WRITE)
@@ -238,7 +180,7 @@ def token_revoke(request, token):
         return render(request, "accounts/token_revoke.html", {"token": token})
     try:
         token.revoke(**_actor(request))
-    except InvalidTransition:
+    except TokenStateError:
         return _refused(request, token)
     messages.success(request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name})
     return redirect("accounts:token_detail", token.pk)
@@ -254,7 +196,7 @@ def token_reveal(request, token):
         return _reveal(request, token)
     if request.method == "HEAD":
         return HttpResponse()
-    shown = _take_shown_once(request, token, "accounts:token_reveal")
+    shown = take_shown_once(request, "accounts:token_reveal", token.pk)
     if shown is None:
         return redirect("accounts:token_detail", token.pk)
     return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": shown[0]})
@@ -265,6 +207,6 @@ def token_reveal(request, token):
 def _reveal(request, token):
     try:
         plaintext = token.reveal(**_actor(request))
-    except InvalidTransition:
+    except TokenStateError:
         return _refused(request, token)
-    return _show_once(request, token, plaintext, page="accounts:token_reveal")
+    return show_once(request, "accounts:token_reveal", token.pk, plaintext)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken
 from api import changes, protocol, testmode
 from lib import phones
+from lib.times import history_for_json, iso_time
 from webhooks.models import WebhookEvent, event_type_for_state
 
 PUBLIC_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
@@ -221,11 +222,6 @@ def _stored_time(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def iso_time(moment):
-    """ISO 8601 in UTC to the millisecond, as "2026-12-01T09:24:00.123Z"."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -508,7 +504,7 @@ class CallRequest(models.Model):
         endpoint of the sending token listens to it."""
         event_type = event_type_for_state(state)
         if self.token_id is not None and event_type in self.token.webhook_event_types:
-            WebhookEvent.record(self.token, event_type, self.webhook_data(history), call_request=self, now=now)
+            WebhookEvent.record(self.token, event_type, self.webhook_data(history), subject=self.public_id, now=now)
 
     def webhook_data(self, history=None):
         """The call request as every webhook event carries it."""
@@ -516,7 +512,7 @@ class CallRequest(models.Model):
         return {
             "id": self.public_id,
             "state": self.state,
-            "history": [{"state": state, "at": iso_time(at)} for state, at in history],
+            "history": history_for_json(history),
             "requester": {"number": self.requester_number, "country": self.requester_country},
             "target": {"number": self.target.number, "country": self.target.country, "id": self.target.public_id},
             "message": self.message,
@@ -755,7 +751,6 @@ def clear_test_data(developer):
     tokens = ApiToken.objects.for_owner(developer).test()
     requests = CallRequest.objects.sent_by(developer).filter(target__is_test=True)
     call_requests = requests.count()
-    WebhookEvent.objects.filter(call_request__in=requests).delete()
     requests.delete()
     log_entries, _by_model = ApiRequestLog.objects.filter(token__in=tokens).delete()
     WebhookEvent.objects.filter(token__in=tokens).delete()

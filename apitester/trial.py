@@ -243,7 +243,7 @@ def webhook_events_for(exchange, token):
     logged = request_id and ApiRequestLog.objects.filter(request_id=request_id, token=token).first()
     if not logged or logged.call_request_id is None:
         return None
-    events = WebhookEvent.objects.for_call_request(logged.call_request_id).prefetch_related("deliveries__endpoint")
+    events = WebhookEvent.objects.about(logged.call_request.public_id).prefetch_related("deliveries__endpoint")
     return list(events)
 
 

@@ -11,6 +11,9 @@ from publicsuffixlist import PublicSuffixList
 
 MAX_HOST_LENGTH = 253
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# A host whose last label is a number is read as an IPv4 address by browsers and resolvers ("1.2.3", "0x7f.1"):
+# one that is not a valid address is no host at all, never a domain name.
+_NUMERIC_LABEL = re.compile(r"^(?:[0-9]+|0x[0-9a-f]*)$", re.IGNORECASE)
 _PUBLIC_SUFFIXES = PublicSuffixList()  # the bundled Public Suffix List, loaded once
 
 
@@ -65,22 +68,15 @@ def normalise_host(value):
     query or credentials, with a message that says which.
     """
     text = (value or "").strip()
-    if not text:
-        raise InvalidHost(_("Enter the host name of your website, for example example.com."))
-    if "://" in text:
-        raise InvalidHost(_("Enter the host name only, without http:// or https://."))
-    if "@" in text:
-        raise InvalidHost(_("Enter the host name only, without a user name or password."))
-    if any(ch in text for ch in "/?#\\"):
-        raise InvalidHost(_("Enter the host name only, without a path."))
-    if any(ch.isspace() for ch in text):
-        raise InvalidHost(_("A host name cannot contain spaces."))
+    _refuse_more_than_a_host(text)
     address = _ip(text)
     if address is not None:
         return address.compressed
     if ":" in text:
         raise InvalidHost(_("Enter the host name without a port number."))
     text = text.rstrip(".")
+    if _NUMERIC_LABEL.match(text.rsplit(".", 1)[-1]):
+        return _ipv4_with_a_trailing_dot(text)
     wildcard = text.startswith("*.")
     name = text[2:] if wildcard else text
     if "*" in name:
@@ -93,18 +89,47 @@ def normalise_host(value):
     if "." not in name:
         raise InvalidHost(_("Enter a full domain name such as example.com, or localhost."))
     if _PUBLIC_SUFFIXES.is_public(name):
-        if wildcard:
-            raise InvalidHost(
-                _(
-                    "“%(host)s” would allow every website under %(suffix)s. Enter your own domain, as in *.example.%(suffix)s."
-                )
-                % {"host": text, "suffix": name}
-            )
+        _refuse_public_suffix(text, name, wildcard)
+    return f"*.{name}" if wildcard else name
+
+
+def _refuse_more_than_a_host(text):
+    """Raises InvalidHost for empty text, or text with a scheme, credentials, a path or spaces."""
+    if not text:
+        raise InvalidHost(_("Enter the host name of your website, for example example.com."))
+    if "://" in text:
+        raise InvalidHost(_("Enter the host name only, without http:// or https://."))
+    if "@" in text:
+        raise InvalidHost(_("Enter the host name only, without a user name or password."))
+    if any(ch in text for ch in "/?#\\"):
+        raise InvalidHost(_("Enter the host name only, without a path."))
+    if any(ch.isspace() for ch in text):
+        raise InvalidHost(_("A host name cannot contain spaces."))
+
+
+def _ipv4_with_a_trailing_dot(text):
+    """The address of a host read as IPv4 ("10.0.0.1." without its dot), or InvalidHost ("256.1.1.1", "1.2.3")."""
+    address = _ip(text)
+    if address is None:
         raise InvalidHost(
-            _("“%(host)s” is a public suffix shared by many websites. Enter your own domain, as in example.%(suffix)s.")
+            _("“%(host)s” is not a valid IP address: write four numbers from 0 to 255, as in 192.0.2.10.")
+            % {"host": text}
+        )
+    return address.compressed
+
+
+def _refuse_public_suffix(text, name, wildcard):
+    if wildcard:
+        raise InvalidHost(
+            _(
+                "“%(host)s” would allow every website under %(suffix)s. Enter your own domain, as in *.example.%(suffix)s."
+            )
             % {"host": text, "suffix": name}
         )
-    return f"*.{name}" if wildcard else name
+    raise InvalidHost(
+        _("“%(host)s” is a public suffix shared by many websites. Enter your own domain, as in example.%(suffix)s.")
+        % {"host": text, "suffix": name}
+    )
 
 
 def host_from_header(value):

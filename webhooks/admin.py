@@ -33,9 +33,9 @@ class WebhookDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
 class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["public_id", "type", "token", "created_at", "dispatched_at"]
     list_filter = [mode_filter("token__is_test"), "type"]
-    search_fields = ["public_id", "token__name", "call_request__public_id"]
+    search_fields = ["public_id", "token__name", "subject"]
     list_select_related = ["token"]
-    fields = ["public_id", "type", "token", "call_request", "created_at", "dispatched_at", "body"]
+    fields = ["public_id", "type", "token", "subject", "created_at", "dispatched_at", "body"]
     readonly_fields = fields
     date_hierarchy = "created_at"
     inlines = [WebhookDeliveryInline]

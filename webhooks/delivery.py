@@ -89,12 +89,12 @@ def _earlier_on_its_way(delivery):
     the same endpoint: it goes first, so that a receiver sees a request's changes in order (unless that one is
     retrying). Worker threads dispatch events side by side, so the earlier delivery may not exist yet; one
     statement, so that the earlier event's dispatch cannot commit between two looks."""
-    if delivery.event.call_request_id is None:
+    if not delivery.event.subject:
         return False
     queued = Q(deliveries__endpoint=delivery.endpoint_id, deliveries__state__in=[State.PENDING, State.DELIVERING])
     return WebhookEvent.objects.filter(
         Q(dispatched_at__isnull=True) | queued,
-        call_request=delivery.event.call_request_id,
+        subject=delivery.event.subject,
         pk__lt=delivery.event_id,
     ).exists()
 

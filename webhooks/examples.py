@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from webhooks.models import EventType, _iso
+from lib.times import history_for_json, iso_time
+from webhooks.models import EventType
 
 EXAMPLE_TIME = datetime(2026, 12, 1, 9, 24, 0, 123000, tzinfo=UTC)
 EXAMPLE_CALL_REQUEST_ID = "cr_8mQ2xY7bK4pL9sT1vW3zA6"
@@ -45,19 +46,19 @@ def example_payload(event_type):
     """The body of an event of this type, as CallRequest.webhook_data() and send_test_event() fill it."""
     if event_type == EventType.TEST:
         data = {"endpoint": EXAMPLE_ENDPOINT_ID, "message": TEST_MESSAGE}
-        return {"type": event_type.value, "timestamp": _iso(EXAMPLE_TIME), "data": data}
+        return {"type": event_type.value, "timestamp": iso_time(EXAMPLE_TIME), "data": data}
     history = [(state, EXAMPLE_TIME + timedelta(minutes=minutes)) for state, minutes in _HISTORIES[event_type]]
     data = {
         "id": EXAMPLE_CALL_REQUEST_ID,
         "state": history[-1][0],
-        "history": [{"state": state, "at": _iso(at)} for state, at in history],
+        "history": history_for_json(history),
         "requester": {"number": "+821010041004", "country": "KR"},
         "target": {"number": "+821011111111", "country": "KR", "id": "airpagephone"},
         "message": "hello world",
         "token": "My site",
-        "expires_at": _iso(EXAMPLE_TIME + timedelta(seconds=settings.CALL_REQUEST_TTL_SECONDS)),
+        "expires_at": iso_time(EXAMPLE_TIME + timedelta(seconds=settings.CALL_REQUEST_TTL_SECONDS)),
     }
-    return {"type": event_type.value, "timestamp": _iso(history[-1][1]), "data": data}
+    return {"type": event_type.value, "timestamp": iso_time(history[-1][1]), "data": data}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import ApiToken
 from webhooks import sender
 from webhooks.examples import MEANINGS
-from webhooks.models import CALL_REQUEST_EVENTS, EventType, WebhookEndpoint
+from webhooks.models import CALL_REQUEST_EVENTS, EventType, WebhookDelivery, WebhookEndpoint
 
 # What each of the sender's refusals means for the developer typing the URL.
 REFUSALS = {
@@ -24,15 +24,45 @@ REFUSALS = {
 }
 
 
+MAX_URL_LENGTH = 2000
+
+
 class EndpointsLimitReached(Exception):
     pass
 
 
+class WebhookURLField(forms.URLField):
+    """An endpoint's URL: its length judged before anything else (a long URL is too long, whatever else it is), and
+    no #fragment, which never reaches a server."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_URL_LENGTH, assume_scheme="https", **kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)  # the browser would cut a pasted URL silently; the form says why instead
+        return attrs
+
+    def to_python(self, value):
+        length = len((value or "").strip())
+        if length > MAX_URL_LENGTH:
+            raise ValidationError(
+                _("This URL has %(length)d characters: a webhook URL may have at most %(max)d."),
+                code="too_long",
+                params={"length": length, "max": MAX_URL_LENGTH},
+            )
+        url = super().to_python(value)
+        if "#" in url:
+            raise ValidationError(
+                _("Leave out the #fragment: it never reaches your server. Enter the URL up to the “#”."),
+                code="fragment",
+            )
+        return url
+
+
 class EndpointForm(forms.Form):
-    url = forms.URLField(
+    url = WebhookURLField(
         label=_("URL"),
-        max_length=2000,
-        assume_scheme="https",
         help_text=_("Where CallbackNow POSTs the events, such as https://example.com/webhooks/callbacknow."),
     )
     events = forms.MultipleChoiceField(
@@ -108,3 +138,41 @@ class ResendFailedForm(forms.Form):
         if since > timezone.now():
             raise ValidationError(_("Choose a time in the past."), code="future")
         return since
+
+
+class DeliveryFilterForm(forms.Form):
+    """The delivery log's filters, as GET parameters: an event type and a result."""
+
+    RESULTS = {
+        "delivered": [WebhookDelivery.State.DELIVERED],
+        "failed": [WebhookDelivery.State.FAILED],
+        "pending": [WebhookDelivery.State.PENDING, WebhookDelivery.State.DELIVERING, WebhookDelivery.State.RETRYING],
+    }
+
+    event = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All events")), *[(e, e) for e in EventType.values]]
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[
+            ("", _("Any result")),
+            ("delivered", _("Delivered")),
+            ("failed", _("Failed")),
+            ("pending", _("Not delivered yet")),
+        ],
+    )
+
+    def filter(self, deliveries):
+        """The deliveries that match the valid filters (an unknown value filters nothing)."""
+        if not self.is_valid():
+            return deliveries
+        if event := self.cleaned_data["event"]:
+            deliveries = deliveries.filter(event__type=event)
+        if result := self.cleaned_data["result"]:
+            deliveries = deliveries.filter(state__in=self.RESULTS[result])
+        return deliveries
+
+    @property
+    def active(self):
+        return self.is_valid() and any(self.cleaned_data.values())

@@ -3,15 +3,17 @@
 import json
 import secrets
 import string
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts import token_crypto
-from webhooks import signing
+from lib.times import iso_time
+from webhooks import failures, signing
 
 ALPHABET = string.ascii_letters + string.digits
 
@@ -46,6 +48,17 @@ CALL_REQUEST_EVENTS = [choice for choice in EventType.values if choice.startswit
 def event_type_for_state(state):
     """The event of a call request reaching a state ("answered" → call_request.answered); "pending" is created."""
     return EventType.CREATED if state == "pending" else EventType(f"call_request.{state}")
+
+
+def refresh_listened_events(token):
+    """Keeps token.webhook_event_types, the events an enabled endpoint of the token listens to: WebhookEvent.record
+    reads it, so that a call of a token without webhooks writes nothing. Call within the endpoints' change's
+    transaction."""
+    listened = set()
+    for events in WebhookEndpoint.objects.for_token(token).filter(enabled=True).values_list("events", flat=True):
+        listened.update(events)
+    token.webhook_event_types = sorted(listened)
+    token.save(update_fields=["webhook_event_types"])  # a save, not update(): the API's copies are dropped
 
 
 class WebhookEndpointQuerySet(models.QuerySet):
@@ -101,7 +114,7 @@ class WebhookEndpoint(models.Model):
         secret = endpoint._set_secret()
         with transaction.atomic():
             endpoint.save()
-            endpoint.token.refresh_webhook_events()
+            refresh_listened_events(endpoint.token)
         return endpoint, secret
 
     @property
@@ -141,13 +154,13 @@ class WebhookEndpoint(models.Model):
         self.disabled_because = "" if enabled else (self.disabled_because or self.DisabledBecause.DEVELOPER)
         with transaction.atomic():
             self.save()
-            self.token.refresh_webhook_events()
+            refresh_listened_events(self.token)
 
     def remove(self):
         token = self.token
         with transaction.atomic():
             self.delete()
-            token.refresh_webhook_events()
+            refresh_listened_events(token)
 
     def record_success(self):
         if self.failing_since is not None:
@@ -167,7 +180,7 @@ class WebhookEndpoint(models.Model):
                 .objects.filter(pk=self.pk, enabled=True)
                 .update(enabled=False, disabled_because=self.DisabledBecause.FAILING)
             )
-            self.token.refresh_webhook_events()
+            refresh_listened_events(self.token)
         self.enabled, self.disabled_because = False, self.DisabledBecause.FAILING
         return bool(disabled)
 
@@ -179,8 +192,9 @@ class WebhookEndpoint(models.Model):
 
 
 class WebhookEventQuerySet(models.QuerySet):
-    def for_call_request(self, call_request):
-        return self.filter(call_request=call_request)
+    def about(self, subject):
+        """The events of one subject (a call request's public ID), oldest first."""
+        return self.filter(subject=subject)
 
     def undispatched(self, older_than_seconds):
         """Events committed but never fanned out to their endpoints (the enqueue after commit was lost)."""
@@ -196,14 +210,9 @@ class WebhookEvent(models.Model):
     token = models.ForeignKey(
         "accounts.ApiToken", on_delete=models.CASCADE, related_name="webhook_events", verbose_name=_("token")
     )
-    call_request = models.ForeignKey(
-        "api.CallRequest",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="webhook_events",
-        verbose_name=_("call request"),
-    )
+    # What the event is about, by its public ID (a call request's cr_…; empty for a test event): an ID, not a foreign
+    # key, so that this app's tables point at nothing above it, as its imports do not.
+    subject = models.CharField(_("subject"), max_length=32, blank=True, db_index=True)
     type = models.CharField(_("event"), max_length=32, choices=EventType.choices)
     body = models.TextField(_("body"))  # the exact JSON sent and signed, the same on every attempt
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -225,7 +234,7 @@ class WebhookEvent(models.Model):
         return int(self.created_at.timestamp())
 
     @classmethod
-    def record(cls, token, event_type, data, call_request=None, now=None):
+    def record(cls, token, event_type, data, subject="", now=None):
         """Writes the event in the caller's transaction and has it delivered once that commits.
 
         Only when an enabled endpoint of the token listens to it: a token without webhooks pays nothing.
@@ -234,9 +243,9 @@ class WebhookEvent(models.Model):
             return None
         now = now or timezone.now()
         body = json.dumps(
-            {"type": event_type, "timestamp": _iso(now), "data": data}, ensure_ascii=False, separators=(",", ":")
+            {"type": event_type, "timestamp": iso_time(now), "data": data}, ensure_ascii=False, separators=(",", ":")
         )
-        event = cls.objects.create(token=token, call_request=call_request, type=event_type, body=body, created_at=now)
+        event = cls.objects.create(token=token, subject=subject, type=event_type, body=body, created_at=now)
         transaction.on_commit(lambda: _enqueue_dispatch(event.pk))
         return event
 
@@ -245,10 +254,6 @@ def _enqueue_dispatch(event_id):
     from webhooks import tasks  # the task queue is set up once the apps are; models load first
 
     tasks.enqueue_dispatch(event_id)
-
-
-def _iso(moment):
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class WebhookDeliveryQuerySet(models.QuerySet):
@@ -326,3 +331,8 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self):
         return self.status is not None and 200 <= self.status < 300
+
+    @cached_property
+    def failure(self):
+        """What went wrong, in words (and the sender's text beside them); None for a success."""
+        return failures.failure(self.error, self.status)

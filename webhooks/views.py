@@ -18,14 +18,20 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
-from accounts import token_crypto
-from accounts.views import owned_token
+from accounts.access import owned_token
+from accounts.show_once import show_once, take_shown_once
 from webhooks import delivery, tasks
-from webhooks.forms import EditEndpointForm, EndpointForm, EndpointsLimitReached, ResendFailedForm, RollSecretForm
+from webhooks.forms import (
+    DeliveryFilterForm,
+    EditEndpointForm,
+    EndpointForm,
+    EndpointsLimitReached,
+    ResendFailedForm,
+    RollSecretForm,
+)
 from webhooks.models import CALL_REQUEST_EVENTS, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
-SHOW_ONCE_SESSION_KEY = "webhooks:show_once"
 READ = ("GET", "HEAD")
 WRITE = ("POST",)
 PAGE_SIZE = 20
@@ -47,28 +53,6 @@ def owned_endpoint(methods):
         return wrapper
 
     return decorator
-
-
-@sensitive_variables("plaintext")
-def _show_once(request, endpoint, plaintext, rolled=False, page="webhooks:secret_issued"):
-    """Hands a secret to the next render of `page` only, encrypted while it waits in the session. The redirect also
-    puts that page in the address bar when allauth resumed the POST on its re-authentication page."""
-    request.session[SHOW_ONCE_SESSION_KEY] = {
-        "endpoint": endpoint.pk,
-        "secret": token_crypto.encrypt_secret(plaintext),
-        "rolled": rolled,
-        "page": page,
-    }
-    return redirect(page, endpoint.public_id)
-
-
-@sensitive_variables("pending")
-def _take_shown_once(request, endpoint, page):
-    """The secret _show_once left for this endpoint's `page` (used up) and whether it was rolled, or None."""
-    pending = request.session.pop(SHOW_ONCE_SESSION_KEY, None)
-    if not pending or pending["endpoint"] != endpoint.pk or pending.get("page", "webhooks:secret_issued") != page:
-        return None
-    return token_crypto.ShownSecret(token_crypto.decrypt_secret(pending["secret"])), pending["rolled"]
 
 
 def _old_secret_until(endpoint):
@@ -111,7 +95,7 @@ def endpoint_add(request, token):
                 % {"cap": settings.WEBHOOK_ENDPOINTS_PER_TOKEN},
             )
         else:
-            return _show_once(request, endpoint, secret)
+            return show_once(request, "webhooks:secret_issued", endpoint.public_id, secret)
     return render(request, "webhooks/endpoint_add.html", {"token": token, "form": form})
 
 
@@ -121,7 +105,7 @@ def endpoint_add(request, token):
 def secret_issued(request, endpoint):
     if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
         return HttpResponse()
-    shown = _take_shown_once(request, endpoint, "webhooks:secret_issued")
+    shown = take_shown_once(request, "webhooks:secret_issued", endpoint.public_id)
     if shown is None:
         messages.info(
             request, _("The full secret is shown only once. To see it again, reveal it and confirm your password.")
@@ -186,7 +170,7 @@ def secret_reveal(request, endpoint):
         return _reveal(request, endpoint)
     if request.method == "HEAD":
         return HttpResponse()
-    shown = _take_shown_once(request, endpoint, "webhooks:secret_reveal")
+    shown = take_shown_once(request, "webhooks:secret_reveal", endpoint.public_id)
     if shown is None:
         return redirect("webhooks:endpoint_detail", endpoint.public_id)
     return render(request, "webhooks/secret_reveal.html", {"endpoint": endpoint, "plaintext": shown[0]})
@@ -197,7 +181,7 @@ def secret_reveal(request, endpoint):
 def _reveal(request, endpoint):
     plaintext = endpoint.secret()
     log.info("Webhook secret of endpoint %s revealed to developer %s", endpoint.public_id, request.user.pk)
-    return _show_once(request, endpoint, plaintext, page="webhooks:secret_reveal")
+    return show_once(request, "webhooks:secret_reveal", endpoint.public_id, plaintext)
 
 
 @owned_endpoint(READ + WRITE)
@@ -215,7 +199,7 @@ def secret_roll(request, endpoint):
         request.user.pk,
         overlap,
     )
-    return _show_once(request, endpoint, plaintext, rolled=True)
+    return show_once(request, "webhooks:secret_issued", endpoint.public_id, plaintext, rolled=True)
 
 
 @owned_endpoint(WRITE)
@@ -231,11 +215,13 @@ def send_test(request, endpoint):
 
 def _render_log(request, endpoint, resend_form=None):
     deliveries = WebhookDelivery.objects.for_endpoint(endpoint).select_related("event").prefetch_related("attempts")
+    filters = DeliveryFilterForm(request.GET)
     since = timezone.localtime() - timedelta(days=1)
     context = {
         "endpoint": endpoint,
         "token": endpoint.token,
-        "page": Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page")),
+        "filters": filters,
+        "page": Paginator(filters.filter(deliveries), PAGE_SIZE).get_page(request.GET.get("page")),
         "resend_form": resend_form or ResendFailedForm(initial={"since": since.replace(second=0, microsecond=0)}),
         "failed": deliveries.filter(state=WebhookDelivery.State.FAILED).count(),
         "retention_days": settings.WEBHOOK_RETENTION_DAYS,

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from accounts.models import ApiToken, InvalidTransition, TokenLimitReached
+from accounts.models import ApiToken, TokenLimitReached, TokenStateError
 from accounts.templatetags.tokens import event_detail
 
 
@@ -79,7 +79,7 @@ def test_it_rejects_a_pending_token_with_a_reason(developer, staff, settings):
     assert ApiToken.objects.find_active(plaintext) is None
     event = token.events.get(kind="rejected")
     assert (event.actor, event.ip, event_detail(event)) == (staff, "198.51.100.7", "Not a real website")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TokenStateError):
         token.approve()
 
 
@@ -99,21 +99,21 @@ def test_it_revokes_at_once_and_for_good(issued, developer):
     token.revoke(actor=developer)
     assert ApiToken.objects.find_active(plaintext) is None
     for change in (token.approve, token.reactivate, token.revoke, lambda: token.roll(0)):
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(TokenStateError):
             change()
     for change in (lambda: token.rename("x"), lambda: token.change_host("x.example"), lambda: token.reveal(developer)):
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(TokenStateError):
             change()
     assert kinds(token)[-1] == "revoked"
 
 
 def test_it_refuses_transitions_that_do_not_fit_the_state(issued):
     token, _ = issued
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TokenStateError):
         token.approve()
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TokenStateError):
         token.reactivate()
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TokenStateError):
         token.reject("late")
     assert kinds(token) == ["issued", "approved"]
 
@@ -149,7 +149,7 @@ def test_it_rolls_with_grace_so_the_old_secret_works_until_it_ends(issued, grace
 def test_it_rolls_only_active_tokens(issued):
     token, _ = issued
     token.suspend()
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(TokenStateError):
         token.roll(3600)
 
 

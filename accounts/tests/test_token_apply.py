@@ -43,6 +43,14 @@ def test_it_shows_the_form_errors_in_korean(owner_client):
     assert "포트" in response.content.decode()
 
 
+def test_it_refuses_a_host_that_looks_like_an_ip_address_but_is_none(owner_client):
+    english = owner_client.post(URL, {"name": "Shop", "host": "256.1.1.1"}).content.decode()
+    korean = owner_client.post(URL, {"name": "Shop", "host": "256.1.1.1"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "“256.1.1.1” is not a valid IP address: write four numbers from 0 to 255" in english
+    assert "올바른 IP 주소가 아닙니다: “256.1.1.1”" in korean
+    assert not ApiToken.objects.exists()
+
+
 def test_it_refuses_a_wildcard_over_a_public_suffix_in_korean(owner_client):
     response = owner_client.post(URL, {"name": "Shop", "host": "*.co.kr"}, HTTP_ACCEPT_LANGUAGE="ko")
     assert response.status_code == 200

@@ -26,6 +26,9 @@ from lib.hosts import (
         ("shop.example.co.kr", "shop.example.co.kr"),
         ("localhost", "localhost"),
         ("127.0.0.1", "127.0.0.1"),
+        ("255.255.255.255", "255.255.255.255"),
+        ("10.0.0.1.", "10.0.0.1"),
+        ("1.example.com", "1.example.com"),
         ("::1", "::1"),
         ("[2001:db8::0001]", "2001:db8::1"),
     ],
@@ -55,6 +58,11 @@ def test_it_normalises_hosts(typed, canonical):
         ("a" * 64 + ".com", "not a valid domain"),
         (("a" * 60 + ".") * 5 + "com", "not a valid domain"),
         ("exa_mple.com", "not a valid domain"),
+        ("256.1.1.1", "“256.1.1.1” is not a valid IP address"),
+        ("1.2.3", "not a valid IP address"),
+        ("1.2.3.4.5", "not a valid IP address"),
+        ("0x7f.1", "not a valid IP address"),
+        ("*.1.2.3", "not a valid IP address"),
     ],
 )
 def test_it_refuses_what_is_not_a_host_with_a_message_saying_why(typed, says):

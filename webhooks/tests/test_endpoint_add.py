@@ -164,3 +164,24 @@ def test_it_adds_nothing_to_a_revoked_token(owner_client, token):
 def test_it_takes_get_and_post_only(owner_client, token):
     assert owner_client.get(url(token)).status_code == 200
     assert owner_client.put(url(token)).status_code == 405
+
+
+def test_it_refuses_a_url_with_a_fragment_in_english_and_korean(owner_client, token):
+    english = add(owner_client, token, PUBLIC + "#section")
+    korean = add(owner_client, token, PUBLIC + "#section", HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert "Leave out the #fragment: it never reaches your server." in errors(english)
+    assert "#프래그먼트는 빼세요." in errors(korean)
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_it_says_a_long_url_is_too_long_before_anything_else(owner_client, token):
+    long_url = "https://no-such-host.invalid/" + "a" * 2971  # 3,000 characters on a host that does not resolve
+
+    english = add(owner_client, token, long_url)
+    korean = add(owner_client, token, long_url, HTTP_ACCEPT_LANGUAGE="ko")
+
+    assert errors(english) == "<li>This URL has 3000 characters: a webhook URL may have at most 2000.</li>"
+    assert "이 URL은 3000자입니다. 웹훅 URL은 최대 2000자까지 쓸 수 있습니다." in errors(korean)
+    assert 'maxlength="2000"' not in owner_client.get(url(token)).content.decode()  # no silent cut of a paste
+    assert not WebhookEndpoint.objects.exists()

@@ -75,6 +75,18 @@ def test_it_lets_an_unchanged_url_be_saved_even_where_it_is_no_longer_allowed(ow
     assert endpoint.enabled is False
 
 
+def test_it_refuses_a_fragment_on_the_detail_page_in_english_and_korean(owner_client, endpoint):
+    endpoint, _ = endpoint
+    english = edit(owner_client, endpoint, "https://93.184.215.14/new#top", ["call_request.seen"])
+    korean = edit(
+        owner_client, endpoint, "https://93.184.215.14/new#top", ["call_request.seen"], HTTP_ACCEPT_LANGUAGE="ko"
+    )
+    assert english.status_code == 200 and "Leave out the #fragment" in errors(english)
+    assert "#프래그먼트는 빼세요." in errors(korean)
+    endpoint.refresh_from_db()
+    assert "#" not in endpoint.url
+
+
 def test_it_needs_an_event(owner_client, endpoint):
     endpoint, _ = endpoint
     assert "Choose at least one event." in errors(edit(owner_client, endpoint, endpoint.url, []))

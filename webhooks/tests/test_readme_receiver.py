@@ -14,7 +14,7 @@ from api.models import CallRequest
 from lib.phones import normalise
 from tests.helpers import ROOT
 from webhooks import delivery, signing
-from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,7 +61,7 @@ def test_it_accepts_real_deliveries_and_refuses_a_tampered_body(running_receiver
     test = delivery.send_test_event(endpoint)
     delivery.attempt(test.pk)
     call_request = CallRequest.request_call(normalise("01010041004", "kr"), target, "please call", token)[0]
-    [created] = delivery.dispatch(call_request.webhook_events.get().pk)
+    [created] = delivery.dispatch(WebhookEvent.objects.about(call_request.public_id).get().pk)
     delivery.attempt(created)
 
     attempts = [WebhookDelivery.objects.get(pk=pk).attempts.get() for pk in (test.pk, created)]

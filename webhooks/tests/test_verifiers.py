@@ -15,7 +15,7 @@ import pytest
 from api.models import CallRequest
 from lib.phones import normalise
 from webhooks import delivery, signing
-from webhooks.models import WebhookEndpoint
+from webhooks.models import WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -84,7 +84,7 @@ def received(target, endpoint, receiver, token):
     """A real delivery of a call request's creation, with a Korean message (the body is UTF-8, not ASCII)."""
     endpoint, secret = endpoint
     call_request = CallRequest.request_call(normalise("01010041004", "kr"), target, "안녕하세요, 전화 주세요", token)[0]
-    [created] = delivery.dispatch(call_request.webhook_events.get().pk)
+    [created] = delivery.dispatch(WebhookEvent.objects.about(call_request.public_id).get().pk)
     delivery.attempt(created)
     return endpoint, secret, receiver.wait_for(1)[0]
 

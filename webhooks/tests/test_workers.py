@@ -47,12 +47,12 @@ def verified_types(received, secret):
 
 
 def delivery_of(call_request, event_type):
-    return WebhookDelivery.objects.get(event__call_request=call_request, event__type=event_type)
+    return WebhookDelivery.objects.get(event__subject=call_request.public_id, event__type=event_type)
 
 
 def state_of(call_request, event_type):
     """The state of the delivery of this event of the request (None before its dispatch)."""
-    deliveries = WebhookDelivery.objects.filter(event__call_request=call_request, event__type=event_type)
+    deliveries = WebhookDelivery.objects.filter(event__subject=call_request.public_id, event__type=event_type)
     return deliveries.values_list("state", flat=True).first()
 
 
