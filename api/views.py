@@ -26,22 +26,20 @@ def path_call(request, token, action, params=None):
 
 @api_endpoint("GET")
 @token_in_path
-def api_call(request, action, params=None):
+def api_call(request, call, action, params=None):
     if action == protocol.STATUS:
-        request.api_action = action
-        return actions.status(request.api_token, status_id(params or ""))
+        call.action = action
+        return actions.status(call.token, status_id(params or "")), None
     spec = spec_from_path(action, params or "")
-    request.api_action = spec.action
-    payload, request.api_call_request = actions.perform(request.api_token, spec)
-    return payload
+    call.action = spec.action
+    return actions.perform(call.token, spec)
 
 
 @api_endpoint("POST")
 @token_in_body
-def encrypted_call(request):
+def encrypted_call(request, call):
     """POST /callback/callback_api.php with the seed's PHP client's encrypted JSON body."""
-    payload, request.api_call_request = actions.perform(request.api_token, call_spec(request.api_fields))
-    return payload
+    return actions.perform(call.token, call_spec(call.fields))
 
 
 def status_id(params):
