@@ -15,7 +15,7 @@ from api import callers, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog, CallRequest
-from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
+from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER
 from api.rate_limits import Window, limits
 from api.request_log import record_call
 from lib.outage import OUTAGE_ERRORS
@@ -145,7 +145,7 @@ def render(call, payload, status, callback=None):
     # Every answer is in the request log, and an outage or a failure is logged where it is caught (answer()):
     # Django's request log must not also write a line, its path redacted, for each refused call (a 4xx).
     response._has_been_logged = True
-    if call.call_request is not None and payload.get("result") == "success" and call.action in REQUESTS:
+    if call.call_request is not None:  # the one a callback sent or a cancel withdrew
         response[CALL_REQUEST_ID_HEADER] = call.call_request.public_id
     window = call.window
     if window is not None:
