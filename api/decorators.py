@@ -138,7 +138,7 @@ def render(call, payload, status, callback=None):
         response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    # The API passes the middleware that would add it (portal.middleware.ApiRoutingMiddleware).
+    # The API passes the middleware that would add it (api.routing.ApiRoutingMiddleware).
     response["Content-Length"] = str(len(response.content))
     response["Cache-Control"] = "no-store"
     response[REQUEST_ID_HEADER] = call.request_id

@@ -12,6 +12,7 @@ from api.models import ApiRequestLog, CallRequest, Subscriber
 from tests.helpers import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed
 
 pytestmark = pytest.mark.django_db
+UNKNOWN_TOKEN = "x" * 32
 
 
 def call(client, path, **headers):
@@ -337,16 +338,34 @@ def test_it_logs_a_fault_of_ours_with_its_traceback(client, value, target, monke
 
 @override_settings(DEBUG=False)
 def test_it_never_answers_html_even_without_debug(client):
-    response, body = call(client, "/x/y/%ff%fe/" + "%00" * 3)
+    response, body = call(client, f"/{UNKNOWN_TOKEN}/y/%ff%fe/" + "%00" * 3)
 
-    assert response.status_code == 401
+    assert (response.status_code, body) == (401, failed("unknown token"))
 
 
-@pytest.mark.parametrize("path", ["//callback/01010041004/kr", "/x//01010041004", "/x//"])
+@pytest.mark.parametrize("path", ["/x/callback//kr", f"/{UNKNOWN_TOKEN}//01010041004", f"/{UNKNOWN_TOKEN}//"])
 def test_it_answers_empty_parts_in_json(client, path):
     response, body = call(client, path)
 
-    assert response.status_code in (401, 404)
+    assert (response.status_code, body) == (401, failed("unknown token"))
+
+
+@pytest.mark.parametrize("path", [f"/{UNKNOWN_TOKEN}/api/", "/settings/callback/", "/x/status"])
+def test_it_answers_a_call_s_shape_in_json_whatever_its_token(client, path):
+    """A call is a path whose action is the API's, or whose first segment has a token's length (32 characters)."""
+    response, body = call(client, path)
+
+    assert (response.status_code, body) == (401, failed("unknown token"))
+    assert ApiRequestLog.objects.get().reason == "unknown token"
+
+
+@pytest.mark.parametrize("path", ["/settings/api/", "/settings/api/keys/", "/tokens/new/x/", "/x/y"])
+def test_it_serves_an_unknown_two_segment_address_as_the_portals_404(client, path):
+    response = client.get(path)
+
+    assert (response.status_code, response["Content-Type"]) == (404, "text/html; charset=utf-8")
+    assert b"unknown token" not in response.content
+    assert not ApiRequestLog.objects.exists()
 
 
 @pytest.mark.parametrize("forwarded, logged", [("198.51.100.7", "198.51.100.7"), ("not-an-address", None)])
