@@ -1,6 +1,7 @@
 """GET /<token>/<action>/… (and JSONP): every action, every failure a GET can meet, and the request log."""
 
 import json
+import logging
 from urllib.parse import quote
 
 import pytest
@@ -306,6 +307,19 @@ def test_it_serves_a_mistyped_portal_page_as_the_portals_404(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_it_keeps_django_from_logging_a_refused_call_a_second_time(client, caplog):
+    """The request log has every call: Django's own request log must not add a line, the path in it, for each refused
+    one. Django's private _has_been_logged, set on every answer, is what stops it: an upgrade that renamed it would
+    bring the lines back."""
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        refused = client.get(f"/{UNKNOWN_TOKEN}/callback/01010041004/kr/01011111111/kr/hi")
+        page = client.get("/settings/api/")  # a page's 404 is logged: the log is listened to
+
+    assert (refused.status_code, page.status_code) == (401, 404)
+    lines = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert len(lines) == 1 and lines[0].startswith("Not Found: /") and lines[0].endswith("/api/")  # the page's only
 
 
 def test_it_answers_a_database_outage_with_503_json(client, value, target, monkeypatch, caplog):
