@@ -133,6 +133,8 @@ def test_it_treats_an_inactive_subscriber_as_unregistered(client, value, target)
         ("callback/+14155550123/kr/01011111111/kr/hi", 400, "invalid number"),
         ("callback/01010041004/kr/01011111111/kr/line%0Abreak", 400, "invalid message"),
         ("callback/01010041004/kr/01011111111/kr/nul%00", 400, "invalid message"),
+        ("callback/01010041004/kr/01011111111/kr/%ff%fe", 400, "invalid message"),  # not UTF-8, as the docs ask
+        ("neocallback/01010041004/kr/airpagephone/caf%e9/%22x%22", 400, "invalid message"),  # Latin-1
         ("callback/01010041004/kr/01011111111/kr/" + "x" * 201, 400, "message too long"),
         ("neocallback/01010041004/kr/nobody/hi", 404, "target id is not registered to callbacknow"),
         ("neocancel/01010041004/kr/no%00body", 404, "target id is not registered to callbacknow"),
@@ -143,6 +145,21 @@ def test_it_refuses_a_bad_call_with_a_stable_reason(client, value, target, path,
 
     assert (response.status_code, body) == (status, failed(reason))
     assert not CallRequest.objects.exists()
+
+
+def test_it_refuses_a_message_that_is_not_utf8_over_jsonp_too(client, value, target):
+    response = client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/%ff%fe", {"callback": "cb"})
+
+    assert response.content == b'/**/cb({"result":"failed","reason":"invalid message"});'
+    assert not CallRequest.objects.exists()
+
+
+def test_it_keeps_a_message_that_holds_percent_signs_as_text(client, value, target, pending):
+    """%25 is a "%": a message may read "%E2%82%AC" as text (bytes that were not UTF-8 reach the API as "%XX")."""
+    response, body = call(client, f"/{value}/callback/01010041004/kr/01011111111/kr/%25E2%2582%25AC%20100%25")
+
+    assert body == SEED_SUCCESS
+    assert pending.get().message == "%E2%82%AC 100%"
 
 
 def test_it_accepts_a_message_of_the_maximum_length(client, value, target, settings):
