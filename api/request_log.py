@@ -90,7 +90,7 @@ def received(request, call):
         "method": request.method,
         "path": storable(path, MAX_PATH),
         "query": storable(request.META.get("QUERY_STRING", ""), MAX_PATH),
-        "headers": {name: storable(request.headers[name], MAX_HEADER) for name in HEADERS if name in request.headers},
+        "headers": {name: storable(request.headers[name], MAX_HEADER) for name in sent_headers(request)},
     }
     if call.fields is not None:
         entry["fields"] = {
@@ -98,6 +98,15 @@ def received(request, call):
             for name, value in call.fields.items()
         }
     return entry
+
+
+def sent_headers(request):
+    """The names of HEADERS the caller sent. Content-Type only with a body: a server may fill in text/plain for a
+    request without one (wsgiref, under runserver, does), which the caller never sent."""
+    names = [name for name in HEADERS if name in request.headers]
+    if "Content-Type" in names and request.META.get("CONTENT_LENGTH", "") in ("", "0"):
+        names.remove("Content-Type")
+    return names
 
 
 def digits(text):
