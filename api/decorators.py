@@ -48,10 +48,10 @@ class ApiCall:
 def api_endpoint(method):
     """The view of an API path that takes this one method (and OPTIONS, a browser's CORS preflight).
 
-    Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call. The view takes the request and
-    its ApiCall and returns (the success payload, the call request it names or None), or raises ApiError. Any other failure (the database down, or a bug) is answered 503
-    "service unavailable": never a 500 or an HTML page. The cache's outage is not one: the rate limits are
-    then counted per process (api.rate_limits).
+    Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call. The view takes the request
+    and its ApiCall and returns (the success payload, the call request it names or None), or raises ApiError.
+    Any other failure (the database down, or a bug) is answered 503 "service unavailable": never a 500 or an
+    HTML page. The cache's outage is not one: the rate limits are then counted per process (api.rate_limits).
     """
     allow = f"{method}, OPTIONS"
 
@@ -106,7 +106,8 @@ def answer(request, view, method, *args, **kwargs):
             raise ApiError(reasons.METHOD_NOT_ALLOWED)
         if call.refuse_callback and not getattr(view, "refuses_bad_callback", False):
             raise ApiError(reasons.INVALID_CALLBACK)
-        (payload, call.call_request), status = view(request, call, *args, **kwargs), 200
+        payload, call.call_request = view(request, call, *args, **kwargs)
+        status = 200
     except ApiError as error:
         payload, status = failure(error.reason)
         if not call.admitted:
