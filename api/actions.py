@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from api import callers, play, reasons, testmode
-from api.models import CallRequest, iso_time, normalise_public_id
+from api.models import CallRequest, iso_time
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
@@ -42,46 +42,18 @@ def perform(token, spec):
 
     Returns (the success answer, the call request it created, refreshed or cancelled).
     """
-    if spec.action not in ACTIONS:
-        raise ApiError(reasons.UNKNOWN_ACTION)
-    if not all(spec.required()) or (spec.action in REQUESTS and spec.message is None):
-        raise ApiError(reasons.MISSING_PARAMETER)
-    requester = _phone(spec.my_number, spec.my_iso)
-    target_phone = None if spec.action in BY_ID else _phone(spec.target_number, spec.target_iso)
-    message = _checked_message(spec.message) if spec.action in REQUESTS else ""
-
-    magic = None
-    if token.is_test:
-        failure = None if target_phone is None else testmode.FAILURE_BY_NUMBER.get(target_phone.e164)
-        if failure is not None:
-            raise ApiError(failure.reason)
-        by_id = testmode.OUTCOME_BY_ID.get(normalise_public_id(spec.target_id)) if target_phone is None else None
-        magic = by_id or (None if target_phone is None else testmode.OUTCOME_BY_NUMBER.get(target_phone.e164))
-    if magic is not None:
-        target = callers.magic_subscriber(magic)
-    elif target_phone is None:
-        target = _reachable(token, callers.subscriber_for_id(spec.target_id, token.is_test))
-        if target is None:
-            raise ApiError(_world_refusal(token, testmode.is_test_id(spec.target_id), reasons.TARGET_ID_NOT_REGISTERED))
-    else:
-        target = _reachable(token, callers.subscriber_for_number(target_phone.e164, token.is_test))
-        if target is None:
-            in_range = testmode.is_test_number(target_phone.e164)
-            raise ApiError(_world_refusal(token, in_range, reasons.TARGET_NOT_REGISTERED))
-    if target_phone is None:
-        iso, number = target.iso, target.national_number
-    else:
-        iso, number = spec.target_iso, spec.target_number
-
+    requester, target_phone, message = _validated(spec)
+    target, magic = _find_target(token, spec, target_phone)
     if spec.action in REQUESTS:
-        ttl = testmode.MAGIC_TTL_SECONDS if magic is not None else None
-        call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl)
-        if magic is not None and created:
-            play.magic_outcome(call_request, magic)
+        call_request = _request(requester, target, message, token, magic)
     else:
         call_request = CallRequest.cancel_open(requester, target, token)
         if call_request is None:
             raise ApiError(reasons.NOTHING_PENDING)
+    if target_phone is None:  # named by its ID: answered with its number
+        iso, number = target.iso, target.national_number
+    else:
+        iso, number = spec.target_iso, spec.target_number
     return {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}, call_request
 
 
@@ -102,22 +74,45 @@ def status(token, public_id):
     }
 
 
-def _reachable(token, subscriber):
-    """The subscriber if the token may reach it (its world, and a test phone only its own developer's)."""
-    return subscriber if subscriber is not None and subscriber.can_be_reached_by(token) else None
+def _validated(spec):
+    """(the requester's phone, the target's phone or None when named by its ID, the message) of a well-formed call."""
+    if spec.action not in ACTIONS:
+        raise ApiError(reasons.UNKNOWN_ACTION)
+    if not all(spec.required()) or (spec.action in REQUESTS and spec.message is None):
+        raise ApiError(reasons.MISSING_PARAMETER)
+    requester = _phone(spec.my_number, spec.my_iso)
+    target_phone = None if spec.action in BY_ID else _phone(spec.target_number, spec.target_iso)
+    message = _checked_message(spec.message) if spec.action in REQUESTS else ""
+    return requester, target_phone, message
 
 
-def _world_refusal(token, in_test_range, not_registered):
-    """Why no one was found: the target lies in the other world, or it is simply not registered.
+def _find_target(token, spec, target_phone):
+    """(the subscriber the call is for, the magic outcome it is played to or None); ApiError when the token may reach
+    no one by that number or ID."""
+    e164 = None if target_phone is None else target_phone.e164
+    magic = testmode.magic_target(e164, spec.target_id) if token.is_test else None
+    if isinstance(magic, testmode.Failure):
+        raise ApiError(magic.reason)
+    if magic is not None:
+        return callers.magic_subscriber(magic), magic
+    if e164 is None:
+        found = callers.subscriber_for_id(spec.target_id, token.is_test)
+        in_test_range, not_registered = testmode.is_test_id(spec.target_id), reasons.TARGET_ID_NOT_REGISTERED
+    else:
+        found = callers.subscriber_for_number(e164, token.is_test)
+        in_test_range, not_registered = testmode.is_test_number(e164), reasons.TARGET_NOT_REGISTERED
+    if found is None or not found.can_be_reached_by(token):
+        raise ApiError(testmode.world_refusal(token.is_test, in_test_range, not_registered))
+    return found, None
 
-    A test token is told about any target outside test mode, registered or not: test tokens, which need no
-    approval, must not tell who is a CallbackNow user.
-    """
-    if token.is_test and not in_test_range:
-        return reasons.TEST_TOKEN_LIVE_TARGET
-    if not token.is_test and in_test_range:
-        return reasons.LIVE_TOKEN_TEST_TARGET
-    return not_registered
+
+def _request(requester, target, message, token, magic):
+    """The call request sent (or refreshed); a magic target's new one is played to its outcome."""
+    ttl = testmode.MAGIC_TTL_SECONDS if magic is not None else None
+    call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl)
+    if magic is not None and created:
+        play.magic_outcome(call_request, magic)
+    return call_request
 
 
 def _phone(number, iso):

@@ -7,4 +7,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("Open API")
 
     def ready(self):
-        from api import callers  # noqa: F401  drops a process's remembered tokens when one is saved
+        from api import (
+            callers,  # noqa: F401  drops a process's remembered tokens when one is saved
+            checks,  # noqa: F401  registers the start-up checks
+        )

@@ -3,18 +3,20 @@
 import logging
 import secrets
 import time
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts.models import ApiToken
 from api import callers, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
-from api.models import ApiRequestLog
-from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER, REQUESTS
-from api.rate_limits import limits
+from api.models import ApiRequestLog, CallRequest
+from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER
+from api.rate_limits import Window, limits
 from api.request_log import record_call
 from lib.outage import OUTAGE_ERRORS
 
@@ -27,13 +29,29 @@ EXPOSED_HEADERS = ", ".join([REQUEST_ID_HEADER, CALL_REQUEST_ID_HEADER, "RateLim
 PREFLIGHT_MAX_AGE_SECONDS = 86400
 
 
+@dataclass(slots=True)
+class ApiCall:
+    """One call of the API as it is answered: made by api_endpoint, filled in by the authentication decorators
+    (token_in_path, token_in_body) and read by the answer's headers and the request log."""
+
+    request_id: str
+    address: str | None
+    refuse_callback: bool = False  # its JSONP callback name is invalid (refused once the token is known)
+    token: ApiToken | None = None  # the token it names, when one was found
+    action: str = ""  # the action it asked for, once read
+    fields: dict | None = None  # an encrypted POST's decrypted fields
+    admitted: bool = False  # proved to hold its token and counted against its rate limit
+    window: Window | None = None  # where the caller stands in the rate limit the answer reports
+    call_request: CallRequest | None = None  # the call request it sent or withdrew
+
+
 def api_endpoint(method):
     """The view of an API path that takes this one method (and OPTIONS, a browser's CORS preflight).
 
-    Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call. The view returns the
-    success payload or raises ApiError. Any other failure (the database down, or a bug) is answered 503
-    "service unavailable": never a 500 or an HTML page. The cache's outage is not one: the rate limits are
-    then counted per process (api.rate_limits).
+    Answers in the API's JSON (or JSONP) shape whatever happens, and logs the call. The view takes the request
+    and its ApiCall and returns (the success payload, the call request it names or None), or raises ApiError.
+    Any other failure (the database down, or a bug) is answered 503 "service unavailable": never a 500 or an
+    HTML page. The cache's outage is not one: the rate limits are then counted per process (api.rate_limits).
     """
     allow = f"{method}, OPTIONS"
 
@@ -69,42 +87,41 @@ def answer(request, view, method, *args, **kwargs):
     """The API's answer to one call, logged. Another method than the path's is refused before the token is
     read: the methods are the path's, whoever calls."""
     started = time.monotonic()
-    request.api_token, request.api_action, request.api_admitted = None, "", False
-    request.api_call_request, request.api_request_id, request.api_window = None, new_request_id(), None
+    call = ApiCall(new_request_id(), caller_address(request))
     callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
     transport = ApiRequestLog.Transport.POST if request.method == "POST" else ApiRequestLog.Transport.GET
     if callback is not None:
         transport = ApiRequestLog.Transport.JSONP
     # A bad callback name is refused in plain JSON, never reflected. A view taking its token from the path
     # refuses it itself once the token is known, so the call still shows in the developer's request log.
-    request.api_refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
-    if request.api_refuse_callback:
+    call.refuse_callback = callback is not None and not wire.is_valid_callback_name(callback)
+    if call.refuse_callback:
         callback = None
-    address = request.api_address = caller_address(request)
     try:
-        request.api_window = refusals_used_up(address)
-        if request.api_window is not None:
+        call.window = refusals_used_up(call.address)
+        if call.window is not None:
             # Not even logged: a flood of refused calls from one address must not write a row each.
-            return render(request, *failure(reasons.RATE_LIMITED), callback)
+            return render(call, *failure(reasons.RATE_LIMITED), callback)
         if request.method != method:
             raise ApiError(reasons.METHOD_NOT_ALLOWED)
-        if request.api_refuse_callback and not getattr(view, "refuses_bad_callback", False):
+        if call.refuse_callback and not getattr(view, "refuses_bad_callback", False):
             raise ApiError(reasons.INVALID_CALLBACK)
-        payload, status = view(request, *args, **kwargs), 200
+        payload, call.call_request = view(request, call, *args, **kwargs)
+        status = 200
     except ApiError as error:
         payload, status = failure(error.reason)
-        if not request.api_admitted:
-            request.api_window = count_refusal(address)
+        if not call.admitted:
+            call.window = count_refusal(call.address)
     except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
         log.warning("API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
         payload, status = failure(reasons.SERVICE_UNAVAILABLE)
     except Exception:
         log.exception("API call failed")
         payload, status = failure(reasons.SERVICE_UNAVAILABLE)
-    if request.api_window is None:  # neither admitted nor refused: the address's allowance, uncounted
-        request.api_window = refusals_left(address)
-    response = render(request, payload, status, callback)
-    record_call(request, transport, response, payload, status, started)
+    if call.window is None:  # neither admitted nor refused: the address's allowance, uncounted
+        call.window = refusals_left(call.address)
+    response = render(call, payload, status, callback)
+    record_call(request, call, transport, response, payload, status, started)
     return response
 
 
@@ -112,7 +129,7 @@ def failure(reason):
     return {"result": "failed", "reason": reason.text}, reason.status
 
 
-def render(request, payload, status, callback=None):
+def render(call, payload, status, callback=None):
     """The seed's body, byte for byte; what we add goes in headers."""
     if callback is not None:  # JSONP: a script tag cannot read the status, so always 200
         response = HttpResponse(
@@ -122,16 +139,16 @@ def render(request, payload, status, callback=None):
         response = HttpResponse(wire.json_body(payload), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
-    # The API passes the middleware that would add it (portal.middleware.ApiRoutingMiddleware).
+    # The API passes the middleware that would add it (api.routing.ApiRoutingMiddleware).
     response["Content-Length"] = str(len(response.content))
     response["Cache-Control"] = "no-store"
-    response[REQUEST_ID_HEADER] = request.api_request_id
+    response[REQUEST_ID_HEADER] = call.request_id
     # Every answer is in the request log, and an outage or a failure is logged where it is caught (answer()):
     # Django's request log must not also write a line, its path redacted, for each refused call (a 4xx).
     response._has_been_logged = True
-    if request.api_call_request is not None and payload.get("result") == "success" and request.api_action in REQUESTS:
-        response[CALL_REQUEST_ID_HEADER] = request.api_call_request.public_id
-    window = request.api_window
+    if call.call_request is not None:  # the one a callback sent or a cancel withdrew
+        response[CALL_REQUEST_ID_HEADER] = call.call_request.public_id
+    window = call.window
     if window is not None:
         for name, value in window.headers().items():
             response[name] = value
@@ -146,13 +163,13 @@ def new_request_id():
 
 
 def token_in_path(view):
-    """Authenticates a GET by the token in its path and attaches it to request.api_token."""
+    """Authenticates a GET by the token in its path and attaches it to the call."""
 
     @wraps(view)
-    def wrapper(request, token, *args, **kwargs):
+    def wrapper(request, call, token, *args, **kwargs):
         api_token = callers.token_for_secret(token) if 0 < len(token) <= MAX_TOKEN_LENGTH else None
-        request.api_token = api_token
-        if getattr(request, "api_refuse_callback", False):  # after the token is known: the call is in its log
+        call.token = api_token
+        if call.refuse_callback:  # after the token is known: the call is in its log
             raise ApiError(reasons.INVALID_CALLBACK)
         if api_token is None:
             raise ApiError(reasons.UNKNOWN_TOKEN)
@@ -163,24 +180,24 @@ def token_in_path(view):
             value = request.headers.get(header)
             if value and not api_token.allows_referer(value):
                 raise ApiError(reasons.HOST_MISMATCH)
-        admit(request, api_token)
-        return view(request, *args, **kwargs)
+        admit(call, api_token)
+        return view(request, call, *args, **kwargs)
 
     wrapper.refuses_bad_callback = True
     return wrapper
 
 
-def admit(request, token):
+def admit(call, token):
     """Counts the call against the token's rate limit (ApiError when over it) and marks the token used.
 
     Only for calls that proved they hold the token and are fresh: a captured or forged call must not use
     up its victim's limit (such calls count against their address: count_refusal).
     """
-    request.api_admitted = True
-    request.api_window = limits().hit("token", str(token.pk), token.rate_limit())
-    if not request.api_window.allowed:
+    call.admitted = True
+    call.window = limits().hit("token", str(token.pk), token.rate_limit())
+    if not call.window.allowed:
         raise ApiError(reasons.RATE_LIMITED)
-    token.record_use(request.api_address)
+    token.record_use(call.address)
 
 
 def refusals_used_up(address):

@@ -22,14 +22,14 @@ MAX_BODY_BYTES = 16 * 1024
 
 
 def token_in_body(view):
-    """Authenticates an encrypted POST: attaches request.api_token and the decrypted request.api_fields.
+    """Authenticates an encrypted POST: attaches its token, its decrypted fields and their action to the call.
 
     The Referer's (or Origin's) host selects the candidate tokens; the one whose key decrypts
     mytoken to itself is the caller. foot must be near the server's clock and the request new.
     """
 
     @wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request, call, *args, **kwargs):
         fields = read_fields(request)
         host = host_from_header(request.headers.get("Referer") or request.headers.get("Origin"))
         if not host:
@@ -37,13 +37,13 @@ def token_in_body(view):
         if not fields.get("mytoken"):
             raise ApiError(reasons.MISSING_PARAMETER)
         token, key = find_caller(host, fields["mytoken"])
-        request.api_token = token
+        call.token = token
         try:  # before the token's state is checked: the log of a refused call shows what it asked for
             plain = decrypt_all(key, fields)
         except ApiError:
             plain = None
         if plain is not None:
-            request.api_fields, request.api_action = plain, call_spec(plain).action
+            call.fields, call.action = plain, call_spec(plain).action
         if not token.is_active:
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
         if plain is None:
@@ -52,8 +52,8 @@ def token_in_body(view):
         until = datetime.fromtimestamp(foot / 1000 + settings.API_FOOT_WINDOW_SECONDS, tz=UTC)
         if not SeenRequest.objects.remember(fingerprint(token, foot), until):
             raise ApiError(reasons.REPLAYED_REQUEST)
-        admit(request, token)  # only now: the caller holds the token and the request is fresh
-        return view(request, *args, **kwargs)
+        admit(call, token)  # only now: the caller holds the token and the request is fresh
+        return view(request, call, *args, **kwargs)
 
     return wrapper
 

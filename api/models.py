@@ -239,6 +239,13 @@ def new_call_request_id():
     return "cr_" + "".join(chars[:22])
 
 
+@cache
+def inserted_fields(model):
+    """The fields a hand-written INSERT of the model writes: all of its columns but the primary key, as
+    objects.create() does, so that a field added to the model is written with its default."""
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
 class CallRequestQuerySet(models.QuerySet):
     def open(self):
         """Not yet answered, declined, cancelled or expired, and not past their expiry."""
@@ -254,9 +261,6 @@ class CallRequestQuerySet(models.QuerySet):
 
     def for_subscriber(self, subscriber):
         return self.filter(target=subscriber)
-
-    def open_between(self, requester, target, developer):
-        return self.open().sent_by(developer).filter(requester_number=requester.e164, target=target)
 
     def expire_due(self):
         """Moves open requests past their expiry to expired, each change recorded; returns how many."""
@@ -409,22 +413,9 @@ class CallRequest(models.Model):
     @classmethod
     @cache
     def _upsert(cls):
-        """(the fields inserted, the statement): built once per process."""
+        """(the fields inserted, every one of the model's: inserted_fields; the statement): built once per process."""
         meta = cls._meta
-        names = [
-            "public_id",
-            "requester_number",
-            "requester_country",
-            "target",
-            "message",
-            "token",
-            "developer",
-            "state",
-            "created_at",
-            "updated_at",
-            "expires_at",
-        ]
-        fields = [meta.get_field(name) for name in names]
+        fields = inserted_fields(cls)
         columns = ", ".join(field.column for field in fields)
         refreshed = ("message", "token", "updated_at", "expires_at")
         updates = ", ".join(f"{meta.get_field(n).column} = excluded.{meta.get_field(n).column}" for n in refreshed)
@@ -441,7 +432,7 @@ class CallRequest(models.Model):
     def cancel_open(cls, requester, target, token):
         """Cancels the token's developer's open request from requester to target; returns it, or None."""
         developer = token.owner_id
-        # Most cancels find nothing open: one read, in a statement built once per process (as open_between()).
+        # Most cancels find nothing open: one read, in a statement built once per process.
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         found = cls.objects.raw(cls._open_between_sql(), [developer, requester.e164, target.pk, now])
         for call_request in found:
@@ -453,8 +444,8 @@ class CallRequest(models.Model):
     @classmethod
     @cache
     def _open_between_sql(cls):
-        """open_between(requester, target, developer)'s query: parameters developer, requester's E.164, target
-        and now."""
+        """The developer's open request from a requester to a target: parameters developer, requester's E.164,
+        target and now."""
         quote, meta = connection.ops.quote_name, cls._meta
         columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
         states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
@@ -588,7 +579,7 @@ class ApiRequestLogQuerySet(models.QuerySet):
         """Inserts one entry: what objects.create() writes (the same columns and defaults, the same values as
         each field prepares them), in a statement built once per process, with no model instance nor signals.
         The API writes one for every call: the ORM's building of an insert would cost a call half again."""
-        fields = ApiRequestLog._write_fields()
+        fields = inserted_fields(ApiRequestLog)
         row = []
         for field in fields:
             value = values.pop(field.attname if field.attname in values else field.name, None)
@@ -681,14 +672,9 @@ class ApiRequestLog(models.Model):
 
     @classmethod
     @cache
-    def _write_fields(cls):
-        return [field for field in cls._meta.concrete_fields if not field.primary_key]
-
-    @classmethod
-    @cache
     def _insert_sql(cls):
         quote = connection.ops.quote_name
-        fields = cls._write_fields()
+        fields = inserted_fields(cls)
         columns = ", ".join(quote(field.column) for field in fields)
         return f"INSERT INTO {quote(cls._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
 

@@ -4,7 +4,6 @@ The API, the docs page, the OpenAPI document, the client-code templates and the 
 these names from here (failure reasons: api.reasons). Pure, no database.
 """
 
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -33,10 +32,7 @@ GET, JSONP, POST = "get", "jsonp", "post"
 TRANSPORTS = (GET, JSONP, POST)
 JSONP_PARAMETER = "callback"  # the query parameter naming a JSONP callback function
 
-POST_PATH = "/callback/callback_api.php"
-# The POST's route and the GET calls' paths as Django URL patterns match them (no leading "/").
-POST_ROUTE = "^" + re.escape(POST_PATH.lstrip("/")) + "/?$"
-API_PATH_PATTERNS = (rf"^[^/]+/({'|'.join(GET_ACTIONS)})(/|$)", POST_ROUTE)
+POST_PATH = "/callback/callback_api.php"  # its route, and the GET calls', are api.routing's
 # The POST body's fields, in the order the seed's PHP client sends them; each encrypted on its own.
 POST_FIELDS = ("myaction", "mymsg", "iso", "phonenumber", "myiso", "myphonenumber", "mytoken", "foot")
 

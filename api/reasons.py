@@ -92,7 +92,7 @@ INVALID_MESSAGE = Reason(
     "INVALID_MESSAGE",
     "invalid message",
     400,
-    _("The message contains control characters."),
+    _("The message contains control characters, or is not UTF-8 text (percent-encode it as UTF-8)."),
 )
 MESSAGE_TOO_LONG = Reason(
     "MESSAGE_TOO_LONG",

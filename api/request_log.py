@@ -23,24 +23,25 @@ MAX_FIELD = 2000
 UNKNOWN_TOKEN_MASK = "[token]"
 
 
-def record_call(request, transport, response, payload, status, started):
-    """Writes the call to the request log; a database that is down loses the entry, not the answer."""
+def record_call(request, call, transport, response, payload, status, started):
+    """Writes the call (api.decorators.ApiCall) to the request log; a database that is down loses the entry, not
+    the answer."""
     try:
         ApiRequestLog.objects.write(
-            request_id=request.api_request_id,
-            token=request.api_token,
-            call_request=request.api_call_request,
-            action=action_asked(request),
+            request_id=call.request_id,
+            token=call.token,
+            call_request=call.call_request,
+            action=action_asked(request, call),
             transport=transport,
             result=payload["result"],
             reason=payload.get("reason", ""),
             status=status,
-            client_ip=request.api_address,
+            client_ip=call.address,
             referer_host=(referer_host(request) or "")[:255],
             duration_ms=int((time.monotonic() - started) * 1000),
-            received=received(request),
+            received=received(request, call),
             answer=storable(response.content.decode("utf-8", "replace"), MAX_ANSWER),
-            numbers=numbers_named(request),
+            numbers=numbers_named(request, call),
         )
     except OUTAGE_ERRORS as exc:
         log.warning("API call not logged: %s: %s", type(exc).__name__, exc)
@@ -61,18 +62,17 @@ def path_parts(request):
     return kwargs.get("action", ""), text.split("/") if text else []
 
 
-def action_asked(request):
+def action_asked(request, call):
     """The action the call asked for: the one it ran, else (refused before it ran) the one its path names."""
-    if request.api_action in protocol.GET_ACTIONS:
-        return request.api_action
+    if call.action in protocol.GET_ACTIONS:
+        return call.action
     action, parameters = path_parts(request)
     action = protocol.path_action(action, len(parameters))
     return action if action in protocol.GET_ACTIONS else ""
 
 
-def masked_token(request):
-    token = request.api_token
-    return token.masked if token is not None else UNKNOWN_TOKEN_MASK
+def masked_token(call):
+    return call.token.masked if call.token is not None else UNKNOWN_TOKEN_MASK
 
 
 def storable(text, limit):
@@ -80,38 +80,45 @@ def storable(text, limit):
     return text[:limit].replace("\x00", "\u2400")
 
 
-def received(request):
+def received(request, call):
     """The request as received, with no secret in it."""
     path = request.path
     if getattr(request, "resolver_match", None) is not None and "token" in request.resolver_match.kwargs:
         _empty, _token, rest = (path.split("/", 2) + ["", ""])[:3]
-        path = f"/{masked_token(request)}/{rest}"
+        path = f"/{masked_token(call)}/{rest}"
     entry = {
         "method": request.method,
         "path": storable(path, MAX_PATH),
         "query": storable(request.META.get("QUERY_STRING", ""), MAX_PATH),
-        "headers": {name: storable(request.headers[name], MAX_HEADER) for name in HEADERS if name in request.headers},
+        "headers": {name: storable(request.headers[name], MAX_HEADER) for name in sent_headers(request)},
     }
-    fields = getattr(request, "api_fields", None)
-    if fields is not None:
+    if call.fields is not None:
         entry["fields"] = {
-            name: masked_token(request) if name == "mytoken" else storable(value, MAX_FIELD)
-            for name, value in fields.items()
+            name: masked_token(call) if name == "mytoken" else storable(value, MAX_FIELD)
+            for name, value in call.fields.items()
         }
     return entry
+
+
+def sent_headers(request):
+    """The names of HEADERS the caller sent. Content-Type only with a body: a server may fill in text/plain for a
+    request without one (wsgiref, under runserver, does), which the caller never sent."""
+    names = [name for name in HEADERS if name in request.headers]
+    if "Content-Type" in names and request.META.get("CONTENT_LENGTH", "") in ("", "0"):
+        names.remove("Content-Type")
+    return names
 
 
 def digits(text):
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def numbers_named(request):
+def numbers_named(request, call):
     """The caller's and the target's numbers (digits only, as sent), for the log's search by number."""
-    fields = getattr(request, "api_fields", None)
-    if fields is not None:
-        numbers = [fields.get("myphonenumber", "")]
-        if request.api_action not in protocol.BY_ID:
-            numbers.append(fields.get("phonenumber", ""))
+    if call.fields is not None:
+        numbers = [call.fields.get("myphonenumber", "")]
+        if call.action not in protocol.BY_ID:
+            numbers.append(call.fields.get("phonenumber", ""))
     else:
         action, parameters = path_parts(request)
         action = protocol.path_action(action, len(parameters))

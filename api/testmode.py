@@ -123,6 +123,29 @@ UNREGISTERED_ID = "test-not-registered"
 OUTCOME_BY_NUMBER = {outcome.number: outcome for outcome in OUTCOMES}
 OUTCOME_BY_ID = {outcome.public_id: outcome for outcome in OUTCOMES}
 FAILURE_BY_NUMBER = {failure.number: failure for failure in FAILURES}
+
+
+def magic_target(e164, public_id):
+    """What a test token's call to this target (its E.164 number, or None when named by its ID) is played as: the
+    Failure its number answers, the Outcome its number or ID is played to, or None (any other target)."""
+    if e164 is None:
+        return OUTCOME_BY_ID.get(public_id.strip().lower())
+    return FAILURE_BY_NUMBER.get(e164) or OUTCOME_BY_NUMBER.get(e164)
+
+
+def world_refusal(test_token, in_test_range, not_registered):
+    """Why a token found no one: the target lies in the other world, or it is simply not registered.
+
+    A test token is told about any target outside test mode, registered or not: test tokens, which need no
+    approval, must not tell who is a CallbackNow user.
+    """
+    if test_token and not in_test_range:
+        return reasons.TEST_TOKEN_LIVE_TARGET
+    if not test_token and in_test_range:
+        return reasons.LIVE_TOKEN_TEST_TARGET
+    return not_registered
+
+
 MAGIC_OPERATOR = "CallbackNow test"
 TEST_PHONE_OPERATOR = "CallbackNow test phone"
 

@@ -2,6 +2,7 @@
 
 import json
 import re
+from urllib.parse import unquote_to_bytes
 
 CALLBACK_MAX_LENGTH = 64
 _CALLBACK_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
@@ -11,7 +12,19 @@ def decode_path_message(text):
     """The message of a GET path (already percent-decoded by the server): one surrounding pair of
     double quotes, as in the seed's examples, is not part of it."""
     if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
-        return text[1:-1]
+        text = text[1:-1]
+    return _with_bytes_not_utf8_as_surrogates(text) if "%" in text else text
+
+
+def _with_bytes_not_utf8_as_surrogates(text):
+    """The docs ask for a message percent-encoded as UTF-8. The server hands bytes that are not UTF-8 on as "%XX"
+    (Django's repercent_broken_unicode): here they become the lone surrogates Python decodes them to, which the
+    message check refuses ("invalid message"). Text that reads so, sent as %25XX, cannot be told from them."""
+    sent = unquote_to_bytes(text)
+    try:
+        sent.decode("utf-8")
+    except UnicodeDecodeError:
+        return sent.decode("utf-8", "surrogateescape")
     return text
 
 

@@ -12,6 +12,6 @@ ROOT_URLCONF = "bench.api_bench_urls"
 
 _without = set(os.environ.get("BENCH_WITHOUT", "").split(","))
 if "routing" in _without:
-    MIDDLEWARE = [name for name in MIDDLEWARE if name != "portal.middleware.ApiRoutingMiddleware"]  # noqa: F405
+    MIDDLEWARE = [name for name in MIDDLEWARE if name != "api.routing.ApiRoutingMiddleware"]  # noqa: F405
 if "token-cache" in _without:
     API_TOKEN_CACHE_SECONDS = 0

@@ -51,9 +51,8 @@ class RedactTokens(logging.Filter):
 def _url_vocabulary():
     """(the first path segments of the portal's pages, the API's actions)."""
     try:
-        from api.protocol import GET_ACTIONS  # lazy: logging is configured before the apps load
-        from api.views import page_prefixes
+        from api.routing import url_vocabulary  # lazy: logging is configured before the apps load
 
-        return page_prefixes(), frozenset(GET_ACTIONS)
+        return url_vocabulary()
     except Exception:  # no URLconf yet: redact every path rather than risk a token
         return frozenset(), frozenset()

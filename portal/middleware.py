@@ -7,7 +7,6 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
-from api.views import call_match
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -59,24 +58,6 @@ def cache_answers():
     except RedisError as exc:  # Django's Redis cache lets the client's errors through unwrapped
         log.warning("Health check: the cache does not answer: %s", exc)
         return False
-
-
-class ApiRoutingMiddleware:
-    """Serves the Open API's calls straight from their views, past the middleware below it that pages need
-    and the API does not: sessions, language, CSRF, users, messages, allauth, the outage page (the API
-    answers an outage in its own JSON). What sits above it (the health check, HTTPS, CSP, static files)
-    still applies, and so does ALLOWED_HOSTS."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        match = call_match(request.path_info)
-        if match is None:
-            return self.get_response(request)
-        request.get_host()  # DisallowedHost (answered 400) as CommonMiddleware would raise it
-        request.resolver_match = match
-        return match.func(request, *match.args, **match.kwargs)
 
 
 class ContentSecurityPolicyMiddleware:

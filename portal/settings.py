@@ -13,8 +13,6 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from api import protocol
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -87,7 +85,7 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Open API's calls go straight to their views from here: they use nothing of what follows.
-    "portal.middleware.ApiRoutingMiddleware",
+    "api.routing.ApiRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,7 +212,12 @@ SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # The seed's clients call the API over plain http:// and do not follow redirects (a 301 would break
 # every existing client), so the API paths are exempt from the HTTPS redirect unless API_REQUIRE_HTTPS.
-SECURE_REDIRECT_EXEMPT = [] if env_bool("API_REQUIRE_HTTPS", False) else list(protocol.API_PATH_PATTERNS)
+# A copy of api.routing.API_PATH_PATTERNS (settings import no app): api's system check fails if they differ.
+API_PATH_PATTERNS = (
+    r"^[^/]+/(callback|neocallback|cancel|neocancel|status)(/|$)",
+    r"^callback/callback_api\.php/?$",
+)
+SECURE_REDIRECT_EXEMPT = [] if env_bool("API_REQUIRE_HTTPS", False) else list(API_PATH_PATTERNS)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from accounts.models import ApiToken
@@ -19,27 +19,39 @@ def test_it_creates_then_refreshes_the_pending_request(target, token, developer,
     settings.CALL_REQUEST_TTL_SECONDS = 60
     second_token, _ = ApiToken.issue(developer, "Second site", "second.example.com")
 
-    assert CallRequest.request_call(REQUESTER, target, "first", token)[1] is True
-    first = CallRequest.objects.open_between(REQUESTER, target, developer).get()
+    first, created = CallRequest.request_call(REQUESTER, target, "first", token)
+    assert created is True
     assert CallRequest.request_call(REQUESTER, target, "second", second_token)[1] is False
 
-    refreshed = CallRequest.objects.open_between(REQUESTER, target, developer).get()
+    refreshed = CallRequest.objects.open().sent_by(developer).get()
     assert (refreshed.pk, refreshed.message, refreshed.token) == (first.pk, "second", second_token)
     assert refreshed.expires_at >= first.expires_at
     assert timedelta(seconds=59) < refreshed.expires_at - timezone.now() <= timedelta(seconds=60)
 
 
 @pytest.mark.django_db
-def test_it_starts_a_new_request_once_the_last_one_expired(target, token, developer):
+def test_it_starts_a_new_request_once_the_last_one_expired(target, token):
     CallRequest.request_call(REQUESTER, target, "old", token)
     CallRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert not CallRequest.objects.open_between(REQUESTER, target, developer).exists()
+    assert not CallRequest.objects.open().exists()
     assert CallRequest.request_call(REQUESTER, target, "new", token)[1] is True
     assert list(CallRequest.objects.order_by("id").values_list("message", "state")) == [
         ("old", "expired"),
         ("new", "pending"),
     ]
+
+
+@pytest.mark.django_db
+def test_it_inserts_every_column_of_the_table():
+    """request_call's hand-written upsert writes each column: one left out (a new non-null field) would fail every
+    callback with "service unavailable"."""
+    with connection.cursor() as cursor:
+        table = connection.introspection.get_table_description(cursor, CallRequest._meta.db_table)
+    _fields, sql = CallRequest._upsert()
+    inserted = sql[sql.index("(") + 1 : sql.index(")")].split(", ")
+
+    assert sorted(inserted) == sorted(column.name for column in table if column.name != "id")
 
 
 @pytest.mark.django_db

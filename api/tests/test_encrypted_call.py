@@ -1,12 +1,15 @@
 """POST /callback/callback_api.php: the seed's encrypted JSON body, every action and every failure it can meet."""
 
+import base64
 import json
 
 import pytest
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest, SeenRequest
-from lib.aes import encrypt_field
+from lib.aes import ZERO_IV, aes_key, encrypt_field
 from tests.helpers import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed, now_millis, seed_body
 
 pytestmark = pytest.mark.django_db
@@ -208,6 +211,23 @@ def test_it_refuses_an_undecryptable_field(client, value, target):
     response, answer = post(client, json.dumps(body))
 
     assert (response.status_code, answer) == (400, failed("undecryptable field"))
+
+
+def test_it_refuses_a_message_that_is_not_utf8(client, value, target):
+    """The seed's client encrypts the message's bytes: bytes that are not UTF-8 (here Latin-1) are refused."""
+    body = json.loads(seed_body(value))
+    body["mymsg"] = encrypt_bytes(value, "café".encode("latin-1"))
+
+    response, answer = post(client, json.dumps(body))
+
+    assert (response.status_code, answer) == (400, failed("undecryptable field"))
+    assert not CallRequest.objects.exists()
+
+
+def encrypt_bytes(key, data):
+    padder = padding.PKCS7(128).padder()
+    encryptor = Cipher(algorithms.AES(aes_key(key)), modes.CBC(ZERO_IV)).encryptor()
+    return base64.b64encode(encryptor.update(padder.update(data) + padder.finalize()) + encryptor.finalize()).decode()
 
 
 @pytest.mark.parametrize(

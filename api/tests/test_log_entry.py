@@ -5,6 +5,7 @@ import re
 from html import unescape
 
 import pytest
+import requests
 
 from api.models import ApiRequestLog, CallRequest
 from tests.helpers import seed_body
@@ -38,6 +39,22 @@ def test_it_shows_a_get_as_received_and_answered_with_the_token_masked(owner_cli
     assert value not in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_only_the_headers_a_get_really_sent(live_server, owner_client, token, value, target):
+    """Over real HTTP (the live server is runserver's wsgiref, which fills in text/plain for a request without a
+    Content-Type): a GET without one shows none."""
+    sent = requests.get(
+        f"{live_server.url}/{value}/callback/01010041004/kr/01011111111/kr/hi", headers={"User-Agent": "shop/2"}
+    )
+    assert sent.status_code == 200
+
+    page = text(owner_client.get(url(token, ApiRequestLog.objects.get())))
+
+    assert "User-Agent: shop/2" in page
+    assert "Content-Type" not in page
+    assert set(ApiRequestLog.objects.get().received["headers"]) == {"User-Agent"}
+
+
 def test_it_shows_a_posts_decrypted_fields_with_mytoken_masked(owner_client, token, value, target):
     owner_client.post(
         "/callback/callback_api.php",
@@ -50,6 +67,7 @@ def test_it_shows_a_posts_decrypted_fields_with_mytoken_masked(owner_client, tok
 
     page = text(response)
     assert "POST /callback/callback_api.php" in page and "Referer: http://example.com/" in page
+    assert "Content-Type: application/json" in page
     assert "mymsg" in page and "빨리 전화 주세요" in page
     assert re.search(rf"mytoken\s*{re.escape(token.masked)}", page)
     assert value not in response.content.decode()

@@ -1,6 +1,7 @@
 """GET /<token>/<action>/… (and JSONP): every action, every failure a GET can meet, and the request log."""
 
 import json
+import logging
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,7 @@ from api.models import ApiRequestLog, CallRequest, Subscriber
 from tests.helpers import SEED_NOT_REGISTERED, SEED_SUCCESS, TARGET_ID, failed
 
 pytestmark = pytest.mark.django_db
+UNKNOWN_TOKEN = "x" * 32
 
 
 def call(client, path, **headers):
@@ -131,6 +133,8 @@ def test_it_treats_an_inactive_subscriber_as_unregistered(client, value, target)
         ("callback/+14155550123/kr/01011111111/kr/hi", 400, "invalid number"),
         ("callback/01010041004/kr/01011111111/kr/line%0Abreak", 400, "invalid message"),
         ("callback/01010041004/kr/01011111111/kr/nul%00", 400, "invalid message"),
+        ("callback/01010041004/kr/01011111111/kr/%ff%fe", 400, "invalid message"),  # not UTF-8, as the docs ask
+        ("neocallback/01010041004/kr/airpagephone/caf%e9/%22x%22", 400, "invalid message"),  # Latin-1
         ("callback/01010041004/kr/01011111111/kr/" + "x" * 201, 400, "message too long"),
         ("neocallback/01010041004/kr/nobody/hi", 404, "target id is not registered to callbacknow"),
         ("neocancel/01010041004/kr/no%00body", 404, "target id is not registered to callbacknow"),
@@ -141,6 +145,21 @@ def test_it_refuses_a_bad_call_with_a_stable_reason(client, value, target, path,
 
     assert (response.status_code, body) == (status, failed(reason))
     assert not CallRequest.objects.exists()
+
+
+def test_it_refuses_a_message_that_is_not_utf8_over_jsonp_too(client, value, target):
+    response = client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/%ff%fe", {"callback": "cb"})
+
+    assert response.content == b'/**/cb({"result":"failed","reason":"invalid message"});'
+    assert not CallRequest.objects.exists()
+
+
+def test_it_keeps_a_message_that_holds_percent_signs_as_text(client, value, target, pending):
+    """%25 is a "%": a message may read "%E2%82%AC" as text (bytes that were not UTF-8 reach the API as "%XX")."""
+    response, body = call(client, f"/{value}/callback/01010041004/kr/01011111111/kr/%25E2%2582%25AC%20100%25")
+
+    assert body == SEED_SUCCESS
+    assert pending.get().message == "%E2%82%AC 100%"
 
 
 def test_it_accepts_a_message_of_the_maximum_length(client, value, target, settings):
@@ -307,6 +326,19 @@ def test_it_serves_a_mistyped_portal_page_as_the_portals_404(client):
     assert response["Content-Type"].startswith("text/html")
 
 
+def test_it_keeps_django_from_logging_a_refused_call_a_second_time(client, caplog):
+    """The request log has every call: Django's own request log must not add a line, the path in it, for each refused
+    one. Django's private _has_been_logged, set on every answer, is what stops it: an upgrade that renamed it would
+    bring the lines back."""
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        refused = client.get(f"/{UNKNOWN_TOKEN}/callback/01010041004/kr/01011111111/kr/hi")
+        page = client.get("/settings/api/")  # a page's 404 is logged: the log is listened to
+
+    assert (refused.status_code, page.status_code) == (401, 404)
+    lines = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert len(lines) == 1 and lines[0].startswith("Not Found: /") and lines[0].endswith("/api/")  # the page's only
+
+
 def test_it_answers_a_database_outage_with_503_json(client, value, target, monkeypatch, caplog):
     from django.db import OperationalError
 
@@ -337,16 +369,34 @@ def test_it_logs_a_fault_of_ours_with_its_traceback(client, value, target, monke
 
 @override_settings(DEBUG=False)
 def test_it_never_answers_html_even_without_debug(client):
-    response, body = call(client, "/x/y/%ff%fe/" + "%00" * 3)
+    response, body = call(client, f"/{UNKNOWN_TOKEN}/y/%ff%fe/" + "%00" * 3)
 
-    assert response.status_code == 401
+    assert (response.status_code, body) == (401, failed("unknown token"))
 
 
-@pytest.mark.parametrize("path", ["//callback/01010041004/kr", "/x//01010041004", "/x//"])
+@pytest.mark.parametrize("path", ["/x/callback//kr", f"/{UNKNOWN_TOKEN}//01010041004", f"/{UNKNOWN_TOKEN}//"])
 def test_it_answers_empty_parts_in_json(client, path):
     response, body = call(client, path)
 
-    assert response.status_code in (401, 404)
+    assert (response.status_code, body) == (401, failed("unknown token"))
+
+
+@pytest.mark.parametrize("path", [f"/{UNKNOWN_TOKEN}/api/", "/settings/callback/", "/x/status"])
+def test_it_answers_a_call_s_shape_in_json_whatever_its_token(client, path):
+    """A call is a path whose action is the API's, or whose first segment has a token's length (32 characters)."""
+    response, body = call(client, path)
+
+    assert (response.status_code, body) == (401, failed("unknown token"))
+    assert ApiRequestLog.objects.get().reason == "unknown token"
+
+
+@pytest.mark.parametrize("path", ["/settings/api/", "/settings/api/keys/", "/tokens/new/x/", "/x/y"])
+def test_it_serves_an_unknown_two_segment_address_as_the_portals_404(client, path):
+    response = client.get(path)
+
+    assert (response.status_code, response["Content-Type"]) == (404, "text/html; charset=utf-8")
+    assert b"unknown token" not in response.content
+    assert not ApiRequestLog.objects.exists()
 
 
 @pytest.mark.parametrize("forwarded, logged", [("198.51.100.7", "198.51.100.7"), ("not-an-address", None)])

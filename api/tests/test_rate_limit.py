@@ -162,6 +162,25 @@ def test_its_one_round_trip_hit_counts_on_after_redis_forgets_its_scripts():
     assert [(allowed, stats.remaining) for allowed, stats in answers] == [(True, 2), (True, 1), (True, 0), (False, 0)]
 
 
+def test_limits_still_calls_the_private_hook_the_per_process_count_overrides(monkeypatch):
+    """ProcessMemory replaces MemoryStorage's name-mangled __schedule_expiry (and sweeps with its __expire_events):
+    an upgrade of limits that renamed or stopped calling them would bring back a timer thread a call, silently."""
+    from limits.storage import MemoryStorage
+
+    from api.rate_limits import Limits, ProcessMemory
+
+    assert callable(vars(MemoryStorage).get("_MemoryStorage__schedule_expiry"))
+    assert callable(vars(MemoryStorage).get("_MemoryStorage__expire_events"))
+    called = []
+    monkeypatch.setattr(ProcessMemory, "_MemoryStorage__schedule_expiry", lambda storage: called.append(storage))
+    counting = Limits()
+    counting.shared = None  # as in development, or while Redis is down
+
+    counting.hit("address", "192.0.2.1", 3)
+
+    assert called and all(storage is counting.local.storage for storage in called)
+
+
 def test_its_per_process_count_starts_no_thread_and_sweeps_quiet_callers(monkeypatch):
     """limits' own memory storage started a timer thread about once a call; the per-process count starts none,
     and drops the counts of callers gone quiet in its sweep instead."""

@@ -1,5 +1,5 @@
-"""Every API answer carries X-Request-Id (also in the request log); a sent call request's answer carries
-X-Call-Request-Id. The seed's bodies stay as they were, byte for byte."""
+"""Every API answer carries X-Request-Id (also in the request log); the answer of a call request sent or cancelled
+carries X-Call-Request-Id. The seed's bodies stay as they were, byte for byte."""
 
 import re
 
@@ -45,13 +45,40 @@ def test_it_names_the_call_request_on_both_transports_and_neocallback(client, va
     assert get["X-Call-Request-Id"] == posted["X-Call-Request-Id"] == CallRequest.objects.get().public_id
 
 
-def test_it_names_no_call_request_for_a_failure_or_a_cancel(client, value, target):
-    failed = client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hello")
-    client.get(f"/{value}{CALLBACK}")
+def test_it_names_no_call_request_for_a_failure(client, value, target):
+    not_registered = client.get(f"/{value}/callback/01010041004/kr/01099999999/kr/hello")
+    nothing_pending = client.get(f"/{value}/cancel/01010041004/kr/01011111111/kr")
+
+    assert (not_registered.status_code, nothing_pending.status_code) == (404, 409)
+    assert "X-Call-Request-Id" not in not_registered and "X-Call-Request-Id" not in nothing_pending
+
+
+def test_it_names_the_call_request_a_get_cancel_withdrew(client, value, target):
+    sent = client.get(f"/{value}{CALLBACK}")
     cancelled = client.get(f"/{value}/cancel/01010041004/kr/01011111111/kr")
 
-    assert "X-Call-Request-Id" not in failed and "X-Call-Request-Id" not in cancelled
-    assert ApiRequestLog.objects.get(action="cancel").call_request == CallRequest.objects.get()
+    assert cancelled.content == SEED_SUCCESS_BYTES
+    call_request = CallRequest.objects.get()
+    assert cancelled["X-Call-Request-Id"] == sent["X-Call-Request-Id"] == call_request.public_id
+    assert call_request.state == CallRequest.State.CANCELLED
+    assert ApiRequestLog.objects.get(action="cancel").call_request == call_request
+
+
+def test_it_names_the_call_request_an_encrypted_neocancel_withdrew(client, value, target):
+    sent = post(client, seed_body(value))
+    cancelled = post(client, seed_body(value, action="neocancel", msg="", iso="", phonenumber="airpagephone"))
+
+    assert cancelled.content == SEED_SUCCESS_BYTES
+    assert cancelled["X-Call-Request-Id"] == sent["X-Call-Request-Id"] == CallRequest.objects.get().public_id
+    assert CallRequest.objects.get().state == CallRequest.State.CANCELLED
+
+
+def test_it_names_the_call_request_a_jsonp_neocancel_withdrew(client, value, target):
+    sent = client.get(f"/{value}{CALLBACK}")
+    cancelled = client.get(f"/{value}/neocancel/01010041004/kr/airpagephone", {"callback": "cb"})
+
+    assert cancelled.content == b"/**/cb(" + SEED_SUCCESS_BYTES + b");"
+    assert cancelled["X-Call-Request-Id"] == sent["X-Call-Request-Id"]
 
 
 def test_it_lets_pages_read_the_ids(client, value, target):

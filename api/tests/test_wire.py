@@ -23,6 +23,21 @@ def test_it_strips_one_surrounding_pair_of_quotes(text, message):
 
 
 @pytest.mark.parametrize(
+    "text, message",
+    [
+        # Bytes that were not UTF-8, as the server hands them on: lone surrogates, which the message check refuses.
+        ("%FF%FE", "\udcff\udcfe"),
+        ('"caf%E9"', "caf\udce9"),
+        # Text: "%" signs that do not spell bytes that are not UTF-8 stay as they are.
+        ("100% %E2%82%AC %zz", "100% %E2%82%AC %zz"),
+    ],
+)
+def test_it_tells_bytes_that_are_not_utf8_from_text(text, message):
+    assert decode_path_message(text) == message
+    assert has_control_characters(message) is (message != text.strip('"'))
+
+
+@pytest.mark.parametrize(
     "text, found", [("plain 한국어", False), ("tab\t", True), ("nul\x00", True), ("del\x7f", True)]
 )
 def test_it_finds_control_characters(text, found):

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import ApiToken
 from api.protocol import GET_ACTIONS
-from api.views import page_prefixes
+from api.routing import page_prefixes
 from portal.logs import redact
 
 TEST_TOKEN = "cbn_test_" + "Q1w2E3r4T5y6U7i8O9p0A1s"

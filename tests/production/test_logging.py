@@ -118,7 +118,7 @@ def leaked_runs(token, text):
 
 @pytest.mark.django_db
 def test_it_logs_no_line_of_an_api_call_with_a_token_of_any_printable_characters(client, caplog):
-    from api.views import page_prefixes
+    from api.routing import page_prefixes
 
     @given(token=TOKENS)
     @settings(max_examples=200, deadline=None)
@@ -169,7 +169,7 @@ def send_request_line(address, target):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_redacts_a_token_of_any_printable_characters_in_the_development_server_s_log():
-    from api.views import page_prefixes
+    from api.routing import page_prefixes
 
     console = logging.getLogger("django.server").handlers[0]  # the console handler LOGGING configures
     server_logger = logging.getLogger("django.server")
