@@ -218,12 +218,16 @@ def _jsonp_argument(text):
     return match.group(2) if match else None
 
 
-def send(outgoing, base, timeout):
-    """Sends the request to the base (and nowhere else), reads at most MAX_BODY_BYTES; never raises for the network."""
+def send(outgoing, base, timeout, internal_headers=()):
+    """Sends the request to the base (and nowhere else), reads at most MAX_BODY_BYTES; never raises for the network.
+
+    internal_headers go with it but are not part of the exchange the page shows: the developer never sent them.
+    """
     if not base.owns(outgoing.url):
         raise ValueError("refusing to send outside the API base")
     exchange = Exchange(outgoing)
-    prepared = requests.Request(outgoing.method, outgoing.url, headers=dict(outgoing.headers)).prepare()
+    headers = dict(outgoing.headers) | dict(internal_headers)
+    prepared = requests.Request(outgoing.method, outgoing.url, headers=headers).prepare()
     # requests re-quotes URLs and would turn an escaped "%2E%2E" back into a dot-segment: send ours as built.
     prepared.url = outgoing.url
     prepared.body = outgoing.body or None
