@@ -32,7 +32,7 @@ def test_it_shows_every_menu_item_of_a_signed_in_developer_within_the_screen(
     sign_in_browser(me.context, staff, live_server, language=language)
     width = SIZES[size]["width"]
     for path, name in PAGES:
-        page = me.visit(path, name)
+        page = me.visit(path, name, full_page=False)
         assert page.locator(".nav-links a").count() == 7  # docs, test page, phone, tokens, account, admin, sign out
         assert items_off_screen(page, width) == [], f"{path}: menu items off the screen"
         assert page.evaluate("document.documentElement.scrollWidth") == width, f"{path} scrolls sideways"
@@ -45,6 +45,8 @@ def test_it_shows_every_menu_item_of_a_signed_in_developer_within_the_screen(
 def test_it_shows_a_visitors_menu_within_a_phones_screen(visitor, language):
     me = visitor(f"visitor-{language}", locale=language)
     me.page.set_viewport_size(SIZES["phone"])
-    page = me.visit("/", "docs")
+    page = me.visit("/", "docs", full_page=False)
     assert page.locator(".nav-links a").count() == 5
     assert items_off_screen(page, 390) == []
+    rows = page.evaluate("[...new Set([...document.querySelectorAll('.nav-links a')].map(a => a.offsetTop))]")
+    assert len(rows) == 1, "a visitor's five links take more than one row"
