@@ -32,9 +32,16 @@ def _refused(request, token):
     return redirect("accounts:token_detail", token.pk)
 
 
+def _lands_on_test(request):
+    """A developer with no live token but a test token lands on the test tab: what they can use now."""
+    mine = ApiToken.objects.for_owner(request.user)
+    return "mode" not in request.GET and not mine.live().exists() and mine.test().active().exists()
+
+
 @login_required
 def token_list(request):
-    test = test_mode_requested(request)
+    landed_on_test = _lands_on_test(request)
+    test = landed_on_test or test_mode_requested(request)
     if test:
         ApiToken.test_token_for(request.user)  # a verified developer has one at once, without staff
     tokens = list(ApiToken.objects.for_owner(request.user).of_mode(test))
@@ -50,6 +57,7 @@ def token_list(request):
         "hide_ended": hide_ended,
         "ended_count": len(ended),
         "test_mode": test,
+        "landed_on_test": landed_on_test,
         "mode_query": "mode=test&" if test else "",
         "verified": has_verified_email(request.user),
     }

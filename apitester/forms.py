@@ -144,23 +144,7 @@ class TesterForm(forms.Form):
             mode = self.data.get("mode")
         self.test_mode = mode != LIVE
         if user.is_authenticated:
-            if self.test_mode:
-                ApiToken.test_token_for(user)  # a verified developer has one at once
-            tokens = ApiToken.objects.for_owner(user).active()
-            # A sent form without its mode (a script's POST, an older page) may name a token of either world.
-            if not self.is_bound or mode in (TEST, LIVE):
-                tokens = tokens.of_mode(self.test_mode)
-            self.fields["token"].queryset = tokens
-            del self.fields["pasted_token"], self.fields["host"]
-            self.fields["mode"].initial = TEST if self.test_mode else LIVE
-            if self.test_mode and not self.is_bound and "target_number" not in self.initial:
-                # The magic number that answers: a first send shows a whole life, from pending to answered.
-                answered = testmode.OUTCOMES[0]
-                self.initial.update(
-                    target_number=answered.national_number,
-                    target_country=testmode.TEST_COUNTRY.lower(),
-                    target_id=answered.public_id,
-                )
+            self._offer_tokens(mode)
         else:
             del self.fields["token"], self.fields["mode"]
         self.fields["message"].help_text = _(
@@ -174,6 +158,26 @@ class TesterForm(forms.Form):
         for name in ("my_number", "target_number"):
             self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
 
+    def _offer_tokens(self, mode):
+        """A developer picks one of their active tokens of the page's world instead of pasting one."""
+        if self.test_mode:
+            ApiToken.test_token_for(self.user)  # a verified developer has one at once
+        tokens = ApiToken.objects.for_owner(self.user).active()
+        # A sent form without its mode (a script's POST, an older page) may name a token of either world.
+        if not self.is_bound or mode in (TEST, LIVE):
+            tokens = tokens.of_mode(self.test_mode)
+        self.fields["token"].queryset = tokens
+        del self.fields["pasted_token"], self.fields["host"]
+        self.fields["mode"].initial = TEST if self.test_mode else LIVE
+        if self.test_mode and not self.is_bound and "target_number" not in self.initial:
+            # The magic number that answers: a first send shows a whole life, from pending to answered.
+            answered = testmode.OUTCOMES[0]
+            self.initial.update(
+                target_number=answered.national_number,
+                target_country=testmode.TEST_COUNTRY.lower(),
+                target_id=answered.public_id,
+            )
+
     @property
     def signed_in(self):
         return self.user.is_authenticated
@@ -183,53 +187,61 @@ class TesterForm(forms.Form):
         action, transport = data.get("action"), data.get("transport")
         if not action or not transport:
             return data
-        by_id = action in BY_ID
-        required = ["my_number", "my_country"] + (["target_id"] if by_id else ["target_number", "target_country"])
-        if transport == JSONP:
-            required.append("callback")
-        if transport == POST and not self.signed_in:
-            required.append("host")
-        # "As typed" lets an empty field through: the API's own `missing parameter` answer is worth seeing.
-        for name in [] if data.get("as_typed") else required:
+        # "As typed" lets anything through: the API's own answer to a mistake is worth seeing.
+        if not data.get("as_typed"):
+            self._require(data, self._fields_sent(action, transport))
+        if transport == POST:
+            self._check_encrypted_post(data)
+        if not data.get("as_typed"):
+            _countries_as_codes(data)
+            self._check_like_the_api(data, action, transport)
+        return data
+
+    def _fields_sent(self, action, transport):
+        """The fields this action over this transport sends (the API answers `missing parameter` without one)."""
+        target = ["target_id"] if action in BY_ID else ["target_number", "target_country"]
+        by_transport = {JSONP: ["callback"], POST: [] if self.signed_in else ["host"]}.get(transport, [])
+        return ["my_number", "my_country", *target, *by_transport]
+
+    def _require(self, data, names):
+        for name in names:
             if name not in self.errors and not (data.get(name) or "").strip():
                 self.add_error(name, _("This field is required for this action and transport."))
-        if transport == POST and len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
+
+    def _check_encrypted_post(self, data):
+        """The token is the POST's AES key; a visitor's host, sent as the Referer, is checked as the API checks it."""
+        if len(self.token_value().encode("utf-8")) > MAX_AES_KEY_BYTES:
             field = "token" if self.signed_in else "pasted_token"
             self.add_error(field, _("An encrypted POST needs a token of at most 32 bytes: it is the AES key."))
-        if transport == POST and not self.signed_in and data.get("host"):
+        if not self.signed_in and data.get("host"):
             try:
                 data["host"] = normalise_host(data["host"])
             except InvalidHost as error:
                 self.add_error("host", str(error))
-        if not data.get("as_typed"):
-            for name in ("my_country", "target_country"):
-                if data.get(name):
-                    data[name] = country_code(data[name])
-            self._check_like_the_api(data, action, transport)
-        return data
 
     def _check_like_the_api(self, data, action, transport):
         """The API's own rules, so that a mistake shows beside its field before anything is sent."""
         self._check_phone(data, "my_number", "my_country")
-        if action in BY_ID:
-            if data.get("target_id") and normalise_public_id(data["target_id"]) is None:
-                self.add_error(
-                    "target_id", _("A CallbackNow ID has 1 to 64 letters, digits, dots, hyphens or underscores.")
-                )
-        else:
+        if action not in BY_ID:
             self._check_phone(data, "target_number", "target_country")
+        elif data.get("target_id") and normalise_public_id(data["target_id"]) is None:
+            self.add_error(
+                "target_id", _("A CallbackNow ID has 1 to 64 letters, digits, dots, hyphens or underscores.")
+            )
         if action in REQUESTS:
-            message = data.get("message", "")
-            if has_control_characters(message):
-                self.add_error("message", _("The message cannot contain control characters such as line breaks."))
-            elif len(message) > settings.API_MESSAGE_MAX_LENGTH:
-                self.add_error(
-                    "message",
-                    _("The message has %(length)s characters; the API takes at most %(max)s.")
-                    % {"length": len(message), "max": settings.API_MESSAGE_MAX_LENGTH},
-                )
+            self._check_message(data.get("message", ""))
         if transport == JSONP and data.get("callback") and not is_valid_callback_name(data["callback"]):
             self.add_error("callback", _("Use a JavaScript name such as cb or app.on_done (at most 64 characters)."))
+
+    def _check_message(self, message):
+        if has_control_characters(message):
+            self.add_error("message", _("The message cannot contain control characters such as line breaks."))
+        elif len(message) > settings.API_MESSAGE_MAX_LENGTH:
+            self.add_error(
+                "message",
+                _("The message has %(length)s characters; the API takes at most %(max)s.")
+                % {"length": len(message), "max": settings.API_MESSAGE_MAX_LENGTH},
+            )
 
     def _check_phone(self, data, number_field, country_field):
         number, country = data.get(number_field), data.get(country_field)
@@ -295,6 +307,13 @@ def country_code(text):
         if len(matches) == 1:
             return matches[0].iso
     return typed
+
+
+def _countries_as_codes(data):
+    """Each country field as the ISO code of what was typed in it (a name, an alias, a dialling code…)."""
+    for name in ("my_country", "target_country"):
+        if data.get(name):
+            data[name] = country_code(data[name])
 
 
 def _iso(country):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from api import protocol
+from apitester.outcomes import Outcome
 
 MAX_STORED_BODY = 16 * 1024
 
@@ -26,13 +27,6 @@ class SentRequest(models.Model):
         GET = protocol.GET, _("GET URL")
         JSONP = protocol.JSONP, _("GET with a JSONP callback")
         POST = protocol.POST, _("Encrypted POST (the seed's PHP client)")
-
-    class Outcome(models.TextChoices):
-        SUCCESS = "success", _("Success")
-        FAILED = "failed", _("Failed")
-        NOT_JSON = "not_json", _("Not JSON")
-        UNREACHABLE = "unreachable", _("Unreachable")
-        TIMEOUT = "timeout", _("Timed out")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_test_requests")
     token = models.ForeignKey("accounts.ApiToken", on_delete=models.SET_NULL, null=True, related_name="+")
@@ -105,6 +99,11 @@ class SentRequest(models.Model):
             older = cls.objects.for_owner(owner).values_list("pk", flat=True)[cls.KEEP :]
             cls.objects.filter(pk__in=list(older)).delete()
         return entry
+
+    @property
+    def ended(self):
+        """The outcome as a word of apitester.outcomes (its label, its badge)."""
+        return Outcome(self.outcome)
 
     def mode(self):
         """The test page's mode this request was sent in: its token's world ("live" once the token is gone)."""

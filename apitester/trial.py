@@ -271,11 +271,10 @@ def send(request, trial, token, build):
     except wire.BadBaseURL:
         trial.problem = "misconfigured"
         return None
-    outgoing = build(base)
     visitor = attribution.vouch(client_ip(request))
-    if visitor:  # the API counts the call under the visitor's address, not under this server's own
-        outgoing.headers.append((attribution.VISITOR_HEADER, visitor))
-    trial.exchange = wire.send(outgoing, base, settings.API_TESTER_TIMEOUT_SECONDS)
+    # The API counts the call under the visitor's address, not under this server's own.
+    vouched = [(attribution.VISITOR_HEADER, visitor)] if visitor else []
+    trial.exchange = wire.send(build(base), base, settings.API_TESTER_TIMEOUT_SECONDS, internal_headers=vouched)
     trial.can_reveal = token is not None and not trial.masker.reveal
     if trial.masker.reveal:
         record_reveal(request, token)

@@ -1,7 +1,6 @@
 import re
 from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -106,7 +105,6 @@ def _respond(request, form, trial=None, followed=None):
         "follow": following.follow(request, getattr(trial, "followed", None) or followed),
         "history": SentRequest.objects.for_owner(request.user).select_related("token")[: SentRequest.KEEP],
         "countries": choices(get_language()),
-        "timeout": settings.API_TESTER_TIMEOUT_SECONDS,
         "max_body": wire.MAX_BODY_BYTES,
     }
     if "application/json" not in request.headers.get("Accept", ""):

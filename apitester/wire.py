@@ -19,6 +19,7 @@ from urllib3.exceptions import ReadTimeoutError
 
 from api.calls import Call, encode_segment, referer_host  # noqa: F401 (Call: the form builds wire.Call)
 from api.protocol import GET, JSONP, JSONP_PARAMETER, POST_PATH
+from apitester.outcomes import Outcome
 from lib.aes import encrypt_field
 
 USER_AGENT = "CallbackNow-API-tester/1.0"
@@ -156,7 +157,7 @@ class Exchange:
     body: bytes = b""
     truncated: bool = False
     elapsed_ms: float = 0.0
-    problem: str = ""  # "", "unreachable", "timeout"
+    problem: str = ""  # "", Outcome.UNREACHABLE, Outcome.TIMEOUT
 
     @property
     def status_line(self):
@@ -204,13 +205,12 @@ class Exchange:
 
     @property
     def outcome(self):
-        """One word for the exchange: success, failed, not_json, unreachable or timeout."""
+        """How the exchange ended: the API's result, or what kept its JSON from coming back."""
         if self.problem:
             return self.problem
         kind, _ = self.document
-        if not kind:
-            return "not_json"
-        return self.result or "not_json"
+        answered = kind and self.result in (Outcome.SUCCESS, Outcome.FAILED)
+        return Outcome(self.result) if answered else Outcome.NOT_JSON
 
 
 def _jsonp_argument(text):
@@ -218,12 +218,16 @@ def _jsonp_argument(text):
     return match.group(2) if match else None
 
 
-def send(outgoing, base, timeout):
-    """Sends the request to the base (and nowhere else), reads at most MAX_BODY_BYTES; never raises for the network."""
+def send(outgoing, base, timeout, internal_headers=()):
+    """Sends the request to the base (and nowhere else), reads at most MAX_BODY_BYTES; never raises for the network.
+
+    internal_headers go with it but are not part of the exchange the page shows: the developer never sent them.
+    """
     if not base.owns(outgoing.url):
         raise ValueError("refusing to send outside the API base")
     exchange = Exchange(outgoing)
-    prepared = requests.Request(outgoing.method, outgoing.url, headers=dict(outgoing.headers)).prepare()
+    headers = dict(outgoing.headers) | dict(internal_headers)
+    prepared = requests.Request(outgoing.method, outgoing.url, headers=headers).prepare()
     # requests re-quotes URLs and would turn an escaped "%2E%2E" back into a dot-segment: send ours as built.
     prepared.url = outgoing.url
     prepared.body = outgoing.body or None
@@ -250,10 +254,10 @@ def send(outgoing, base, timeout):
         finally:
             response.close()
     except (requests.Timeout, ReadTimeoutError, TimeoutError):
-        exchange.problem = "timeout"
+        exchange.problem = Outcome.TIMEOUT
     # Reading the body streams through urllib3 and http.client, whose errors requests does not wrap.
     except (requests.RequestException, Urllib3Error, HTTPException, OSError):
-        exchange.problem = "unreachable"
+        exchange.problem = Outcome.UNREACHABLE
     finally:
         session.close()
         exchange.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)

@@ -1,5 +1,6 @@
 """The documentation home page and the OpenAPI document, both read from the API's vocabulary."""
 
+import re
 from functools import partial
 from urllib.parse import quote
 
@@ -8,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 
 from accounts.models import ApiToken
@@ -30,6 +32,28 @@ GET_EXAMPLES = (
 )
 
 
+# The GET path's segments by name, as the page shows them in the reader's language (the wire keeps the protocol's).
+SEGMENT_NAMES = {
+    "token": pgettext_lazy("GET path segment", "token"),
+    "action": pgettext_lazy("GET path segment", "action"),
+    "my_number": pgettext_lazy("GET path segment", "my number"),
+    "my_iso": pgettext_lazy("GET path segment", "my country code"),
+    "target_number": pgettext_lazy("GET path segment", "target number"),
+    "target_iso": pgettext_lazy("GET path segment", "target country code"),
+    "target_id": pgettext_lazy("GET path segment", "target ID"),
+    "message": pgettext_lazy("GET path segment", "message"),
+    "call_request_id": pgettext_lazy("GET path segment", "call request ID"),
+}
+GET_TEMPLATE = "/{token}/{action}/{my_number}/{my_iso}/{target_number}/{target_iso}/{message}"
+# The first call's target: the magic number that answers about 2 s after, so that a first call shows a whole life.
+FIRST_CALL_TARGET = testmode.OUTCOMES[0]
+
+
+def _named(template):
+    """A path template with each {segment} written as <its name> in the reader's language."""
+    return re.sub(r"\{(\w+)\}", lambda match: f"<{SEGMENT_NAMES[match.group(1)]}>", template)
+
+
 @never_cache  # a signed-in developer's page carries their test token
 def home(request):
     query = request.GET.get("q", "").strip()[:60]
@@ -49,7 +73,12 @@ def home(request):
         "window_seconds": settings.API_FOOT_WINDOW_SECONDS,
         "token": token,
         "signed_in": request.user.is_authenticated,
-        "get_template": "/<token>/<action>/<my number>/<my country code>/<target number>/<target country code>/<message>",
+        "get_template": _named(GET_TEMPLATE),
+        "segment_names": SEGMENT_NAMES,
+        "action_paths": {op.operation_id: _named(op.template) for op in protocol.GET_OPERATIONS},
+        "first_call": _first_call(base_url, token),
+        "first_call_target": FIRST_CALL_TARGET,
+        "token_placeholder": protocol.TOKEN_PLACEHOLDER,
         "get_examples": [
             (op_id, title, clients.render(clients.CURL, example(op_id), brief=True, **code).code)
             for op_id, title in GET_EXAMPLES
@@ -83,9 +112,7 @@ def home(request):
         "example_request_id": EXAMPLE_REQUEST_ID,
         "example_call_request_id": protocol.EXAMPLE_VALUES["call_request_id"],
         "call_request_ttl_hours": settings.CALL_REQUEST_TTL_SECONDS // 3600,
-        "status_template": protocol.STATUS_OPERATION.template.replace("{token}", "<token>").replace(
-            "{call_request_id}", "<call request ID>"
-        ),
+        "status_template": _named(protocol.STATUS_OPERATION.template),
         "status_example": f"curl '{base_url}{protocol.STATUS_OPERATION.path(code['token'])}'",
         "status_answer": wire.json_body(openapi.STATUS_EXAMPLE),
         "webhooks": webhook_examples.docs_context(),
@@ -98,6 +125,14 @@ def home(request):
 # The magic target of the examples for a signed-in developer: delivered, never answered, open for MAGIC_TTL_SECONDS,
 # so that each example runs as copied and the cancel examples find open what the callback examples sent.
 DOCS_MAGIC = testmode.OUTCOME_BY_NUMBER["+821000000003"]
+
+
+def _first_call(base_url, token):
+    """The first call in three steps: a callback to the magic number that answers, with the developer's test token
+    in full (else the placeholder: only a test token reaches a magic number)."""
+    secret = token.secret if token is not None and token.is_test else protocol.TOKEN_PLACEHOLDER
+    call = Call.example(protocol.CALLBACK, target=FIRST_CALL_TARGET.national_number)
+    return clients.render(clients.CURL, call, brief=True, base_url=base_url, token=secret).code
 
 
 def _example_call(operation_id, transport=protocol.GET, test=False):

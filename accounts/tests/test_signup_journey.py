@@ -26,8 +26,13 @@ def test_it_takes_a_newcomer_from_sign_up_to_a_listed_token(client, db):
     assert response.status_code == 302
     assert response.url == reverse("accounts:token_list")
 
-    page = client.get(reverse("accounts:token_list"))
-    assert "You have no tokens yet" in page.content.decode()
+    # The first visit lands on what can be used now: the test token that confirming the address issued.
+    page = client.get(reverse("accounts:token_list")).content.decode()
+    assert "Your test token is ready below" in page
+    assert ApiToken.objects.test().get().masked in page
+    live = client.get(reverse("accounts:token_list") + "?mode=live").content.decode()
+    assert "You have no tokens yet" in live
+    assert "Your test token is ready" not in live
 
     response = client.post(reverse("accounts:token_apply"), {"name": "Shop", "host": "Shop.Example.COM"})
     token = ApiToken.objects.live().get()  # beside the test token that confirming the address issued

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from api.models import ApiRequestLog
 from tests.helpers import SEED_SUCCESS, element, form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,3 +26,15 @@ def test_it_keeps_one_visitor_s_refused_calls_off_another_s_sends(client, issued
 
     assert refused == ["invalid callback name", "invalid callback name", "rate limited"]
     assert send_as(client, "203.0.113.20", pasted_token=plaintext) == SEED_SUCCESS
+
+
+def test_it_shows_only_the_headers_the_developer_sends_though_it_vouches_for_them(
+    client, issued, target, api_on_live_server
+):
+    token, plaintext = issued
+    response = client.post("/tester/", form_data(pasted_token=plaintext), REMOTE_ADDR="198.51.100.8")
+
+    sent = element(response.content.decode(), "sent-request")
+    assert "Host:" in sent and "Referer:" not in sent
+    assert "X-CallbackNow-Visitor" not in sent
+    assert ApiRequestLog.objects.get(token=token).client_ip == "198.51.100.8"  # vouched for all the same

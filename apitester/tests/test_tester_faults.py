@@ -1,5 +1,7 @@
 """An API that is unreachable, silent, or answers something that is not its JSON: shown as such, never a 500."""
 
+from html import unescape
+
 import pytest
 
 from apitester.models import SentRequest
@@ -39,7 +41,7 @@ def test_it_shows_an_answer_that_is_not_json(owner_client, issued, settings, ans
     settings.API_BASE_URL = answering_server(502, [("Content-Type", "text/html")], page)
     html = send(owner_client, issued[0], transport="jsonp")
     assert 'data-outcome="not_json"' in html
-    assert "not the API's JSON" in html
+    assert "not the API's JSON" in unescape(html)
     response = element(html, "received-response")
     assert response.startswith("HTTP/1.0 502 Bad Gateway")
     assert "Content-Type: text/html" in response

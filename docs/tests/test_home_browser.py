@@ -69,7 +69,7 @@ def test_it_switches_to_korean_and_remembers_it(page):
     page.wait_for_selector("html[lang=ko]")
     assert page.inner_text("#get-heading") == "A. GET으로 호출하기"
     page.goto("/#countries")
-    assert page.inner_text("#countries-heading") == "E. 국가별 ISO 코드"
+    assert page.inner_text("#countries-heading") == "I. 국가별 ISO 코드"
 
 
 def test_it_calls_the_api_from_the_jsonp_example_page(page, local_token):

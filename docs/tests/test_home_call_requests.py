@@ -16,9 +16,9 @@ from tests.helpers import element
 SECTIONS = {
     "en": [
         "Request IDs in the headers",
-        "A call request's life: states and the status call",
+        "E. A call request's life: states and the status call",
         "The status call",
-        "The CallbackNow app's side: the device API and the virtual phone",
+        "J. The CallbackNow app's side: the device API and the virtual phone",
     ],
     "ko": [
         "헤더의 요청 ID",

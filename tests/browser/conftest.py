@@ -35,18 +35,19 @@ class Visitor:
         if message.type == "error" and ("Content Security Policy" in message.text or "Refused to" in message.text):
             self.problems.append(f"{self.page.url}: {message.text}")
 
-    def snap(self, label):
+    def snap(self, label, full_page=True):
+        """full_page=False photographs the window only (a page tens of thousands of pixels long, as Redoc's)."""
         self.page.wait_for_load_state("load")
         self.count += 1
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.prefix}-{self.count:02d}-{label}.png"
-        self.page.screenshot(path=path, full_page=True)
+        self.page.screenshot(path=path, full_page=full_page)
         self.photographed.add(self.page.url)
         return path
 
-    def visit(self, path, label):
+    def visit(self, path, label, full_page=True):
         self.page.goto(path)
-        self.snap(label)
+        self.snap(label, full_page)
         return self.page
 
 

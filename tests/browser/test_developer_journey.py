@@ -78,7 +78,9 @@ def shown_secret(page):
 def apply_for_a_token(me, name):
     page = me.page
     page.get_by_role("link", name="My tokens").first.click()
-    me.snap("my-tokens")
+    me.snap("my-tokens")  # the test tab, where the test token waits: live tokens are applied for on the live tab
+    page.locator(".mode-switch").get_by_role("link", name="Live").click()
+    me.snap("my-live-tokens")
     page.get_by_role("link", name=re.compile("Apply for a token")).first.click()
     me.snap("apply")
     page.get_by_label("Name").fill(name)
