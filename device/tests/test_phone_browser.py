@@ -1,4 +1,5 @@
-"""/phone/ in headless Chromium: the virtual phone as the device API's live client, in both languages and sizes."""
+"""/phone/ in headless Chromium: the virtual phone as the device API's live client, in both languages and sizes: on
+the event stream, and on the long poll where EventSource is missing or the stream does not get through."""
 
 import re
 import time
@@ -55,20 +56,35 @@ def send_call_request(live_server, token_value, message, action="callback"):
     return response.headers.get("X-Call-Request-Id")
 
 
+CONNECTED = re.compile("^(Connected|연결됨) ")
+NO_EVENT_SOURCE = "delete window.EventSource;"  # a browser without it
+
+
 def connect(page, plaintext):
     page.goto("/phone/")
     page.fill("#id_key", plaintext)
     page.click("#phone-key-form button[type=submit]")
     expect(page.locator("#phone-screen")).to_be_visible()
-    expect(page.locator("#phone-status")).to_have_text(re.compile("Live|실시간"))
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
+    expect(page.locator("#phone-status")).to_have_attribute("data-connection", "connected")
+
+
+def streams_opened(page):
+    """The event streams the page opened, as it asks for them (the ticket in their address is no key)."""
+    opened = []
+    page.on("request", lambda request: "/device/v1/events?" in request.url and opened.append(request.url))
+    return opened
 
 
 @pytest.mark.parametrize(("language", "size"), [("en", PHONE), ("ko", DESKTOP), ("en", DESKTOP), ("ko", PHONE)])
 def test_it_shows_a_request_live_and_answers_it(watched, live_server, issued, device_key, language, size):
     page = watched
+    streams = streams_opened(page)
     page.set_viewport_size(size)
     in_language(page, live_server, language)
     connect(page, device_key[1])
+    through = "이벤트 스트림으로" if language == "ko" else "through the event stream"
+    expect(page.locator("#phone-status")).to_contain_text(through)
     name = f"{language}-{size['width']}"
     snap(page, f"{name}-01-empty")
 
@@ -102,6 +118,7 @@ def test_it_shows_a_request_live_and_answers_it(watched, live_server, issued, de
     assert page.evaluate("[document.documentElement.scrollWidth, innerWidth]") == [size["width"]] * 2
     assert not page.problems
     assert appeared < 2, f"the request took {appeared:.2f} s to appear"
+    assert len(streams) == 1 and "ticket=" in streams[0], streams
 
 
 def test_it_declines_a_request(watched, live_server, issued, device_key):
@@ -187,6 +204,67 @@ def test_it_says_a_key_was_revoked_on_the_next_visit(watched, live_server, devic
     assert page.evaluate(f"localStorage.getItem('{STORE}')") is None
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_it_says_at_once_that_the_key_was_revoked_while_it_is_open(watched, live_server, device_key, language):
+    page = watched
+    in_language(page, live_server, language)
+    connect(page, device_key[1])
+
+    device_key[0].revoke()
+
+    # The server ends the stream; the phone's next ticket is refused: no reload, and no stale "Connected".
+    expected = "폐기된 기기 키입니다." if language == "ko" else "This device key was revoked."
+    expect(page.locator("#id_key_error")).to_contain_text(expected, timeout=10_000)
+    expect(page.locator("#phone-screen")).to_be_hidden()
+    snap(page, f"{language}-revoked-while-open")
+    assert page.evaluate(f"localStorage.getItem('{STORE}')") is None
+    assert not page.problems
+
+
+@pytest.mark.parametrize(("language", "size"), [("en", PHONE), ("ko", DESKTOP)])
+def test_it_falls_back_to_the_long_poll_without_event_source(watched, live_server, issued, device_key, language, size):
+    page = watched
+    streams = streams_opened(page)
+    page.add_init_script(NO_EVENT_SOURCE)
+    page.set_viewport_size(size)
+    in_language(page, live_server, language)
+    connect(page, device_key[1])
+    expect(page.locator("#phone-status")).to_contain_text("롱 폴링으로" if language == "ko" else "through long polling")
+
+    call_request_id = send_call_request(live_server, issued[1], "polled")
+
+    card = page.locator(f"#{call_request_id}")
+    expect(card).to_be_visible(timeout=2_000)
+    snap(page, f"{language}-{size['width']}-long-poll")
+    card.locator('[data-action="seen"]').click()
+    expect(card).to_have_attribute("data-state", "seen")
+    assert CallRequest.objects.get(public_id=call_request_id).state == "seen"
+    assert not streams
+    assert not page.problems
+
+
+def test_it_falls_back_to_the_long_poll_when_the_stream_does_not_get_through(watched, live_server, issued, device_key):
+    page = watched
+    refused = []
+
+    def bad_gateway(route):  # a proxy in the way that does not pass the stream
+        refused.append(route.request.url)
+        route.fulfill(status=502, body="Bad gateway", content_type="text/html")
+
+    page.route("**/device/v1/events?*", bad_gateway)
+    page.goto("/phone/")
+    page.fill("#id_key", device_key[1])
+    page.click("#phone-key-form button[type=submit]")
+
+    expect(page.locator("#phone-status")).to_contain_text("Reconnecting… The event stream did not open. Trying again")
+    expect(page.locator("#phone-status")).to_have_attribute("data-connection", "reconnecting")
+    snap(page, "stream-refused")
+    expect(page.locator("#phone-status")).to_contain_text("through long polling", timeout=10_000)
+    call_request_id = send_call_request(live_server, issued[1], "around the proxy")
+    expect(page.locator(f"#{call_request_id}")).to_be_visible(timeout=2_000)
+    assert len(refused) == 3
+
+
 def test_it_forgets_the_key(watched, live_server, device_key):
     page = watched
     connect(page, device_key[1])
@@ -219,7 +297,7 @@ def test_it_backs_off_while_the_api_fails_and_then_carries_on(watched, live_serv
 
     expect(page.locator("#phone-status")).to_contain_text("The service is unavailable for a moment. Trying again in")
     snap(page, "backing-off")
-    expect(page.locator("#phone-status")).to_contain_text("Live", timeout=10_000)
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED, timeout=10_000)
     call_request_id = send_call_request(live_server, issued[1], "after the outage")
     expect(page.locator(f"#{call_request_id}")).to_be_visible()
     assert len(failures) == 2
@@ -255,7 +333,7 @@ def test_it_opens_a_subscriber_s_phone_from_the_admin(page, live_server, staff, 
     snap(page, "staff-confirm")
     page.get_by_role("button", name="Issue a key and open the phone").click()
 
-    expect(page.locator("#phone-status")).to_contain_text("Live")
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
     expect(page.locator("#phone-owner-e164")).to_have_text("+821011111111")
     call_request_id = send_call_request(live_server, issued[1], "for the staff's eyes")
     expect(page.locator(f"#{call_request_id}")).to_be_visible()
