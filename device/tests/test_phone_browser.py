@@ -265,6 +265,45 @@ def test_it_falls_back_to_the_long_poll_when_the_stream_does_not_get_through(wat
     assert len(refused) == 3
 
 
+# Keeps the page's EventSource objects in window.streams, so that a test can end one as the browser does when the
+# server drops the stream and the reconnection's ticket has expired: closed, with an error event.
+KEEP_STREAMS = """
+window.streams = [];
+window.EventSource = class extends EventSource {
+  constructor(...args) { super(...args); window.streams.push(this); }
+};
+"""
+DROP_STREAM = (
+    "() => { const source = window.streams.at(-1); source.close(); source.dispatchEvent(new Event('error')); }"
+)
+
+
+def test_it_takes_a_new_ticket_and_misses_nothing_sent_while_it_was_away(watched, live_server, issued, device_key):
+    page = watched
+    streams = streams_opened(page)
+    page.add_init_script(KEEP_STREAMS)
+    connect(page, device_key[1])
+    first = send_call_request(live_server, issued[1], "before the drop")
+    expect(page.locator(f"#{first}")).to_be_visible()
+    away = []
+
+    def while_away(route):  # the phone asks for a new ticket: meanwhile the caller cancels, and another one calls
+        if not away:
+            send_call_request(live_server, issued[1], "", action="cancel")
+            away.append(requests.get(f"{live_server.url}/{issued[1]}/callback/01020002000/kr/01011111111/kr/meanwhile"))
+        route.continue_()
+
+    page.route("**/device/v1/events/tickets", while_away)
+    page.evaluate(DROP_STREAM)
+
+    expect(page.locator(f"#closed-{first}")).to_contain_text("Cancelled by the caller.")
+    expect(page.locator(f"#{away[0].headers['X-Call-Request-Id']}")).to_contain_text("meanwhile")
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
+    snap(page, "resumed")
+    assert len(streams) == 2 and "last_event_id=" not in streams[0] and "&last_event_id=" in streams[1]
+    assert not page.problems
+
+
 def test_it_forgets_the_key(watched, live_server, device_key):
     page = watched
     connect(page, device_key[1])
