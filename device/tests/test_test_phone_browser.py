@@ -108,3 +108,25 @@ def test_it_keeps_a_test_phone_open_in_two_browsers_and_says_how_to_get_back(
     assert not laptop.problems and not handset.problems
     for page in (laptop, handset):
         page.context.close()
+
+
+def test_it_keeps_a_tab_open_when_another_tab_of_the_same_browser_opens_the_phone_again(
+    chromium, live_server, developer
+):
+    words = WORDS["en"]
+    phone = Subscriber.create_test_phone(developer)
+    ApiToken.test_token_for(developer)
+    first_tab = browser(chromium, live_server, developer, "en", {"width": 1280, "height": 900})
+    open_from_test_mode(first_tab, phone, words)
+    second_tab = first_tab.context.new_page()
+
+    open_from_test_mode(second_tab, phone, words)  # this browser's key is replaced: the first tab takes the new one
+
+    call_request_id = send_callback(live_server, phone, "both tabs ring")
+    for page in (first_tab, second_tab):
+        expect(page.locator(f"#{call_request_id}")).to_be_visible(timeout=10_000)
+        expect(page.locator("#phone-status")).to_contain_text(words["connected"])
+    snap(first_tab, "en-first-tab-follows")
+    assert not first_tab.locator("#id_key_error").is_visible()
+    assert not first_tab.problems
+    first_tab.context.close()

@@ -25,14 +25,15 @@
   const outcomeBlank = $("#phone-outcome-template").content.firstElementChild;
 
   let key = null;
-  // One per connected key: {controller, backoff, failures, lastEventId}; aborting the controller ends its listening.
+  // One per key: {controller, kept, backoff, failures, lastEventId}; aborting the controller ends its listening.
   let session = null;
 
   class ApiError extends Error {
-    constructor(status, reason) {
+    constructor(status, reason, retryAfter) {
       super(reason || "HTTP " + status);
       this.status = status;
       this.reason = reason;
+      this.retryAfter = retryAfter; // seconds, from a 429's or 503's Retry-After
     }
   }
 
@@ -102,7 +103,8 @@
     }
     logCall(method, path, response.status, started);
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, body.reason);
+    const retryAfter = Number(response.headers.get("Retry-After")) || 0;
+    if (!response.ok) throw new ApiError(response.status, body.reason, retryAfter);
     return body;
   }
 
@@ -234,11 +236,11 @@
       disconnect(error);
       return false;
     }
-    return retryLater(plainWords(error), signal);
+    return retryLater(plainWords(error), signal, error.retryAfter);
   }
 
-  async function retryLater(problem, signal) {
-    session.backoff = Math.min(session.backoff * 2 || 1, MAX_BACKOFF_SECONDS);
+  async function retryLater(problem, signal, atLeast) {
+    session.backoff = Math.max(Math.min(session.backoff * 2 || 1, MAX_BACKOFF_SECONDS), atLeast || 0);
     showConnection("reconnecting", problem + " " + fill(T.retrying, { seconds: session.backoff }), true);
     await sleep(session.backoff * 1000, signal);
     return !signal.aborted;
@@ -344,6 +346,7 @@
       return;
     }
     localStorage.setItem(STORE, key);
+    session.kept = true;
     const subscriber = me.subscriber;
     if (subscriber.test) localStorage.setItem(STORE_TEST, "1");
     else localStorage.removeItem(STORE_TEST);
@@ -362,6 +365,9 @@
   // The key does not work (unknown, revoked): forget it and ask for one, saying why; for a test phone, saying how
   // to open it again (its developer does that in Test mode, with no staff involved).
   function disconnect(error) {
+    const newer = localStorage.getItem(STORE);
+    // Another tab of this browser replaced the key this one had kept (the test phone opened again): follow it.
+    if (session && session.kept && newer && newer !== key) return connect(newer);
     const test = localStorage.getItem(STORE_TEST) && T.test_phone_errors[error.reason];
     if (session) session.controller.abort();
     session = null;
