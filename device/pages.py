@@ -37,6 +37,11 @@ ERRORS = {
     reasons.MISSING_KEY.text: _("Paste a device key first."),
     reasons.UNKNOWN_KEY.text: _("No device key has this value. Check that you pasted all of it: it starts with cbnd_."),
     reasons.REVOKED_KEY.text: _("This device key was revoked. Ask CallbackNow staff for a new one."),
+    reasons.INACTIVE_SUBSCRIBER.text: _(
+        "This subscriber was deactivated: the phone receives no call requests. Ask CallbackNow staff."
+    ),
+    reasons.KEY_BUSY.text: _("This device key is listening in two places already (other tabs or apps): close one."),
+    reasons.SERVER_BUSY.text: _("The server is busy for a moment."),
     reasons.UNKNOWN_CALL_REQUEST.text: _("This call request is not on this phone any more."),
     reasons.SERVICE_UNAVAILABLE.text: _("The service is unavailable for a moment."),
 }
@@ -73,6 +78,7 @@ def script_strings():
         "failed": str(_("Something went wrong (HTTP %(status)s).")),
         "network": str(_("The server cannot be reached.")),
         "retrying": str(_("Trying again in %(seconds)s s.")),
+        "trying": str(_("Trying again now.")),
         "checking": str(_("Checking the device key…")),
         "connection": {
             "connected": str(_("Connected")),
@@ -117,6 +123,8 @@ def active_key(plaintext):
         return None, reasons.UNKNOWN_KEY
     if not key.is_active:
         return None, reasons.REVOKED_KEY
+    if not key.subscriber.active:
+        return None, reasons.INACTIVE_SUBSCRIBER
     return key, None
 
 
@@ -185,8 +193,7 @@ def phone(request):
 @sensitive_variables("plaintext")
 def refusal_words(plaintext, refusal):
     """Why the key kept in this browser no longer works; for a test phone, with the way back to it."""
-    found = DeviceKey.objects.lookup(plaintext)  # a known key is refused for one reason: it was revoked
-    if found is None or not found.subscriber.is_test:
+    if refusal != reasons.REVOKED_KEY or not DeviceKey.objects.lookup(plaintext).subscriber.is_test:
         return ERRORS[refusal.text]
     words, again = test_phone_refusal(refusal.text), TEST_PHONE_AGAIN[refusal.text]
     return format_html('{} <a href="{}">{}</a>', words, reverse("testmode:overview"), again)

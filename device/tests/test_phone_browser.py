@@ -304,6 +304,33 @@ def test_it_takes_a_new_ticket_and_misses_nothing_sent_while_it_was_away(watched
     assert not page.problems
 
 
+def test_it_says_the_key_is_busy_elsewhere_and_carries_on_once_a_place_is_free(
+    watched, live_server, issued, device_key, settings
+):
+    # The threaded test server finds a stream's tab gone when it next writes to it: a heartbeat a second.
+    settings.DEVICE_HEARTBEAT_SECONDS = 1
+    page = watched
+    connect(page, device_key[1])
+    second = page.context.new_page()
+    second.goto("/phone/")  # another tab: it takes the key this browser keeps
+    expect(second.locator("#phone-status")).to_have_text(CONNECTED)  # a key holds two streams: these two
+    third = page.context.new_page()
+
+    third.goto("/phone/")
+
+    expect(third.locator("#phone-status")).to_contain_text(
+        "This device key is listening in two places already (other tabs or apps): close one.", timeout=15_000
+    )
+    expect(third.locator("#phone-status")).to_have_attribute("data-connection", "reconnecting")
+    snap(third, "key-busy")
+    second.close()
+    expect(third.locator("#phone-status")).to_contain_text("Trying again now.", timeout=15_000)
+    call_request_id = send_call_request(live_server, issued[1], "once a place is free")  # ends the third's long poll
+    expect(third.locator(f"#{call_request_id}")).to_be_visible(timeout=20_000)
+    expect(third.locator("#phone-status")).to_have_text(CONNECTED)
+    assert not page.problems
+
+
 def test_it_forgets_the_key(watched, live_server, device_key):
     page = watched
     connect(page, device_key[1])

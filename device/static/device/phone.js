@@ -243,6 +243,7 @@
     session.backoff = Math.max(Math.min(session.backoff * 2 || 1, MAX_BACKOFF_SECONDS), atLeast || 0);
     showConnection("reconnecting", problem + " " + fill(T.retrying, { seconds: session.backoff }), true);
     await sleep(session.backoff * 1000, signal);
+    if (!signal.aborted) showConnection("reconnecting", T.trying); // a long poll says it got through only when it ends
     return !signal.aborted;
   }
 
