@@ -52,9 +52,9 @@
     return T.network;
   }
 
-  function say(text, problem) {
+  function say(text) {
     statusLine.textContent = text;
-    statusLine.classList.toggle("problem", Boolean(problem));
+    statusLine.classList.remove("problem");
     delete statusLine.dataset.connection;
   }
 
@@ -247,17 +247,24 @@
     return !signal.aborted;
   }
 
-  // The open requests at once, then their changes: from the event stream, or the long poll without EventSource.
-  async function listen(signal) {
+  // One call, made again after each failure until it is answered: its answer, or null once the session ended.
+  async function untilAnswered(method, path, signal) {
     for (;;) {
       try {
-        const body = await call("GET", "call-requests?wait=0", signal);
-        showList(body.call_requests);
-        break;
+        const body = await call(method, path, signal);
+        session.backoff = 0;
+        return body;
       } catch (error) {
-        if (!(await backOff(error, signal))) return;
+        if (!(await backOff(error, signal))) return null;
       }
     }
+  }
+
+  // The open requests at once, then their changes: from the event stream, or the long poll without EventSource.
+  async function listen(signal) {
+    const body = await untilAnswered("GET", "call-requests?wait=0", signal);
+    if (!body) return;
+    showList(body.call_requests);
     if (window.EventSource) stream(signal);
     else poll(signal);
   }
@@ -282,14 +289,8 @@
 
   // The event stream: a ticket first (an EventSource cannot send the key), then the stream with it.
   async function stream(signal) {
-    let ticket;
-    try {
-      ticket = (await call("POST", "events/tickets", signal)).ticket;
-    } catch (error) {
-      if (await backOff(error, signal)) stream(signal);
-      return;
-    }
-    if (!signal.aborted) openStream(ticket, signal);
+    const body = await untilAnswered("POST", "events/tickets", signal);
+    if (body) openStream(body.ticket, signal);
   }
 
   function openStream(ticket, signal) {
@@ -337,15 +338,8 @@
     session = { controller: new AbortController(), backoff: 0, failures: 0, lastEventId: null };
     const signal = session.controller.signal;
     say(T.checking);
-    let me;
-    try {
-      me = await call("GET", "me", signal);
-    } catch (error) {
-      if (signal.aborted) return;
-      if (error.status === 401) return disconnect(error);
-      say(plainWords(error), true); // the server is down: keep the key, try again on the next visit
-      return;
-    }
+    const me = await untilAnswered("GET", "me", signal);
+    if (!me) return;
     localStorage.setItem(STORE, key);
     session.kept = true;
     const subscriber = me.subscriber;
