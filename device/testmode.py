@@ -22,10 +22,11 @@ from accounts.models import ApiToken
 from api import testmode
 from api.models import CallRequest, Subscriber, TestPhoneLimitReached, clear_test_data
 from device.models import DeviceKey
-from device.pages import TEST_PHONE_BROWSERS, keep_key, national_format
+from device.pages import TEST_PHONE_BROWSERS, forget_key, keep_key, national_format
 
 TEST_PHONE_KEY_NAME = "Test phone · {email}"
 BROWSER_KEYS = "test_phone_keys"  # in the session: {test phone pk: the device key pk this browser holds for it}
+PHONE_IN_COOKIE = "test_phone_in_cookie"  # in the session: the test phone whose key /phone/'s cookie holds
 
 
 @never_cache  # it shows the test tokens in full
@@ -74,7 +75,10 @@ def delete_phone(request, pk):
     phone = get_object_or_404(Subscriber.objects.test_phones_of(request.user), pk=pk)
     phone.delete()  # its call requests and device keys with it
     messages.success(request, _("The test phone %(number)s is deleted.") % {"number": national_format(phone.number)})
-    return redirect("testmode:overview")
+    response = redirect("testmode:overview")
+    if request.session.get(PHONE_IN_COOKIE) == pk:  # phone.pk is None once deleted
+        forget_key(response)  # the phone page then says the phone was deleted, not that its key is unknown
+    return response
 
 
 @require_POST
@@ -96,6 +100,7 @@ def key_for_this_browser(request, phone):
         previous.revoke()
     key, plaintext = DeviceKey.issue(phone, name, created_by=request.user)
     request.session[BROWSER_KEYS] = {**held, str(phone.pk): key.pk}
+    request.session[PHONE_IN_COOKIE] = phone.pk
     for oldest in keys[TEST_PHONE_BROWSERS:]:  # newest first
         oldest.revoke()
     return plaintext

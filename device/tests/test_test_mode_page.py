@@ -228,6 +228,7 @@ def test_it_deletes_an_own_phone_with_its_requests_and_keys(owner_client, develo
     response = owner_client.post(delete_url(phone), follow=True)
 
     assert f"The test phone {national_format(phone.number)} is deleted." in response.content.decode()
+    assert owner_client.cookies[COOKIE].value == ""  # the phone page forgets the deleted phone's key
     assert list(Subscriber.objects.all()) == [other]
     assert not CallRequest.objects.exists() and not DeviceKey.objects.exists()
     assert call(owner_client, token.secret, phone.national_number) == {

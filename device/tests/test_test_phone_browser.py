@@ -23,12 +23,16 @@ WORDS = {
         "closed": "This test phone was closed here: it was opened in other browsers since",
         "again": "Open it again from Test mode.",
         "seen": "Seen",
+        "deleted": "This test phone was deleted.",
+        "create": "Create another in Test mode.",
     },
     "ko": {
         "connected": "연결됨",
         "closed": "이 테스트 폰은 여기서 닫혔습니다.",
         "again": "테스트 모드에서 다시 여세요.",
         "seen": "확인함",
+        "deleted": "이 테스트 폰은 삭제되었습니다.",
+        "create": "테스트 모드에서 새로 만드세요.",
     },
 }
 
@@ -130,3 +134,23 @@ def test_it_keeps_a_tab_open_when_another_tab_of_the_same_browser_opens_the_phon
     assert not first_tab.locator("#id_key_error").is_visible()
     assert not first_tab.problems
     first_tab.context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_it_says_a_deleted_test_phone_was_deleted(chromium, live_server, developer, language):
+    words = WORDS[language]
+    phone = Subscriber.create_test_phone(developer)
+    page = browser(chromium, live_server, developer, language, {"width": 390, "height": 844})
+    open_from_test_mode(page, phone, words)
+    page.goto(reverse("testmode:overview"))
+
+    page.locator(f'form[action="{reverse("testmode:delete_phone", args=[phone.pk])}"] button').click()
+    page.goto(reverse("phone:phone"))
+
+    refusal = page.locator("#id_key_error")
+    expect(refusal).to_contain_text(words["deleted"])
+    expect(refusal.get_by_role("link", name=words["create"])).to_have_attribute("href", reverse("testmode:overview"))
+    expect(page.locator(".messages")).to_have_count(0)  # no word of an unknown key
+    snap(page, f"{language}-deleted")
+    assert not page.problems
+    page.context.close()
