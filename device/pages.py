@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -29,14 +30,33 @@ from lib import countries
 COOKIE = "phone_key"
 COOKIE_AGE_SECONDS = 30 * 24 * 60 * 60
 STAFF_KEY_NAME = "Staff virtual phone · {email}"
+TEST_PHONE_BROWSERS = 3  # a test phone stays open in the last this many browsers that opened it (device.testmode)
 
 # Plain words for what the device API answers, shared by these pages and (as JSON in the page) the script.
 ERRORS = {
     reasons.MISSING_KEY.text: _("Paste a device key first."),
     reasons.UNKNOWN_KEY.text: _("No device key has this value. Check that you pasted all of it: it starts with cbnd_."),
     reasons.REVOKED_KEY.text: _("This device key was revoked. Ask CallbackNow staff for a new one."),
+    reasons.INACTIVE_SUBSCRIBER.text: _(
+        "This subscriber was deactivated: the phone receives no call requests. Ask CallbackNow staff."
+    ),
+    reasons.KEY_BUSY.text: _("This device key is listening in two places already (other tabs or apps): close one."),
+    reasons.SERVER_BUSY.text: _("The server is busy for a moment."),
     reasons.UNKNOWN_CALL_REQUEST.text: _("This call request is not on this phone any more."),
     reasons.SERVICE_UNAVAILABLE.text: _("The service is unavailable for a moment."),
+}
+# A test phone's key stops working when the phone is opened in more browsers, or deleted: its developer opens it
+# again from Test mode, with no staff involved.
+TEST_PHONE_ERRORS = {
+    reasons.REVOKED_KEY.text: _(
+        "This test phone was closed here: it was opened in other browsers since, and stays open in at most "
+        "%(browsers)d at once."
+    ),
+    reasons.UNKNOWN_KEY.text: _("This test phone was deleted."),
+}
+TEST_PHONE_AGAIN = {
+    reasons.REVOKED_KEY.text: _("Open it again from Test mode."),
+    reasons.UNKNOWN_KEY.text: _("Create another in Test mode."),
 }
 OUTCOMES = {
     CallRequest.State.ANSWERED: _("You called back."),
@@ -52,12 +72,27 @@ def script_strings():
         "states": {state.value: str(state.label) for state in CallRequest.State},
         "outcomes": {str(state): str(text) for state, text in OUTCOMES.items()},
         "errors": {reason: str(text) for reason, text in ERRORS.items()},
+        "test_phone_errors": {reason: test_phone_refusal(reason) for reason in TEST_PHONE_ERRORS},
+        "test_phone_again": {reason: str(text) for reason, text in TEST_PHONE_AGAIN.items()},
+        "test_mode_url": reverse("testmode:overview"),
         "failed": str(_("Something went wrong (HTTP %(status)s).")),
         "network": str(_("The server cannot be reached.")),
         "retrying": str(_("Trying again in %(seconds)s s.")),
+        "trying": str(_("Trying again now.")),
         "checking": str(_("Checking the device key…")),
-        "live": str(_("Live: new call requests appear here as they arrive.")),
+        "connection": {
+            "connected": str(_("Connected")),
+            "reconnecting": str(_("Reconnecting…")),
+        },
+        "stream": str(_("New call requests appear here as they arrive, through the event stream.")),
+        "poll": str(_("New call requests appear here as they arrive, through long polling.")),
+        "dropped": str(_("The connection dropped; the phone picks it up again by itself.")),
+        "unopened": str(_("The event stream did not open.")),
     }
+
+
+def test_phone_refusal(reason):
+    return str(TEST_PHONE_ERRORS[reason]) % {"browsers": TEST_PHONE_BROWSERS}
 
 
 class KeyForm(forms.Form):
@@ -88,6 +123,8 @@ def active_key(plaintext):
         return None, reasons.UNKNOWN_KEY
     if not key.is_active:
         return None, reasons.REVOKED_KEY
+    if not key.subscriber.active:
+        return None, reasons.INACTIVE_SUBSCRIBER
     return key, None
 
 
@@ -148,9 +185,18 @@ def phone(request):
     plaintext = request.COOKIES.get(COOKIE, "")
     key, refusal = active_key(plaintext)
     if key is None and plaintext:
-        messages.error(request, ERRORS[refusal.text])
+        messages.error(request, refusal_words(plaintext, refusal))
         return forget_key(redirect("phone:phone"))
     return show(request, key, KeyForm(), plaintext if key else "")
+
+
+@sensitive_variables("plaintext")
+def refusal_words(plaintext, refusal):
+    """Why the key kept in this browser no longer works; for a test phone, with the way back to it."""
+    if refusal != reasons.REVOKED_KEY or not DeviceKey.objects.lookup(plaintext).subscriber.is_test:
+        return ERRORS[refusal.text]
+    words, again = test_phone_refusal(refusal.text), TEST_PHONE_AGAIN[refusal.text]
+    return format_html('{} <a href="{}">{}</a>', words, reverse("testmode:overview"), again)
 
 
 @sensitive_variables("plaintext")
@@ -200,11 +246,13 @@ def decline(request, call_request_id):
     return change(request, call_request_id, CallRequest.decline)
 
 
+@sensitive_variables("plaintext")
 def change(request, call_request_id, step):
     """One of the phone's actions on its subscriber's own request, as the device API takes it."""
-    key, refusal = active_key(request.COOKIES.get(COOKIE, ""))
+    plaintext = request.COOKIES.get(COOKIE, "")
+    key, refusal = active_key(plaintext)
     if key is None:
-        messages.error(request, ERRORS[refusal.text])
+        messages.error(request, refusal_words(plaintext, refusal))
         return forget_key(redirect("phone:phone"))
     key.record_use()
     found = inbox.own(key.subscriber, call_request_id)

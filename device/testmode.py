@@ -2,7 +2,9 @@
 
 A test phone is a test subscriber of the developer's own (api.models.Subscriber.create_test_phone), opened on the
 virtual phone with one click: the click issues a device key for this browser (as staff open a phone), so nothing
-is copied by hand. Clearing test data deletes what the test tokens left (api.models.clear_test_data).
+is copied by hand. Each browser gets a key of its own (a key holds at most two event streams), and a test phone
+stays open in the last TEST_PHONE_BROWSERS browsers that opened it. Clearing test data deletes what the test
+tokens left (api.models.clear_test_data).
 """
 
 from allauth.account.utils import has_verified_email
@@ -13,15 +15,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ApiToken
 from api import testmode
 from api.models import CallRequest, Subscriber, TestPhoneLimitReached, clear_test_data
 from device.models import DeviceKey
-from device.pages import keep_key, national_format
+from device.pages import TEST_PHONE_BROWSERS, forget_key, keep_key, national_format
 
 TEST_PHONE_KEY_NAME = "Test phone · {email}"
+BROWSER_KEYS = "test_phone_keys"  # in the session: {test phone pk: the device key pk this browser holds for it}
+PHONE_IN_COOKIE = "test_phone_in_cookie"  # in the session: the test phone whose key /phone/'s cookie holds
 
 
 @never_cache  # it shows the test tokens in full
@@ -70,7 +75,10 @@ def delete_phone(request, pk):
     phone = get_object_or_404(Subscriber.objects.test_phones_of(request.user), pk=pk)
     phone.delete()  # its call requests and device keys with it
     messages.success(request, _("The test phone %(number)s is deleted.") % {"number": national_format(phone.number)})
-    return redirect("testmode:overview")
+    response = redirect("testmode:overview")
+    if request.session.get(PHONE_IN_COOKIE) == pk:  # phone.pk is None once deleted
+        forget_key(response)  # the phone page then says the phone was deleted, not that its key is unknown
+    return response
 
 
 @require_POST
@@ -78,11 +86,24 @@ def delete_phone(request, pk):
 def open_phone(request, pk):
     """One click: a device key of this browser's for the developer's own test phone, then the phone."""
     phone = get_object_or_404(Subscriber.objects.test_phones_of(request.user), pk=pk)
+    return keep_key(redirect("phone:phone"), key_for_this_browser(request, phone))
+
+
+@sensitive_variables("plaintext")
+def key_for_this_browser(request, phone):
+    """A new key of the phone's for this browser (its session): the key this browser had for it gives way, and so
+    does the oldest of other browsers' beyond TEST_PHONE_BROWSERS. Returns the key's text."""
     name = TEST_PHONE_KEY_NAME.format(email=request.user.email)[: DeviceKey._meta.get_field("name").max_length]
-    for older in DeviceKey.objects.for_subscriber(phone).active().filter(name=name):
-        older.revoke()  # one key per phone and developer: opening it again replaces it
-    _key, plaintext = DeviceKey.issue(phone, name, created_by=request.user)
-    return keep_key(redirect("phone:phone"), plaintext)
+    held = request.session.get(BROWSER_KEYS, {})
+    keys = DeviceKey.objects.for_subscriber(phone).active().filter(name=name)
+    for previous in keys.filter(pk=held.get(str(phone.pk))):
+        previous.revoke()
+    key, plaintext = DeviceKey.issue(phone, name, created_by=request.user)
+    request.session[BROWSER_KEYS] = {**held, str(phone.pk): key.pk}
+    request.session[PHONE_IN_COOKIE] = phone.pk
+    for oldest in keys[TEST_PHONE_BROWSERS:]:  # newest first
+        oldest.revoke()
+    return plaintext
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,4 +1,5 @@
-"""/phone/ in headless Chromium: the virtual phone as the device API's live client, in both languages and sizes."""
+"""/phone/ in headless Chromium: the virtual phone as the device API's live client, in both languages and sizes: on
+the event stream, and on the long poll where EventSource is missing or the stream does not get through."""
 
 import re
 import time
@@ -55,20 +56,35 @@ def send_call_request(live_server, token_value, message, action="callback"):
     return response.headers.get("X-Call-Request-Id")
 
 
+CONNECTED = re.compile("^(Connected|연결됨) ")
+NO_EVENT_SOURCE = "delete window.EventSource;"  # a browser without it
+
+
 def connect(page, plaintext):
     page.goto("/phone/")
     page.fill("#id_key", plaintext)
     page.click("#phone-key-form button[type=submit]")
     expect(page.locator("#phone-screen")).to_be_visible()
-    expect(page.locator("#phone-status")).to_have_text(re.compile("Live|실시간"))
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
+    expect(page.locator("#phone-status")).to_have_attribute("data-connection", "connected")
+
+
+def streams_opened(page):
+    """The event streams the page opened, as it asks for them (the ticket in their address is no key)."""
+    opened = []
+    page.on("request", lambda request: "/device/v1/events?" in request.url and opened.append(request.url))
+    return opened
 
 
 @pytest.mark.parametrize(("language", "size"), [("en", PHONE), ("ko", DESKTOP), ("en", DESKTOP), ("ko", PHONE)])
 def test_it_shows_a_request_live_and_answers_it(watched, live_server, issued, device_key, language, size):
     page = watched
+    streams = streams_opened(page)
     page.set_viewport_size(size)
     in_language(page, live_server, language)
     connect(page, device_key[1])
+    through = "이벤트 스트림으로" if language == "ko" else "through the event stream"
+    expect(page.locator("#phone-status")).to_contain_text(through)
     name = f"{language}-{size['width']}"
     snap(page, f"{name}-01-empty")
 
@@ -102,6 +118,7 @@ def test_it_shows_a_request_live_and_answers_it(watched, live_server, issued, de
     assert page.evaluate("[document.documentElement.scrollWidth, innerWidth]") == [size["width"]] * 2
     assert not page.problems
     assert appeared < 2, f"the request took {appeared:.2f} s to appear"
+    assert len(streams) == 1 and "ticket=" in streams[0], streams
 
 
 def test_it_declines_a_request(watched, live_server, issued, device_key):
@@ -187,6 +204,133 @@ def test_it_says_a_key_was_revoked_on_the_next_visit(watched, live_server, devic
     assert page.evaluate(f"localStorage.getItem('{STORE}')") is None
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_it_says_at_once_that_the_key_was_revoked_while_it_is_open(watched, live_server, device_key, language):
+    page = watched
+    in_language(page, live_server, language)
+    connect(page, device_key[1])
+
+    device_key[0].revoke()
+
+    # The server ends the stream; the phone's next ticket is refused: no reload, and no stale "Connected".
+    expected = "폐기된 기기 키입니다." if language == "ko" else "This device key was revoked."
+    expect(page.locator("#id_key_error")).to_contain_text(expected, timeout=10_000)
+    expect(page.locator("#phone-screen")).to_be_hidden()
+    snap(page, f"{language}-revoked-while-open")
+    assert page.evaluate(f"localStorage.getItem('{STORE}')") is None
+    assert not page.problems
+
+
+@pytest.mark.parametrize(("language", "size"), [("en", PHONE), ("ko", DESKTOP)])
+def test_it_falls_back_to_the_long_poll_without_event_source(watched, live_server, issued, device_key, language, size):
+    page = watched
+    streams = streams_opened(page)
+    page.add_init_script(NO_EVENT_SOURCE)
+    page.set_viewport_size(size)
+    in_language(page, live_server, language)
+    connect(page, device_key[1])
+    expect(page.locator("#phone-status")).to_contain_text("롱 폴링으로" if language == "ko" else "through long polling")
+
+    call_request_id = send_call_request(live_server, issued[1], "polled")
+
+    card = page.locator(f"#{call_request_id}")
+    expect(card).to_be_visible(timeout=2_000)
+    snap(page, f"{language}-{size['width']}-long-poll")
+    card.locator('[data-action="seen"]').click()
+    expect(card).to_have_attribute("data-state", "seen")
+    assert CallRequest.objects.get(public_id=call_request_id).state == "seen"
+    assert not streams
+    assert not page.problems
+
+
+def test_it_falls_back_to_the_long_poll_when_the_stream_does_not_get_through(watched, live_server, issued, device_key):
+    page = watched
+    refused = []
+
+    def bad_gateway(route):  # a proxy in the way that does not pass the stream
+        refused.append(route.request.url)
+        route.fulfill(status=502, body="Bad gateway", content_type="text/html")
+
+    page.route("**/device/v1/events?*", bad_gateway)
+    page.goto("/phone/")
+    page.fill("#id_key", device_key[1])
+    page.click("#phone-key-form button[type=submit]")
+
+    expect(page.locator("#phone-status")).to_contain_text("Reconnecting… The event stream did not open. Trying again")
+    expect(page.locator("#phone-status")).to_have_attribute("data-connection", "reconnecting")
+    snap(page, "stream-refused")
+    expect(page.locator("#phone-status")).to_contain_text("through long polling", timeout=10_000)
+    call_request_id = send_call_request(live_server, issued[1], "around the proxy")
+    expect(page.locator(f"#{call_request_id}")).to_be_visible(timeout=2_000)
+    assert len(refused) == 3
+
+
+# Keeps the page's EventSource objects in window.streams, so that a test can end one as the browser does when the
+# server drops the stream and the reconnection's ticket has expired: closed, with an error event.
+KEEP_STREAMS = """
+window.streams = [];
+window.EventSource = class extends EventSource {
+  constructor(...args) { super(...args); window.streams.push(this); }
+};
+"""
+DROP_STREAM = (
+    "() => { const source = window.streams.at(-1); source.close(); source.dispatchEvent(new Event('error')); }"
+)
+
+
+def test_it_takes_a_new_ticket_and_misses_nothing_sent_while_it_was_away(watched, live_server, issued, device_key):
+    page = watched
+    streams = streams_opened(page)
+    page.add_init_script(KEEP_STREAMS)
+    connect(page, device_key[1])
+    first = send_call_request(live_server, issued[1], "before the drop")
+    expect(page.locator(f"#{first}")).to_be_visible()
+    away = []
+
+    def while_away(route):  # the phone asks for a new ticket: meanwhile the caller cancels, and another one calls
+        if not away:
+            send_call_request(live_server, issued[1], "", action="cancel")
+            away.append(requests.get(f"{live_server.url}/{issued[1]}/callback/01020002000/kr/01011111111/kr/meanwhile"))
+        route.continue_()
+
+    page.route("**/device/v1/events/tickets", while_away)
+    page.evaluate(DROP_STREAM)
+
+    expect(page.locator(f"#closed-{first}")).to_contain_text("Cancelled by the caller.")
+    expect(page.locator(f"#{away[0].headers['X-Call-Request-Id']}")).to_contain_text("meanwhile")
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
+    snap(page, "resumed")
+    assert len(streams) == 2 and "last_event_id=" not in streams[0] and "&last_event_id=" in streams[1]
+    assert not page.problems
+
+
+def test_it_says_the_key_is_busy_elsewhere_and_carries_on_once_a_place_is_free(
+    watched, live_server, issued, device_key, settings
+):
+    # The threaded test server finds a stream's tab gone when it next writes to it: a heartbeat a second.
+    settings.DEVICE_HEARTBEAT_SECONDS = 1
+    page = watched
+    connect(page, device_key[1])
+    second = page.context.new_page()
+    second.goto("/phone/")  # another tab: it takes the key this browser keeps
+    expect(second.locator("#phone-status")).to_have_text(CONNECTED)  # a key holds two streams: these two
+    third = page.context.new_page()
+
+    third.goto("/phone/")
+
+    expect(third.locator("#phone-status")).to_contain_text(
+        "This device key is listening in two places already (other tabs or apps): close one.", timeout=15_000
+    )
+    expect(third.locator("#phone-status")).to_have_attribute("data-connection", "reconnecting")
+    snap(third, "key-busy")
+    second.close()
+    expect(third.locator("#phone-status")).to_contain_text("Trying again now.", timeout=15_000)
+    call_request_id = send_call_request(live_server, issued[1], "once a place is free")  # ends the third's long poll
+    expect(third.locator(f"#{call_request_id}")).to_be_visible(timeout=20_000)
+    expect(third.locator("#phone-status")).to_have_text(CONNECTED)
+    assert not page.problems
+
+
 def test_it_forgets_the_key(watched, live_server, device_key):
     page = watched
     connect(page, device_key[1])
@@ -201,28 +345,34 @@ def test_it_forgets_the_key(watched, live_server, device_key):
     expect(page.locator("#phone-key-form")).to_be_visible()
 
 
-def test_it_backs_off_while_the_api_fails_and_then_carries_on(watched, live_server, issued, device_key):
-    page = watched
-    failures = []
+def unavailable(times):
+    """A route handler that answers 503 this many times, then lets the calls through; .failures lists them."""
 
-    def unavailable_twice(route):
-        if len(failures) < 2:
-            failures.append(route.request.url)
+    def handle(route):
+        if len(handle.failures) < times:
+            handle.failures.append(route.request.url)
             route.fulfill(status=503, json={"reason": "service unavailable"})
         else:
             route.continue_()
 
-    page.route("**/device/v1/call-requests?*", unavailable_twice)
+    handle.failures = []
+    return handle
+
+
+def test_it_backs_off_while_the_api_fails_and_then_carries_on(watched, live_server, issued, device_key):
+    page = watched
+    page.route("**/device/v1/me", who_fails := unavailable(1))  # the server restarting as the phone connects
+    page.route("**/device/v1/call-requests?*", list_fails := unavailable(2))
     page.goto("/phone/")
     page.fill("#id_key", device_key[1])
     page.click("#phone-key-form button[type=submit]")
 
     expect(page.locator("#phone-status")).to_contain_text("The service is unavailable for a moment. Trying again in")
     snap(page, "backing-off")
-    expect(page.locator("#phone-status")).to_contain_text("Live", timeout=10_000)
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED, timeout=10_000)
     call_request_id = send_call_request(live_server, issued[1], "after the outage")
     expect(page.locator(f"#{call_request_id}")).to_be_visible()
-    assert len(failures) == 2
+    assert (len(who_fails.failures), len(list_fails.failures)) == (1, 2)
 
 
 def test_it_works_without_javascript(chromium, live_server, issued, device_key):
@@ -255,7 +405,7 @@ def test_it_opens_a_subscriber_s_phone_from_the_admin(page, live_server, staff, 
     snap(page, "staff-confirm")
     page.get_by_role("button", name="Issue a key and open the phone").click()
 
-    expect(page.locator("#phone-status")).to_contain_text("Live")
+    expect(page.locator("#phone-status")).to_have_text(CONNECTED)
     expect(page.locator("#phone-owner-e164")).to_have_text("+821011111111")
     call_request_id = send_call_request(live_server, issued[1], "for the staff's eyes")
     expect(page.locator(f"#{call_request_id}")).to_be_visible()

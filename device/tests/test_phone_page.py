@@ -195,6 +195,15 @@ def test_it_drops_a_key_revoked_since_it_was_pasted(phone_page, device_key):
     assert "This device key was revoked." in text_of(response) and "010-1111-1111" not in text_of(response)
 
 
+def test_it_drops_the_key_of_a_subscriber_deactivated_since(phone_page, target):
+    Subscriber.objects.filter(pk=target.pk).deactivate()
+
+    response = phone_page.get("/phone/", follow=True)
+
+    assert phone_page.cookies[COOKIE].value == ""
+    assert "This subscriber was deactivated: the phone receives no call requests." in text_of(response)
+
+
 def test_it_hands_the_cookie_s_key_to_the_script_and_lets_no_cache_keep_it(phone_page, device_key):
     response = phone_page.get("/phone/")
 

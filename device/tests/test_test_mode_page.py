@@ -2,17 +2,19 @@
 their test data; nobody else's."""
 
 import json
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ApiToken
 from api import testmode
 from api.models import ApiRequestLog, CallRequest, Subscriber
 from device.models import DeviceKey
-from device.pages import COOKIE, national_format
+from device.pages import COOKIE, TEST_PHONE_BROWSERS, national_format
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("testmode:overview")
@@ -124,6 +126,56 @@ def test_it_replaces_the_key_when_the_phone_is_opened_again(owner_client, develo
     assert DeviceKey.objects.count() == 2
 
 
+def browser_of(developer):
+    """Another browser of the developer's: a session of its own."""
+    browser = Client()
+    browser.force_login(developer)
+    return browser
+
+
+def test_it_keeps_the_phone_open_in_each_browser_that_opens_it(owner_client, developer):
+    phone = Subscriber.create_test_phone(developer)
+    laptop, tablet = owner_client, browser_of(developer)
+
+    laptop.post(open_url(phone))
+    tablet.post(open_url(phone))
+
+    assert DeviceKey.objects.active().count() == 2
+    for browser in (laptop, tablet):
+        shown = browser.get(reverse("phone:phone")).content.decode()
+        assert f'<strong id="phone-owner-national">{national_format(phone.number)}</strong>' in shown
+
+
+def test_it_closes_the_phone_in_the_oldest_browser_beyond_three_and_says_how_to_open_it_again(owner_client, developer):
+    phone = Subscriber.create_test_phone(developer)
+    first = owner_client
+    first.post(open_url(phone))
+    for _ in range(TEST_PHONE_BROWSERS):
+        browser_of(developer).post(open_url(phone))
+
+    response = first.get(reverse("phone:phone"), follow=True)
+
+    assert DeviceKey.objects.active().count() == TEST_PHONE_BROWSERS
+    said = re.search(r'<ul class="messages".*?</ul>', response.content.decode(), flags=re.S).group()
+    assert (
+        "This test phone was closed here: it was opened in other browsers since, and stays open in at most 3 at "
+        f'once. <a href="{HOME}">Open it again from Test mode.</a>'
+    ) in said
+    assert "Ask CallbackNow staff" not in said
+    assert not first.cookies[COOKIE].value  # this browser no longer keeps the closed phone's key
+
+
+def test_it_says_so_in_korean_too(owner_client, developer):
+    phone = Subscriber.create_test_phone(developer)
+    owner_client.post(open_url(phone))
+    for _ in range(TEST_PHONE_BROWSERS):
+        browser_of(developer).post(open_url(phone))
+
+    page = owner_client.get(reverse("phone:phone"), follow=True, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+
+    assert "이 테스트 폰은 여기서 닫혔습니다." in page and "테스트 모드에서 다시 여세요." in page
+
+
 def test_it_answers_a_call_to_an_own_phone_on_the_opened_phone(owner_client, developer):
     phone = Subscriber.create_test_phone(developer)
     token = ApiToken.test_token_for(developer)
@@ -176,6 +228,7 @@ def test_it_deletes_an_own_phone_with_its_requests_and_keys(owner_client, develo
     response = owner_client.post(delete_url(phone), follow=True)
 
     assert f"The test phone {national_format(phone.number)} is deleted." in response.content.decode()
+    assert owner_client.cookies[COOKIE].value == ""  # the phone page forgets the deleted phone's key
     assert list(Subscriber.objects.all()) == [other]
     assert not CallRequest.objects.exists() and not DeviceKey.objects.exists()
     assert call(owner_client, token.secret, phone.national_number) == {

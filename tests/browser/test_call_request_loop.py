@@ -21,8 +21,8 @@ from tests.helpers import sign_in_browser
 pytestmark = pytest.mark.browser
 
 WORDS = {
-    "en": {"locale": "en-US", "live": "Live", "message": "please call me back", "answered": "Answered"},
-    "ko": {"locale": "ko-KR", "live": "실시간", "message": "다시 전화 주세요", "answered": "응답함"},
+    "en": {"locale": "en-US", "live": "Connected", "message": "please call me back", "answered": "Answered"},
+    "ko": {"locale": "ko-KR", "live": "연결됨", "message": "다시 전화 주세요", "answered": "응답함"},
 }
 
 

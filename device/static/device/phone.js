@@ -1,5 +1,6 @@
 // The virtual phone: the device API's reference client. It does what the CallbackNow app does, with nothing but
-// the device API (/device/v1/): who am I, long-poll the open call requests, open, call back, decline.
+// the device API (/device/v1/): who am I, the open call requests, their changes as they happen (the event stream,
+// or the long poll where the stream does not get through), open, call back, decline.
 // Without this script the page still works: the server renders the same list with forms.
 (function () {
   "use strict";
@@ -8,8 +9,10 @@
 
   const API = root.dataset.api; // "/device/v1/"
   const STORE = "callbacknow.phone.key"; // the key stays in this browser, never in a URL
+  const STORE_TEST = "callbacknow.phone.test"; // set while the stored key is a test phone's: its refusals differ
   const WAIT_SECONDS = 25; // how long one poll may wait for a change (the API allows 0 to 30)
   const MAX_BACKOFF_SECONDS = 30;
+  const STREAM_TRIES = 3; // a stream failing this many times without ever opening gives way to the long poll
   const OUTCOME_SHOWN_MS = 8000; // a closed request stays on screen this long
   const T = JSON.parse(document.getElementById("phone-strings").textContent);
   const COUNTRIES = JSON.parse(document.getElementById("phone-countries").textContent);
@@ -22,13 +25,15 @@
   const outcomeBlank = $("#phone-outcome-template").content.firstElementChild;
 
   let key = null;
-  let session = null; // {controller}: one per connected key; aborting it stops the poll loop
+  // One per key: {controller, kept, backoff, failures, lastEventId}; aborting the controller ends its listening.
+  let session = null;
 
   class ApiError extends Error {
-    constructor(status, reason) {
+    constructor(status, reason, retryAfter) {
       super(reason || "HTTP " + status);
       this.status = status;
       this.reason = reason;
+      this.retryAfter = retryAfter; // seconds, from a 429's or 503's Retry-After
     }
   }
 
@@ -47,9 +52,19 @@
     return T.network;
   }
 
-  function say(text, problem) {
+  function say(text) {
     statusLine.textContent = text;
+    statusLine.classList.remove("problem");
+    delete statusLine.dataset.connection;
+  }
+
+  // "Connected" only once the stream opened or a poll was answered; "Reconnecting" while the phone tries again.
+  function showConnection(state, detail, problem) {
+    const label = document.createElement("strong");
+    label.textContent = T.connection[state];
+    statusLine.replaceChildren(label, " ", detail);
     statusLine.classList.toggle("problem", Boolean(problem));
+    statusLine.dataset.connection = state;
   }
 
   function logCall(method, path, status, started) {
@@ -88,7 +103,8 @@
     }
     logCall(method, path, response.status, started);
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiError(response.status, body.reason);
+    const retryAfter = Number(response.headers.get("Retry-After")) || 0;
+    if (!response.ok) throw new ApiError(response.status, body.reason, retryAfter);
     return body;
   }
 
@@ -144,18 +160,39 @@
     card.querySelector('[data-action="decline"]').hidden = !opened;
   }
 
+  // Newest first, as the API lists them.
+  function place(card) {
+    const older = Array.from(list.children).find(
+      (other) => other !== card && other.request.created_at < card.request.created_at
+    );
+    list.insertBefore(card, older || null);
+  }
+
+  function showCard(request) {
+    let card = document.getElementById(request.id);
+    if (!card || card.parentNode !== list) card = cardBlank.cloneNode(true);
+    fillCard(card, request);
+    place(card);
+    empty.hidden = true;
+  }
+
+  // The whole open list (the first look, and each long poll's answer).
   function showList(requests) {
     const open = new Set(requests.map((request) => request.id));
     Array.from(list.children).forEach((card) => {
       if (!open.has(card.id)) closedElsewhere(card);
     });
-    requests.forEach((request) => {
-      let card = document.getElementById(request.id);
-      if (!card || card.parentNode !== list) card = cardBlank.cloneNode(true);
-      fillCard(card, request);
-      list.append(card); // in the API's order: newest first
-    });
+    requests.forEach(showCard);
     empty.hidden = list.children.length > 0;
+  }
+
+  // One event of the stream: a request to show (again), or one that closed. Events may repeat after a resume.
+  function showChange(request) {
+    const card = document.getElementById(request.id);
+    const shown = card && card.parentNode === list ? card : null;
+    if (shown && shown.request.updated_at > request.updated_at) return; // older than what the phone shows
+    if (!T.outcomes[request.state]) showCard(request);
+    else if (shown) showOutcome(request);
   }
 
   // A request left the open list without this phone closing it (cancelled, expired, or answered elsewhere).
@@ -192,46 +229,122 @@
     }, OUTCOME_SHOWN_MS);
   }
 
-  // The poll loop: the open requests now, then again each time they change (or every WAIT_SECONDS).
+  // After a failed call: a refused key ends the session; anything else is tried again later, saying so.
+  async function backOff(error, signal) {
+    if (signal.aborted) return false;
+    if (error.status === 401) {
+      disconnect(error);
+      return false;
+    }
+    return retryLater(plainWords(error), signal, error.retryAfter);
+  }
+
+  async function retryLater(problem, signal, atLeast) {
+    session.backoff = Math.max(Math.min(session.backoff * 2 || 1, MAX_BACKOFF_SECONDS), atLeast || 0);
+    showConnection("reconnecting", problem + " " + fill(T.retrying, { seconds: session.backoff }), true);
+    await sleep(session.backoff * 1000, signal);
+    if (!signal.aborted) showConnection("reconnecting", T.trying); // a long poll says it got through only when it ends
+    return !signal.aborted;
+  }
+
+  // One call, made again after each failure until it is answered: its answer, or null once the session ended.
+  async function untilAnswered(method, path, signal) {
+    for (;;) {
+      try {
+        const body = await call(method, path, signal);
+        session.backoff = 0;
+        return body;
+      } catch (error) {
+        if (!(await backOff(error, signal))) return null;
+      }
+    }
+  }
+
+  // The open requests at once, then their changes: from the event stream, or the long poll without EventSource.
   async function listen(signal) {
+    const body = await untilAnswered("GET", "call-requests?wait=0", signal);
+    if (!body) return;
+    showList(body.call_requests);
+    if (window.EventSource) stream(signal);
+    else poll(signal);
+  }
+
+  // The long poll: the open requests now, then again each time they change (or every WAIT_SECONDS).
+  async function poll(signal) {
     let cursor = null;
-    let backoff = 0;
     while (!signal.aborted) {
       try {
         // The first call answers at once; later ones wait for a change since the cursor they pass.
         const query = cursor === null ? "?wait=0" : `?wait=${WAIT_SECONDS}&cursor=${encodeURIComponent(cursor)}`;
         const body = await call("GET", "call-requests" + query, signal);
         cursor = body.cursor;
-        backoff = 0;
+        session.backoff = 0;
         showList(body.call_requests);
-        say(T.live);
+        showConnection("connected", T.poll);
       } catch (error) {
-        if (signal.aborted) return;
-        if (error.status === 401) return disconnect(plainWords(error));
-        backoff = Math.min(backoff ? backoff * 2 : 1, MAX_BACKOFF_SECONDS);
-        say(plainWords(error) + " " + fill(T.retrying, { seconds: backoff }), true);
-        await sleep(backoff * 1000, signal);
+        if (!(await backOff(error, signal))) return;
       }
     }
   }
 
+  // The event stream: a ticket first (an EventSource cannot send the key), then the stream with it.
+  async function stream(signal) {
+    const body = await untilAnswered("POST", "events/tickets", signal);
+    if (body) openStream(body.ticket, signal);
+  }
+
+  function openStream(ticket, signal) {
+    // A new EventSource goes on from the last event this phone saw; its own reconnections send Last-Event-ID.
+    const resume = session.lastEventId ? "&last_event_id=" + encodeURIComponent(session.lastEventId) : "";
+    const source = new EventSource(API + "events?ticket=" + encodeURIComponent(ticket) + resume);
+    const started = performance.now();
+    let opened = false;
+    signal.addEventListener("abort", () => source.close(), { once: true });
+    source.addEventListener("open", () => {
+      opened = true;
+      session.failures = 0;
+      session.backoff = 0;
+      logCall("GET", "events?ticket=…" + (resume && "&last_event_id=…"), 200, started);
+      showConnection("connected", T.stream);
+    });
+    source.addEventListener("call_request", (event) => {
+      session.lastEventId = event.lastEventId;
+      showChange(JSON.parse(event.data).call_request);
+    });
+    source.addEventListener("error", () => streamFailed(source, opened, signal, started));
+  }
+
+  // EventSource reconnects by itself (readyState CONNECTING) while the stream keeps answering; it gives up (CLOSED)
+  // on any other answer: the ticket expired, the key was refused, or the stream does not get through here.
+  async function streamFailed(source, opened, signal, started) {
+    if (signal.aborted) return;
+    if (!opened) session.failures += 1;
+    const givenUp = source.readyState === EventSource.CLOSED || session.failures >= STREAM_TRIES;
+    if (!givenUp) return showConnection("reconnecting", opened ? T.dropped : T.unopened);
+    source.close();
+    if (opened) {
+      showConnection("reconnecting", T.dropped);
+      return stream(signal); // a new ticket at once: the old one expired, or the key was refused (its answer says)
+    }
+    logCall("GET", "events?ticket=…", null, started);
+    if (session.failures >= STREAM_TRIES) return poll(signal);
+    if (await retryLater(T.unopened, signal)) stream(signal);
+  }
+
   async function connect(text) {
     if (session) session.controller.abort();
+    if (text !== localStorage.getItem(STORE)) localStorage.removeItem(STORE_TEST); // the mark was another key's
     key = text;
-    session = { controller: new AbortController() };
+    session = { controller: new AbortController(), backoff: 0, failures: 0, lastEventId: null };
     const signal = session.controller.signal;
     say(T.checking);
-    let me;
-    try {
-      me = await call("GET", "me", signal);
-    } catch (error) {
-      if (signal.aborted) return;
-      if (error.status === 401) return disconnect(plainWords(error));
-      say(plainWords(error), true); // the server is down: keep the key, try again on the next visit
-      return;
-    }
+    const me = await untilAnswered("GET", "me", signal);
+    if (!me) return;
     localStorage.setItem(STORE, key);
+    session.kept = true;
     const subscriber = me.subscriber;
+    if (subscriber.test) localStorage.setItem(STORE_TEST, "1");
+    else localStorage.removeItem(STORE_TEST);
     $("#phone-owner-national").textContent = subscriber.national_number;
     $("#phone-owner-e164").textContent = subscriber.number;
     $("#phone-owner-country").textContent = countryName(subscriber.country);
@@ -244,18 +357,24 @@
     listen(signal);
   }
 
-  // The key does not work (unknown or revoked): forget it and ask for one, saying why.
-  function disconnect(reason) {
+  // The key does not work (unknown, revoked): forget it and ask for one, saying why; for a test phone, saying how
+  // to open it again (its developer does that in Test mode, with no staff involved).
+  function disconnect(error) {
+    const newer = localStorage.getItem(STORE);
+    // Another tab of this browser replaced the key this one had kept (the test phone opened again): follow it.
+    if (session && session.kept && newer && newer !== key) return connect(newer);
+    const test = localStorage.getItem(STORE_TEST) && T.test_phone_errors[error.reason];
     if (session) session.controller.abort();
     session = null;
     key = null;
     localStorage.removeItem(STORE);
+    localStorage.removeItem(STORE_TEST);
     screen.hidden = true;
     keyView.hidden = false;
-    keyError(reason);
+    keyError(test || plainWords(error), test && T.test_phone_again[error.reason]);
   }
 
-  function keyError(text) {
+  function keyError(text, again) {
     const input = keyForm.elements.namedItem("key");
     let error = document.getElementById(input.id + "_error"); // where the server puts the field's errors
     if (!error) {
@@ -269,9 +388,17 @@
     if (text) {
       const item = document.createElement("li");
       item.textContent = text;
+      if (again) item.append(" ", testModeLink(again));
       error.append(item);
     }
     input.setAttribute("aria-invalid", text ? "true" : "false");
+  }
+
+  function testModeLink(text) {
+    const link = document.createElement("a");
+    link.href = T.test_mode_url;
+    link.textContent = text;
+    return link;
   }
 
   keyForm.addEventListener("submit", (event) => {
@@ -285,6 +412,7 @@
   $("#phone-forget-form").addEventListener("submit", () => {
     if (session) session.controller.abort();
     localStorage.removeItem(STORE);
+    localStorage.removeItem(STORE_TEST);
   });
 
   async function act(card, action) {
