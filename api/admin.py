@@ -15,7 +15,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate the selected subscribers (callers then get “not registered”)"))
     def deactivate(self, request, queryset):
-        updated = queryset.update(active=False)
+        updated = queryset.deactivate()
         self.message_user(request, _("%(count)d subscribers deactivated.") % {"count": updated})
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
-from api import protocol, testmode
+from api import changes, protocol, testmode
 from lib import phones
 from webhooks.models import WebhookEvent, event_type_for_state
 
@@ -37,6 +37,16 @@ class SubscriberQuerySet(models.QuerySet):
 
     def test(self):
         return self.filter(is_test=True)
+
+    def deactivate(self):
+        """Deactivates these subscribers (callers then get "not registered"; their phones' held connections end);
+        returns how many were active."""
+        ids = list(self.filter(active=True).values_list("pk", flat=True))
+        with transaction.atomic():
+            updated = self.model.objects.filter(pk__in=ids, active=True).update(active=False)
+            for subscriber_id in ids:
+                changes.subscriber_changed(subscriber_id)
+        return updated
 
     def test_phones_of(self, developer):
         return self.filter(is_test=True, test_owner=developer)
@@ -92,6 +102,10 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return f"{self.number} ({self.operator})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        changes.subscriber_changed(self.pk)  # a phone held open ends when its subscriber is deactivated
 
     @property
     def iso(self):
@@ -376,6 +390,7 @@ class CallRequest(models.Model):
                     if created:
                         current.report(cls.State.PENDING, now, history=[(cls.State.PENDING.value, now)])
             if current is not None:
+                changes.subscriber_changed(target.pk)
                 return current, created
             # The open request is past its expiry: expired now, and the next attempt creates a new one.
             stale = cls.objects.filter(
@@ -464,6 +479,7 @@ class CallRequest(models.Model):
             changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
             if changed:
                 CallRequestChange.objects.create(call_request=self, state=state, at=now)
+                changes.subscriber_changed(self.target_id)
                 self.state, self.updated_at = state, now
                 self.report(state, now)
         if changed:

@@ -1,10 +1,12 @@
 """How the device API authenticates the app (its device key as a Bearer token) and answers, whatever happens."""
 
+import asyncio
 import json
 import logging
 from functools import wraps
 
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from device import reasons
@@ -25,44 +27,75 @@ class DeviceApiError(Exception):
         super().__init__(self.text)
 
 
-def device_api(*methods):
+def device_api(*methods, tickets=False):
     """Admits a call of the device API: one of these methods, then a device key (request.device_key,
-    request.subscriber). The view returns the success payload or raises DeviceApiError; a database or
-    cache outage, or a bug, is answered 503 "service unavailable": never a 500 or an HTML page.
+    request.subscriber) from the Authorization header, or (tickets) from an event stream's ?ticket=. The view, sync
+    or async, returns the success payload, or a response of its own, or raises DeviceApiError; a database or cache
+    outage, or a bug, is answered 503 "service unavailable": never a 500 or an HTML page.
     """
 
     def decorate(view):
-        @csrf_exempt
+        if asyncio.iscoroutinefunction(view):
+
+            @wraps(view)
+            async def async_wrapper(request, *args, **kwargs):
+                from device.held import in_thread
+
+                try:
+                    allow(request, methods)
+                    await in_thread(authenticate, request, tickets)
+                    return respond(await view(request, *args, **kwargs))
+                except Exception as exc:
+                    return answer_failure(exc)
+
+            return csrf_exempt(async_wrapper)
+
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             try:
-                if request.method not in methods:
-                    raise DeviceApiError(reasons.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(methods)})
-                authenticate(request)
+                allow(request, methods)
+                authenticate(request, tickets)
                 return respond(view(request, *args, **kwargs))
-            except DeviceApiError as error:
-                return failure(error)
-            except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
-                log.warning("device API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
-            except Exception:
-                log.exception("device API call failed")
-            return failure(DeviceApiError(reasons.SERVICE_UNAVAILABLE))
+            except Exception as exc:
+                return answer_failure(exc)
 
-        return wrapper
+        return csrf_exempt(wrapper)
 
     return decorate
 
 
-def authenticate(request):
+def allow(request, methods):
+    if request.method not in methods:
+        raise DeviceApiError(reasons.METHOD_NOT_ALLOWED, headers={"Allow": ", ".join(methods)})
+
+
+def answer_failure(exc):
+    if isinstance(exc, DeviceApiError):
+        return failure(exc)
+    if isinstance(exc, OUTAGE_ERRORS):  # one line per call: an outage would otherwise log a traceback each
+        log.warning("device API call answered 'service unavailable': %s: %s", type(exc).__name__, exc)
+    else:
+        log.error("device API call failed", exc_info=exc)
+    return failure(DeviceApiError(reasons.SERVICE_UNAVAILABLE))
+
+
+def authenticate(request, tickets=False):
     """Attaches the caller's device key and its subscriber to the request, or raises DeviceApiError (401)."""
     plaintext = bearer_credentials(request)
-    if not plaintext:
+    if not plaintext and tickets and "ticket" in request.GET:
+        key = DeviceKey.objects.from_ticket(request.GET["ticket"])
+        if key is None:
+            raise DeviceApiError(reasons.BAD_TICKET)
+    elif not plaintext:
         raise DeviceApiError(reasons.MISSING_KEY, headers={"WWW-Authenticate": CHALLENGE})
-    key = DeviceKey.objects.lookup(plaintext)
-    if key is None:
-        raise DeviceApiError(reasons.UNKNOWN_KEY, headers={"WWW-Authenticate": CHALLENGE})
+    else:
+        key = DeviceKey.objects.lookup(plaintext)
+        if key is None:
+            raise DeviceApiError(reasons.UNKNOWN_KEY, headers={"WWW-Authenticate": CHALLENGE})
     if not key.is_active:
         raise DeviceApiError(reasons.REVOKED_KEY, headers={"WWW-Authenticate": CHALLENGE})
+    if not key.subscriber.active:
+        raise DeviceApiError(reasons.INACTIVE_SUBSCRIBER, headers={"WWW-Authenticate": CHALLENGE})
     key.record_use()
     request.device_key, request.subscriber = key, key.subscriber
 
@@ -74,7 +107,9 @@ def bearer_credentials(request):
 
 
 def respond(payload, status=200, headers=None):
-    """JSON in UTF-8 (Korean messages stay readable), never cached."""
+    """JSON in UTF-8 (Korean messages stay readable), never cached; a view's own response as it is."""
+    if isinstance(payload, HttpResponseBase):
+        return payload
     response = HttpResponse(
         json.dumps(payload, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
     )

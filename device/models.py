@@ -3,6 +3,7 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from accounts import token_crypto
+from api import changes
 from api.models import Subscriber
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,13 @@ def looks_like_key(value):
     return bool(KEY_PATTERN.fullmatch(value or ""))
 
 
+EVENT_TICKET_SECONDS = 60
+
+
+def _ticket_signer():
+    return signing.TimestampSigner(salt="callbacknow.device.event-stream-ticket")
+
+
 class DeviceKeyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -43,6 +52,15 @@ class DeviceKeyManager(models.Manager.from_queryset(DeviceKeyQuerySet)):
         if not looks_like_key(plaintext):
             return None
         return self.select_related("subscriber").filter(digest=token_crypto.digest(plaintext)).first()
+
+    def from_ticket(self, ticket):
+        """The key an event stream ticket (DeviceKey.event_ticket()) was given to, if the ticket is less than
+        EVENT_TICKET_SECONDS old; else None."""
+        try:
+            key_id = _ticket_signer().unsign(ticket, max_age=EVENT_TICKET_SECONDS)
+        except signing.BadSignature:
+            return None
+        return self.select_related("subscriber").filter(pk=int(key_id)).first()
 
     def find_active(self, plaintext):
         """The key with this text if it is not revoked, or None."""
@@ -114,10 +132,17 @@ class DeviceKey(models.Model):
         key.save()
         return key, plaintext
 
+    def event_ticket(self):
+        """What a browser's EventSource, which cannot send an Authorization header, opens the event stream with:
+        the key's ID signed with the time, good for EVENT_TICKET_SECONDS (and for the reconnections within it)."""
+        return _ticket_signer().sign(str(self.pk))
+
     def revoke(self):
         """Stops the key working, for good; False when it was already revoked."""
         now = timezone.now()
         revoked = type(self).objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
+        if revoked:
+            changes.device_key_changed(self.pk)  # its held connections end
         self.refresh_from_db(fields=["revoked_at"])
         return bool(revoked)
 

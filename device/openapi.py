@@ -11,12 +11,14 @@ from django.urls import reverse
 from api.models import CallRequest
 from device import reasons
 from device.auth import CHALLENGE
+from device.models import EVENT_TICKET_SECONDS
 from device.views import MAX_WAIT_SECONDS
 
 TAG = "Device API"
 SECURITY_SCHEME = "deviceKey"
 EXAMPLE_ID = "cr_8mQ2xY7bK4pL9sT1vW3zA6"
 STATES = [state for state, _label in CallRequest.State.choices]
+DEFAULT_HEARTBEAT_SECONDS = 15
 
 
 def _path(name, *parameters):
@@ -59,26 +61,31 @@ COMMON_FAILURES = [
     reasons.MISSING_KEY,
     reasons.UNKNOWN_KEY,
     reasons.REVOKED_KEY,
+    reasons.INACTIVE_SUBSCRIBER,
     reasons.METHOD_NOT_ALLOWED,
     reasons.SERVICE_UNAVAILABLE,
 ]
 
 
-def _operation(operation_id, summary, schema, failures=(), parameters=(), description=None):
+def _operation(operation_id, summary, schema, failures=(), parameters=(), description=None, status="200"):
+    content = (
+        schema
+        if isinstance(schema, dict)
+        else {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    )
     operation = {
         "operationId": operation_id,
         "summary": summary,
         "tags": [TAG],
         "security": [{SECURITY_SCHEME: []}],
         "parameters": list(parameters),
-        "responses": {
-            "200": {
-                "description": "Done",
-                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-            },
-            **_failure([*COMMON_FAILURES, *failures]),
-        },
+        "responses": {status: {"description": "Done", "content": content}, **_failure([*COMMON_FAILURES, *failures])},
     }
+    for busy in {reasons.KEY_BUSY.status, reasons.SERVER_BUSY.status} & set(map(int, operation["responses"])):
+        operation["responses"][str(busy)].setdefault("headers", {})["Retry-After"] = {
+            "description": "Seconds to wait before trying again (429, and 503 when this server holds its most waits)",
+            "schema": {"type": "string"},
+        }
     if description:
         operation["description"] = description
     return operation
@@ -109,7 +116,7 @@ def _paths():
                 "listCallRequests",
                 "The subscriber's open call requests, newest first; pending ones become delivered",
                 "DeviceCallRequestList",
-                failures=[reasons.BAD_WAIT],
+                failures=[reasons.BAD_WAIT, reasons.KEY_BUSY, reasons.SERVER_BUSY],
                 parameters=[
                     {
                         "name": "wait",
@@ -129,6 +136,17 @@ def _paths():
                         "schema": {"type": "string"},
                     },
                 ],
+            )
+        },
+        _path("events"): {"get": _events_operation()},
+        _path("event_tickets"): {
+            "post": _operation(
+                "createEventStreamTicket",
+                "A ticket that opens the event stream without an Authorization header (a browser's EventSource)",
+                "DeviceEventTicket",
+                status="201",
+                description=f"No body. The ticket is good for {EVENT_TICKET_SECONDS} s, for as many connections "
+                "(EventSource's own reconnections) as start within that time.",
             )
         },
         _path("call_request", "call_request_id"): {
@@ -154,6 +172,53 @@ def _paths():
             )
         }
     return paths
+
+
+def _events_operation():
+    stream = {
+        "text/event-stream": {
+            "schema": {"type": "string"},
+            "example": "retry: 3000\n: connected\n\nid: 1796203440123456\nevent: call_request\n"
+            'data: {"id":"' + EXAMPLE_ID + '","state":"delivered","call_request":{…}}\n\n: heartbeat\n\n',
+        }
+    }
+    operation = _operation(
+        "streamEvents",
+        "The subscriber's call requests as Server-Sent Events, one per change",
+        stream,
+        failures=[reasons.BAD_TICKET, reasons.KEY_BUSY, reasons.SERVER_BUSY],
+        parameters=[
+            {
+                "name": "Last-Event-ID",
+                "in": "header",
+                "required": False,
+                "description": "Resume: the id of the last event the phone read. Every request changed since then "
+                "comes first, in its latest state (one changed just before it may come again).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "last_event_id",
+                "in": "query",
+                "required": False,
+                "description": "The same, for a client that cannot set the header (a new EventSource).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "ticket",
+                "in": "query",
+                "required": False,
+                "description": "Instead of the Authorization header: a ticket from POST /device/v1/events/tickets.",
+                "schema": {"type": "string"},
+            },
+        ],
+        description="Without a cursor the stream first sends each open request (the phone's inbox), then each "
+        "change as it happens: `event: call_request`, `data:` the request's `id`, `state` and the whole "
+        "`call_request` (as GET call-requests/{id} answers it), `id:` the cursor. Pending requests are delivered "
+        f"by the stream. A comment heartbeat every {DEFAULT_HEARTBEAT_SECONDS} s; the stream ends within a second "
+        "when the key is revoked or its subscriber deactivated. A key holds at most two waits or streams at once "
+        "(a third: 429 with Retry-After).",
+    )
+    return operation
 
 
 _TIME = {"type": "string", "format": "date-time"}
@@ -228,6 +293,14 @@ def _schemas():
             "type": "object",
             "required": ["call_request"],
             "properties": {"call_request": {"$ref": "#/components/schemas/DeviceCallRequest"}},
+        },
+        "DeviceEventTicket": {
+            "type": "object",
+            "required": ["ticket", "expires_in"],
+            "properties": {
+                "ticket": {"type": "string", "description": "Send it as ?ticket= to GET /device/v1/events"},
+                "expires_in": {"type": "integer", "description": "Seconds it stays good", "example": 60},
+            },
         },
         "DeviceFailure": {
             "type": "object",

@@ -17,6 +17,31 @@ BAD_WAIT = Reason(
     400,
     "The wait parameter is not a whole number of seconds from 0 to 30.",
 )
+INACTIVE_SUBSCRIBER = Reason(
+    "INACTIVE_SUBSCRIBER",
+    "subscriber deactivated",
+    401,
+    "Staff deactivated this key's subscriber: it receives no call requests, and its keys no longer work.",
+)
+BAD_TICKET = Reason(
+    "BAD_TICKET",
+    "unknown or expired event stream ticket",
+    401,
+    "The ticket is not one POST /device/v1/events/tickets gave, or it is over a minute old: ask for a new one.",
+)
+KEY_BUSY = Reason(
+    "KEY_BUSY",
+    "too many waits or streams for this device key",
+    429,
+    "A device key holds at most DEVICE_WAITS_PER_KEY (default 2) waits or event streams at once: one more is "
+    "refused (see Retry-After) and those it holds go on. Closing one frees its place at once.",
+)
+SERVER_BUSY = Reason(
+    "SERVER_BUSY",
+    "server busy",
+    503,
+    "This server holds as many waiting connections as it takes: try again after Retry-After seconds.",
+)
 UNKNOWN_CALL_REQUEST = Reason(
     "UNKNOWN_CALL_REQUEST",
     "unknown call request",
@@ -50,7 +75,11 @@ ALL = [
     MISSING_KEY,
     UNKNOWN_KEY,
     REVOKED_KEY,
+    INACTIVE_SUBSCRIBER,
     BAD_WAIT,
+    BAD_TICKET,
+    KEY_BUSY,
+    SERVER_BUSY,
     UNKNOWN_CALL_REQUEST,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,

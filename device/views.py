@@ -2,11 +2,16 @@
 
 import re
 
+from django.core.handlers.wsgi import WSGIRequest
+
 from api.models import CallRequest, InvalidTransition
-from device import inbox, payloads, reasons
-from device.auth import DeviceApiError, device_api, failure
+from device import inbox, payloads, reasons, stream
+from device.auth import DeviceApiError, device_api, failure, respond
+from device.held import Admission, in_thread
+from device.models import EVENT_TICKET_SECONDS
 
 MAX_WAIT_SECONDS = 30
+WAIT_LEASE_MARGIN_SECONDS = 10
 WAIT_PATTERN = re.compile(r"[0-9]{1,2}")
 
 
@@ -16,13 +21,32 @@ def me(request):
 
 
 @device_api("GET")
-def call_requests(request):
+async def call_requests(request):
     """The open requests, newest first; with ?wait= it answers when something changed, or after the wait."""
-    inbox.wait_for_change(request.subscriber, request.GET.get("cursor", ""), wait_seconds(request.GET.get("wait")))
-    inbox.deliver(request.subscriber)
-    cursor = inbox.cursor(request.subscriber)  # before listing: whatever happens after it ends the next wait
-    listed = [payloads.call_request(found) for found in inbox.open_requests(request.subscriber)]
-    return {"call_requests": listed, "cursor": cursor}
+    wait = wait_seconds(request.GET.get("wait"))
+    if wait:
+        admission = await in_thread(Admission, request.device_key, wait + WAIT_LEASE_MARGIN_SECONDS)
+        try:
+            await inbox.wait_for_change(request.subscriber, request.device_key, request.GET.get("cursor", ""), wait)
+        finally:
+            await in_thread(admission.release)
+    return await in_thread(inbox.listing, request.subscriber)
+
+
+@device_api("GET", tickets=True)
+async def events(request):
+    """The subscriber's call requests as Server-Sent Events, from Last-Event-ID (or ?last_event_id=) on."""
+    cursor = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
+    admission = await in_thread(Admission, request.device_key, stream.lease_seconds())
+    threaded = isinstance(request, WSGIRequest)
+    return stream.EventStream(request.subscriber, request.device_key, admission, stream.parse_cursor(cursor), threaded)
+
+
+@device_api("POST")
+def event_tickets(request):
+    """A ticket that opens the event stream without an Authorization header (a browser's EventSource)."""
+    ticket = {"ticket": request.device_key.event_ticket(), "expires_in": EVENT_TICKET_SECONDS}
+    return respond(ticket, status=201)
 
 
 @device_api("GET")

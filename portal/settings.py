@@ -305,6 +305,13 @@ TOKENS_PER_DEVELOPER = env_int("TOKENS_PER_DEVELOPER", 10)
 # Seconds between two writes of a token's "last used" (at most one a token a window).
 TOKEN_LAST_USED_WRITE_INTERVAL = env_int("TOKEN_LAST_USED_WRITE_INTERVAL", 60)
 
+# The device API's held connections (long polls, event streams): see README, "Phones at scale".
+DEVICE_WAITS_PER_KEY = env_int("DEVICE_WAITS_PER_KEY", 2)
+DEVICE_HELD_CONNECTIONS_PER_PROCESS = env_int("DEVICE_HELD_CONNECTIONS_PER_PROCESS", 5000)
+DEVICE_DB_THREADS = env_int("DEVICE_DB_THREADS", 8)
+DEVICE_HEARTBEAT_SECONDS = env_int("DEVICE_HEARTBEAT_SECONDS", 15)
+DEVICE_CHANGE_POLL_SECONDS = float(os.environ.get("DEVICE_CHANGE_POLL_SECONDS", "0.5"))
+
 # Open API
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 60)
 # Seconds each process keeps the tokens API calls read (api.callers): a token revoked, suspended or rolled on

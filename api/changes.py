@@ -1,0 +1,90 @@
+"""Tells the phones waiting on the device API that something of theirs changed, once the change is committed.
+
+A topic names what changed: "s:<subscriber pk>" (one of its call requests, or the subscriber itself) or
+"k:<device key pk>" (the key was revoked). With Redis (REDIS_URL) each topic is published on one channel that
+every server process of every machine subscribes to once (device.hub); without it (the embedded default, one
+server process) the topic goes to this process's listeners, and device.hub also polls the database for changes
+made by other processes (the task queue's worker).
+
+Publishing never delays or fails the change: the topic is queued and a thread of the process sends it.
+"""
+
+import logging
+import os
+import queue
+import threading
+
+from django.conf import settings
+from django.db import connection, transaction
+
+log = logging.getLogger(__name__)
+
+_local_listeners = []
+_outbox = queue.SimpleQueue()
+_sender = {"pid": None}
+_clients = {}
+
+
+def subscriber_changed(subscriber_id):
+    _after_commit(f"s:{subscriber_id}")
+
+
+def device_key_changed(key_id):
+    _after_commit(f"k:{key_id}")
+
+
+def channel():
+    """The channel of this database's changes: processes on the same database hear each other, and no one else
+    (Redis pub/sub is not scoped by a Redis database number; a test run or a benchmark has a database of its own)."""
+    return f"callbacknow:device-changes:{connection.settings_dict['NAME']}"
+
+
+def listen_locally(listener):
+    """listener(topic) is called, in the publishing thread, for every topic published by this process."""
+    _local_listeners.append(listener)
+
+
+def redis_client(**options):
+    """A client of REDIS_URL, one per process and set of options (a pool of connections behind it)."""
+    key = (os.getpid(), tuple(sorted(options.items())))
+    if key not in _clients:
+        import redis
+
+        _clients[key] = redis.Redis.from_url(settings.REDIS_URL, **options)
+    return _clients[key]
+
+
+def _after_commit(topic):
+    transaction.on_commit(lambda: publish(topic))
+
+
+def publish(topic):
+    for listener in list(_local_listeners):
+        listener(topic)
+    if settings.REDIS_URL:
+        _outbox.put((channel(), topic))
+        _ensure_sender()
+
+
+def _ensure_sender():
+    if _sender["pid"] != os.getpid():  # none yet, or a forked copy of the parent's record
+        _sender["pid"] = os.getpid()
+        threading.Thread(target=_send_forever, name="device-changes-publisher", daemon=True).start()
+
+
+def _send_forever():
+    client = redis_client(socket_connect_timeout=2, socket_timeout=2)
+    while True:
+        batch = [_outbox.get()]
+        while len(batch) < 500:
+            try:
+                batch.append(_outbox.get_nowait())
+            except queue.Empty:
+                break
+        try:
+            pipeline = client.pipeline(transaction=False)
+            for name, topic in batch:
+                pipeline.publish(name, topic)
+            pipeline.execute()
+        except Exception as exc:  # Redis away: the phones catch up from the database when it is back
+            log.warning("could not publish %d device change(s): %s", len(batch), type(exc).__name__)

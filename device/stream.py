@@ -1,0 +1,121 @@
+"""GET /device/v1/events: a phone's call requests as a stream of Server-Sent Events, one per change.
+
+Each event's id is a cursor (the change's time in microseconds); a phone that reconnects with it (Last-Event-ID)
+gets every request changed since then, in its latest state. An event may come twice around a reconnection (a
+request that changed within CURSOR_MARGIN of the cursor): each says "request X is now in state S".
+"""
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+
+from device import held, inbox, payloads
+from device.held import in_thread
+from device.hub import HUB
+from lib import sse
+
+RETRY_MILLISECONDS = 3000
+CHANGED, HEARTBEAT, END = "changed", "heartbeat", "end"
+# A change committed after a later one was sent (two transactions, the earlier one slower) is still found.
+CURSOR_MARGIN = timedelta(seconds=2)
+
+
+def in_this_thread(events):
+    """The stream for a threaded (WSGI) server, which cannot iterate an async generator without buffering it
+    whole: each event computed on an event loop of the request's thread, its database work run inline."""
+    loop = asyncio.new_event_loop()
+    inline = held.run_inline.set(True)
+    try:
+        while True:
+            try:
+                yield loop.run_until_complete(anext(events))
+            except StopAsyncIteration:
+                return
+    finally:
+        loop.run_until_complete(events.aclose())
+        loop.close()
+        held.run_inline.reset(inline)
+
+
+def lease_seconds():
+    return settings.DEVICE_HEARTBEAT_SECONDS * 3
+
+
+def parse_cursor(value):
+    """The time an event id stands for, or None (no cursor, or not one of ours: the stream starts afresh)."""
+    if not value or not value.isdigit() or len(value) > 20:
+        return None
+    try:
+        return datetime.fromtimestamp(int(value) / 1_000_000, tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def event_id(moment):
+    return str(int(moment.timestamp() * 1_000_000))
+
+
+class EventStream(StreamingHttpResponse):
+    """The stream's response: it gives its admission back when it ends, however it ends (the phone hung up, the
+    key was revoked, the server stops)."""
+
+    def __init__(self, subscriber, key, admission, cursor, threaded=False):
+        self.admission = admission
+        events = self._events(subscriber, key, cursor)
+        super().__init__(
+            in_this_thread(events) if threaded else events, content_type="text/event-stream; charset=utf-8"
+        )
+        self["Cache-Control"] = "no-store"
+        self["X-Accel-Buffering"] = "no"  # nginx passes each event on at once
+
+    def close(self):
+        self.admission.release()
+        super().close()
+
+    async def _events(self, subscriber, key, cursor):
+        try:
+            yield sse.retry(RETRY_MILLISECONDS) + sse.comment("connected")
+            with HUB.waiting(inbox.topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
+                sent, since = {}, cursor - CURSOR_MARGIN if cursor else None
+                while True:
+                    changed, expiry_in = await in_thread(inbox.changed_since, subscriber, since)
+                    since = max(
+                        [since or datetime.now(UTC) - CURSOR_MARGIN, *(c.updated_at - CURSOR_MARGIN for c in changed)]
+                    )
+                    batch = "".join(self._new_events(changed, sent))
+                    if batch:
+                        yield batch
+                    while (outcome := await self._next(waiter, key, expiry_in))[0] == HEARTBEAT:
+                        expiry_in = outcome[1]
+                        await in_thread(self.admission.renew)
+                        yield sse.comment("heartbeat")
+                    if outcome[0] == END:
+                        return
+        finally:
+            await in_thread(self.admission.release)
+
+    @staticmethod
+    def _new_events(changed, sent):
+        for found in changed:
+            if sent.get(found.public_id) != found.updated_at:
+                sent[found.public_id] = found.updated_at
+                data = {"id": found.public_id, "state": found.state, "call_request": payloads.call_request(found)}
+                yield sse.event(event_id(found.updated_at), "call_request", data)
+
+    @staticmethod
+    async def _next(waiter, key, expiry_in):
+        """(CHANGED, _) when something of the phone's changed or an open request's expiry came; (END, _) when its
+        key was revoked or its subscriber deactivated; (HEARTBEAT, the seconds still to the expiry) after
+        DEVICE_HEARTBEAT_SECONDS of nothing."""
+        heartbeat_in = settings.DEVICE_HEARTBEAT_SECONDS
+        timeout = heartbeat_in if expiry_in is None else min(heartbeat_in, max(expiry_in, 0) + 0.05)
+        started = time.monotonic()
+        if await waiter.wait(timeout):
+            return (CHANGED if await in_thread(inbox.still_admitted, key) else END), None
+        waited = time.monotonic() - started
+        if expiry_in is not None and expiry_in <= waited:
+            return CHANGED, None
+        return HEARTBEAT, None if expiry_in is None else expiry_in - waited
