@@ -404,7 +404,7 @@ async def statements_per_second(database_url, seconds):
 
 
 def serving_rss_kib(root_pid):
-    """The resident memory of nginx's and the ASGI group's processes under the server's script, in KiB."""
+    """The resident memory of nginx's and the phone servers' (portal.asgi) processes under the server's script, in KiB."""
     children = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -424,7 +424,7 @@ def serving_rss_kib(root_pid):
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
-        if command.startswith("nginx") or "asgi" in command or "uvicorn" in command:
+        if command.startswith("nginx") or "portal.asgi" in command:
             total += int(re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE).group(1))
     return total
 
