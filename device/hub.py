@@ -22,7 +22,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from api import changes
-from api.models import CallRequest
+from api.models import CallRequest, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -164,15 +164,27 @@ class Hub:
                 close_old_connections()
 
     def _fire_changes_since(self, since, newest_fired):
-        polled_at = timezone.now()
-        changed = CallRequest.objects.filter(updated_at__gt=since - POLL_MARGIN).values_list("target_id", "updated_at")
-        for target_id, updated_at in changed:
-            if newest_fired.get(target_id, since - POLL_MARGIN) < updated_at:
-                newest_fired[target_id] = updated_at
-                self.fire(f"s:{target_id}")
-        for target_id, updated_at in list(newest_fired.items()):
-            if updated_at < polled_at - POLL_MARGIN * 2:
-                del newest_fired[target_id]
+        """Fires the topics of what other processes changed: call requests and subscribers ("s:"), device keys
+        revoked ("k:")."""
+        from device.models import DeviceKey
+
+        polled_at, after = timezone.now(), since - POLL_MARGIN
+        changed = [
+            *(
+                ("s", *row)
+                for row in CallRequest.objects.filter(updated_at__gt=after).values_list("target_id", "updated_at")
+            ),
+            *(("s", *row) for row in Subscriber.objects.filter(updated_at__gt=after).values_list("pk", "updated_at")),
+            *(("k", *row) for row in DeviceKey.objects.filter(revoked_at__gt=after).values_list("pk", "revoked_at")),
+        ]
+        for kind, pk, at in changed:
+            topic = f"{kind}:{pk}"
+            if newest_fired.get(topic, after) < at:
+                newest_fired[topic] = at
+                self.fire(topic)
+        for topic, at in list(newest_fired.items()):
+            if at < polled_at - POLL_MARGIN * 2:
+                del newest_fired[topic]
         return polled_at
 
 

@@ -19,6 +19,11 @@
 #                     buffers whole requests already stands in front of every machine
 #   WEB_CONCURRENCY   gunicorn worker processes (default 2 × CPU cores + 1)
 #   GUNICORN_THREADS  threads per worker (default 4; more than API_TESTER_SENDS_IN_FLIGHT, default 1)
+#   ASGI_WORKERS      processes of the phone servers (default: CPU cores): the device API's long polls and event
+#                     streams, held on an event loop (device.edge), each process up to
+#                     DEVICE_HELD_CONNECTIONS_PER_PROCESS (default 5000) of them
+#   PHONES_BIND       with FRONT=none: address:port of the phone servers (default 127.0.0.1:8001); the proxy in
+#                     front sends GET /device/v1/events and /device/v1/call-requests there, the rest to BIND
 #   BEHIND_PROXY=true behind a TLS-terminating load balancer that sets X-Forwarded-Proto
 #                     (also set TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For;
 #                     the script counts its own nginx on top)
@@ -76,6 +81,22 @@ fi
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" manage.py check --deploy --fail-level WARNING
 
+# Each held phone costs a file descriptor in nginx (two) and in a phone server (one).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+ulimit -n 200000 2>/dev/null || true
+asgi_workers="${ASGI_WORKERS:-$cores}"
+phones=(
+  "$(dirname "$PY")/gunicorn" portal.asgi:application
+  --workers "$asgi_workers"
+  --worker-class uvicorn_worker.UvicornWorker
+  --backlog 8192
+  --timeout 30
+  --graceful-timeout 10
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+  --no-control-socket
+  --error-logfile -
+)
+
 # No access log, in gunicorn or nginx: a GET API URL carries the caller's token. The API keeps its own request log.
 gunicorn=(
   "$(dirname "$PY")/gunicorn" portal.wsgi:application
@@ -91,8 +112,19 @@ gunicorn=(
   --error-logfile -
 )
 if [ "$front" = none ]; then
-  echo "serve-production: gunicorn on $bind with $workers workers × $threads threads (no front)"
-  exec "${gunicorn[@]}" --bind "$bind"
+  phones_bind="${PHONES_BIND:-127.0.0.1:8001}"
+  echo "serve-production: gunicorn on $bind with $workers workers × $threads threads, phone servers on" \
+    "$phones_bind ($asgi_workers processes; no front)"
+  "${phones[@]}" --bind "$phones_bind" &
+  phones_pid=$!
+  trap 'kill -TERM "$phones_pid" 2>/dev/null; wait "$phones_pid"' EXIT
+  "${gunicorn[@]}" --bind "$bind" &
+  gunicorn_pid=$!
+  trap 'kill -TERM "$phones_pid" "$gunicorn_pid" 2>/dev/null; wait' EXIT
+  trap 'exit 143' TERM INT
+  status=0
+  wait -n "$phones_pid" "$gunicorn_pid" || status=$?
+  exit "$status"
 fi
 
 # gunicorn on a Unix socket that only nginx reaches; nginx's files (configuration, buffers) beside it.
@@ -114,11 +146,13 @@ if [ "${BEHIND_PROXY:-false}" = true ]; then
 else
   forwarded_proto='$scheme' forwarded_host='""'  # nobody's word but nginx's own
 fi
+# nginx holds two connections a phone (the phone's, the phone server's): room for 20,000 phones a worker.
 cat >"$run_dir/nginx.conf" <<NGINX
 worker_processes auto;
+worker_rlimit_nofile 100000;
 pid $run_dir/nginx.pid;
 error_log stderr warn;
-events { worker_connections 4096; }
+events { worker_connections 45000; multi_accept on; }
 http {
   access_log off;
   server_tokens off;
@@ -137,8 +171,44 @@ http {
     server unix:$run_dir/gunicorn.sock;
     keepalive 16;
   }
+  upstream phones {
+    server unix:$run_dir/phones.sock;
+    keepalive 256;
+  }
   server {
-    listen $bind default_server;
+    listen $bind default_server reuseport backlog=8192;
+    # The device API's waiting calls go to the phone servers, which hold them on an event loop: never a
+    # gunicorn thread of the portal and the Open API. The stream passes each event on at once.
+    location = /device/v1/events {
+      proxy_pass http://phones;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $forwarded_proto;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 60s;  # heartbeats every DEVICE_HEARTBEAT_SECONDS (15 s)
+      send_timeout 60s;
+      error_page 502 504 =503 @phones_unavailable;
+    }
+    location = /device/v1/call-requests {
+      proxy_pass http://phones;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $forwarded_proto;
+      proxy_connect_timeout 5s;
+      proxy_read_timeout 45s;  # longer than the longest wait (30 s)
+      proxy_next_upstream off;
+      error_page 502 504 =503 @phones_unavailable;
+    }
+    location @phones_unavailable {
+      default_type application/json;
+      add_header Retry-After 5 always;
+      return 503 '{"reason": "service unavailable"}';
+    }
     location / {
       proxy_pass http://portal;
       proxy_http_version 1.1;
@@ -166,12 +236,15 @@ http {
 }
 NGINX
 
-echo "serve-production: nginx on $bind, gunicorn with $workers workers × $threads threads behind it"
+echo "serve-production: nginx on $bind, gunicorn with $workers workers × $threads threads behind it," \
+  "and $asgi_workers phone servers"
 "${gunicorn[@]}" --bind "unix:$run_dir/gunicorn.sock" &
 pids+=($!)
+"${phones[@]}" --bind "unix:$run_dir/phones.sock" &
+pids+=($!)
 for _ in $(seq 1 300); do
-  [ -S "$run_dir/gunicorn.sock" ] && break
-  kill -0 "${pids[0]}" 2>/dev/null || exit 1
+  [ -S "$run_dir/gunicorn.sock" ] && [ -S "$run_dir/phones.sock" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null || exit 1
   sleep 0.1
 done
 "$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" -e stderr -g "daemon off;" &
