@@ -18,8 +18,9 @@ run). Its data: --phones subscribers (010-2000-0000 onwards) with a device key e
                    the API's answer (X-Call-Request-Id) to the phone reading that request (its stream's event,
                    or a long poll's answer listing it); a request its phone has not read 10 s after the answer
                    is lost
-  throughput       wrk (16 connections) on the Open API's status call for --window seconds, with no phone held
-                   and then with every phone held: the ratio of the two
+  throughput       wrk (16 connections) on the Open API's status call for --window seconds with no phone held,
+                   with every phone held, and with none again once they hung up: all held over the mean of the
+                   two (the machine's other load drifts)
 
 Every answer to a phone or to the sender is counted by its status (5xx above all), and each figure is printed
 against its target. PostgreSQL's counters reach pg_stat_database up to 10 s after a statement, so each idle window
@@ -66,6 +67,9 @@ POLL_WAIT = 30
 RAMP_BATCH = 500
 LOST_AFTER = 10.0
 STATS_SETTLE = 11.0  # a PostgreSQL backend reports its counters at most 10 s after a statement
+QUIET_SECONDS = 0.5
+BATCH_SECONDS = 15.0
+CATCH_UP_SECONDS = 60.0
 SENDERS = 8
 # The balancer's word that the client spoke HTTPS (BEHIND_PROXY): the device API is not redirected to https://.
 COMMON_HEADERS = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
@@ -113,7 +117,11 @@ def prepare(count):
     owner = get_user_model().objects.create_user("bench", "bench@example.com")
     _token, token = ApiToken.issue(owner, "Bench", "127.0.0.1")
     with connections["default"].cursor() as cursor:
-        cursor.execute("ANALYZE")  # now, rather than autovacuum's analyse of the new rows inside an idle window
+        # Analysed now, and no autovacuum during the run: its transactions would count in an idle window.
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)')
     connections.close_all()  # idle from now on: the database's counters are the server's alone
     return token, list(zip(numbers, plaintexts, strict=False))
 
@@ -227,9 +235,17 @@ class Books:
     failures: int = 0  # connections refused, reset or ended before an answer
     poll_answers: int = 0
     api_failures: Counter = field(default_factory=Counter)
+    refusals: Counter = field(default_factory=Counter)  # a phone's answers other than 200, by status and reason
 
     def note_read(self, phone, call_request_id, at):
         self.read.setdefault(call_request_id, (at, phone.index))
+
+    def note_refusal(self, status, body):
+        try:
+            reason = json.loads(body)["reason"]
+        except (ValueError, KeyError, TypeError):
+            reason = body[:60].decode(errors="replace")
+        self.refusals[f"{status} {reason}"] += 1
 
 
 async def stream(phone, port, books):
@@ -245,7 +261,7 @@ async def stream(phone, port, books):
             status, answer = await connection.head()
             books.statuses[status] += 1
             if status != 200:
-                await connection.body(answer)
+                books.note_refusal(status, await connection.body(answer))
                 connection.close()
                 await asyncio.sleep(retry_after(answer))
                 continue
@@ -273,8 +289,15 @@ async def read_events(phone, connection, answer, books):
 
 async def poll(phone, port, books):
     """The phone's long poll, sent again at once with the answer's cursor."""
-    connection, cursor = Connection(port), ""
-    authorization = {"Authorization": f"Bearer {phone.key}"}
+    connection = Connection(port)
+    try:
+        await long_polls(phone, connection, books)
+    finally:
+        connection.close()
+
+
+async def long_polls(phone, connection, books):
+    cursor, authorization = "", {"Authorization": f"Bearer {phone.key}"}
     while True:
         path = f"/device/v1/call-requests?wait={POLL_WAIT}" + (f"&cursor={cursor}" if cursor else "")
         try:
@@ -294,6 +317,7 @@ async def poll(phone, port, books):
         at = time.monotonic()
         books.statuses[status] += 1
         if status != 200:
+            books.note_refusal(status, body)
             await asyncio.sleep(retry_after(answer))
             continue
         books.poll_answers += 1
@@ -303,16 +327,16 @@ async def poll(phone, port, books):
         cursor = listed["cursor"]
 
 
-async def ramp(phones, port, books):
-    """Opens the phones RAMP_BATCH at a time, each batch once the previous one is held (or after 30 s);
-    returns their tasks."""
+async def ramp(phones, port, books, database):
+    """Opens the phones RAMP_BATCH at a time, each batch once the previous one is held and the server has done its
+    database work for them (or after BATCH_SECONDS); returns their tasks."""
     tasks = []
     for start in range(0, len(phones), RAMP_BATCH):
         batch = phones[start : start + RAMP_BATCH]
         tasks += [asyncio.create_task((stream if phone.streams else poll)(phone, port, books)) for phone in batch]
-        deadline = time.monotonic() + 30
-        while not all(phone.held for phone in batch) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
+        deadline = time.monotonic() + BATCH_SECONDS
+        while time.monotonic() < deadline and not (all(phone.held for phone in batch) and database.quiet()):
+            await asyncio.sleep(0.1)
     return tasks
 
 
@@ -371,36 +395,56 @@ async def wait_for_phones(answered, books):
         await asyncio.sleep(0.05)
 
 
-def latencies(answered, books):
-    """Milliseconds from each answer to its phone's read; requests not read by their own phone within
-    LOST_AFTER are left out (lost)."""
-    found = []
+def latencies(answered, books, phones):
+    """Milliseconds from each answer to its phone's read, by the phone's kind ("streams", "long_polls"); requests
+    not read by their own phone within LOST_AFTER are left out (lost)."""
+    found = {"streams": [], "long_polls": []}
     for call_request_id, (answered_at, phone_index) in answered.items():
         read_at, reader = books.read.get(call_request_id, (None, None))
         if reader == phone_index and read_at - answered_at <= LOST_AFTER:
-            found.append((read_at - answered_at) * 1000)
+            found["streams" if phones[phone_index].streams else "long_polls"].append((read_at - answered_at) * 1000)
     return found
 
 
 # ---- the server's side: statements, memory, throughput -------------------------------------------
 
 
-def statements_so_far(database_url):
-    """The bench database's transactions so far (each autocommit statement is one), read from another database."""
-    import psycopg
+class Database:
+    """The bench database, watched from another one (so that the watching counts in neither figure)."""
 
-    admin, name = database_url.rsplit("/", 1)
-    with psycopg.connect(admin + "/postgres", autocommit=True, connect_timeout=3) as connection:
-        row = connection.execute(
-            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [name]
+    def __init__(self, url):
+        import psycopg
+
+        admin, self.name = url.rsplit("/", 1)
+        self.connection = psycopg.connect(admin + "/postgres", autocommit=True, connect_timeout=3)
+
+    def statements(self):
+        """Its transactions so far: each autocommit statement is one."""
+        query = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s"
+        return self.connection.execute(query, [self.name]).fetchone()[0]
+
+    async def statements_per_second(self, seconds):
+        before = self.statements()
+        await asyncio.sleep(seconds)
+        return (self.statements() - before) / seconds
+
+    def quiet(self):
+        """No statement running on it, and none begun in the last QUIET_SECONDS (pg_stat_activity: live)."""
+        busy, latest = self.connection.execute(
+            "SELECT count(*) FILTER (WHERE state <> 'idle'), extract(epoch FROM clock_timestamp() - max(query_start)) "
+            "FROM pg_stat_activity WHERE datname = %s",
+            [self.name],
         ).fetchone()
-    return row[0]
+        return busy == 0 and (latest is None or latest > QUIET_SECONDS)
 
-
-async def statements_per_second(database_url, seconds):
-    before = statements_so_far(database_url)
-    await asyncio.sleep(seconds)
-    return (statements_so_far(database_url) - before) / seconds
+    async def until_quiet(self, timeout):
+        """Seconds until it was quiet, or None when it was not within `timeout`."""
+        started = time.monotonic()
+        while not self.quiet():
+            if time.monotonic() - started > timeout:
+                return None
+            await asyncio.sleep(0.1)
+        return time.monotonic() - started
 
 
 def serving_rss_kib(root_pid):
@@ -496,53 +540,84 @@ async def warm_up(run):
 
 
 async def measure(run):
-    figures, books = run.figures, run.books
+    """The run's phases in order; its figures in run.figures."""
+    figures, books, database = run.figures, run.books, Database(POSTGRES_URL)
     status_url = f"http://127.0.0.1:{run.port}" + await warm_up(run)
-    figures["throughput_none_held"] = await throughput(status_url, run.window)
+    none_held_before = await throughput(status_url, run.window)
     await asyncio.sleep(STATS_SETTLE)
-    baseline = await statements_per_second(POSTGRES_URL, run.window)
+    baseline = await database.statements_per_second(run.window)
     rss_none = serving_rss_kib(run.server_pid)
 
-    ramp_started = time.monotonic()
-    tasks = await ramp(run.phones, run.port, books)
-    figures["ramp_seconds"] = time.monotonic() - ramp_started
-    await asyncio.sleep(STATS_SETTLE)
+    streams, pollers = [p for p in run.phones if p.streams], [p for p in run.phones if not p.streams]
+    tasks = await hold(streams, "streams", run, database)
+    streams_rate = await database.statements_per_second(run.window)
+    tasks += await hold(pollers, "long_polls", run, database)
     figures["held"] = sum(phone.held for phone in run.phones)
     polls_before = books.poll_answers
-    held_rate = await statements_per_second(POSTGRES_URL, run.window)
+    held_rate = await database.statements_per_second(run.window)
     figures["long_polls_answered_in_idle_window"] = books.poll_answers - polls_before
     figures["idle_statements_per_second"] = max(0.0, held_rate - baseline)
-    figures["statements_per_second"] = {"none_held": baseline, "all_held": held_rate}
+    figures["statements_per_second"] = {"none_held": baseline, "streams_held": streams_rate, "all_held": held_rate}
     figures["rss_per_phone_kib"] = (serving_rss_kib(run.server_pid) - rss_none) / len(run.phones)
 
+    await send_and_follow(run)
+    all_held = await throughput(status_url, run.window)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await asyncio.sleep(3)  # nginx and the phone servers let go of the connections
+    none_held_after = await throughput(status_url, run.window)
+    database.connection.close()
+    tally(run, [none_held_before, all_held, none_held_after])
+
+
+async def hold(phones, kind, run, database):
+    """Opens these phones, waits for the server to be done with them (at most CATCH_UP_SECONDS) and for its
+    statements to reach PostgreSQL's counters; their tasks."""
+    started = time.monotonic()
+    tasks = await ramp(phones, run.port, run.books, database)
+    run.figures[f"ramp_seconds_{kind}"] = time.monotonic() - started
+    run.figures[f"catch_up_seconds_{kind}"] = await database.until_quiet(CATCH_UP_SECONDS)
+    await asyncio.sleep(STATS_SETTLE)
+    return tasks
+
+
+async def send_and_follow(run):
+    """The call requests to random phones (the same ones every run), and how soon each phone read its own."""
     targets = random.Random(21).choices(run.phones, k=run.requests)
-    answered = await send_requests(run.port, run.token, targets, run.rate, books)
-    await wait_for_phones(answered, books)
-    found = latencies(answered, books)
-    figures.update(
+    answered = await send_requests(run.port, run.token, targets, run.rate, run.books)
+    await wait_for_phones(answered, run.books)
+    by_kind = latencies(answered, run.books, run.phones)
+    found = by_kind["streams"] + by_kind["long_polls"]
+    run.figures.update(
         sent=run.requests,
         answered=len(answered),
         lost=run.requests - len(found),
         latency_p50_ms=percentile(found, 0.5) if found else None,
         latency_p99_ms=percentile(found, 0.99) if found else None,
         latency_max_ms=max(found, default=None),
+        latency_p50_p99_ms_by_kind={
+            kind: [percentile(values, 0.5), percentile(values, 0.99)] for kind, values in by_kind.items() if values
+        },
         held_after_requests=sum(phone.held for phone in run.phones),
     )
-    figures["throughput_all_held"] = await throughput(status_url, run.window)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    statuses = books.statuses
-    wrk_errors = sum(
-        run["other_status"] for run in (figures["throughput_none_held"], figures["throughput_all_held"]) if run
-    )
+
+
+def tally(run, wrk_runs):
+    """The answers by status and the throughput ratio: all held over the mean of none held before and after
+    (the machine's other load drifts)."""
+    figures, statuses = run.figures, run.books.statuses
+    wrk_errors = sum(wrk["other_status"] for wrk in wrk_runs if wrk)
     figures["answers_5xx"] = sum(n for status, n in statuses.items() if status >= 500) + wrk_errors
-    if figures["throughput_none_held"] and figures["throughput_all_held"]:
-        figures["throughput_ratio"] = figures["throughput_all_held"]["rps"] / figures["throughput_none_held"]["rps"]
+    if all(wrk_runs):
+        before, all_held, after = (wrk["rps"] for wrk in wrk_runs)
+        figures["throughput_rps"] = {"none_held_before": before, "all_held": all_held, "none_held_after": after}
+        figures["throughput_ratio"] = all_held / ((before + after) / 2)
     figures.update(
         statuses={str(status): n for status, n in sorted(statuses.items())},
-        connection_failures=books.failures,
-        api_failures=dict(books.api_failures),
+        connection_failures=run.books.failures,
+        refusals=dict(run.books.refusals),
+        api_failures=dict(run.books.api_failures),
     )
 
 
@@ -577,10 +652,12 @@ def run_bench(args):
     phones = [Phone(n, number, key, n < streaming) for n, (number, key) in enumerate(numbers[: args.phones])]
     server = Server("gunicorn", env, workers=2 * (os.cpu_count() or 1) + 1).wait_until_up()
     run = Run(server.port, token, phones, args.requests, args.rate, args.window, server.process.pid)
+    load_before = os.getloadavg()[0]  # the machine's other work: the figures move with it
     try:
         asyncio.run(measure(run))
     finally:
         server.stop()
+    run.figures["load_average"] = [load_before, os.getloadavg()[0]]
     output = server.output()
     run.figures.update(
         phones=args.phones,
@@ -615,23 +692,54 @@ def report(figures):
     for label, value, target, passed in verdicts(figures):
         verdict = "" if passed is None else "ok" if passed else "MISSED"
         print(f"{label:<52} {shown(value):>14}  {target:<10} {verdict}")
-    none_held, all_held = figures["throughput_none_held"], figures["throughput_all_held"]
     statements = figures["statements_per_second"]
-    print(
-        f"\n  held: {figures['held']:,} of {figures['phones']:,} after a ramp of {figures['ramp_seconds']:.1f} s, "
-        f"{figures['held_after_requests']:,} after the requests; latency max {shown(figures['latency_max_ms'])} ms"
+    by_kind = ", ".join(
+        f"{kind.replace('_', ' ')} {p50:,.0f} / {p99:,.0f} ms"
+        for kind, (p50, p99) in figures["latency_p50_p99_ms_by_kind"].items()
     )
     print(
-        f"  statements a second: {statements['none_held']:.2f} with none held, {statements['all_held']:.2f} with all "
-        f"held ({figures['long_polls_answered_in_idle_window']} long polls answered in that window)"
+        f"\n  held: {figures['held']:,} of {figures['phones']:,}, {figures['held_after_requests']:,} after the requests; "
+        f"latency p50 / p99 {by_kind}, max {shown(figures['latency_max_ms'])} ms; "
+        f"load average {figures['load_average'][0]:.1f} before, {figures['load_average'][1]:.1f} after"
     )
-    if none_held and all_held:
-        print(f"  API status call (wrk): {none_held['rps']:,.0f} req/s none held, {all_held['rps']:,.0f} all held")
+    for kind in ("streams", "long_polls"):
+        caught_up = figures[f"catch_up_seconds_{kind}"]
+        print(
+            f"  {kind.replace('_', ' ')}: opened in {figures[f'ramp_seconds_{kind}']:.1f} s, the server's database "
+            + ("still busy after 60 s" if caught_up is None else f"quiet {caught_up:.1f} s later")
+        )
+    print(
+        f"  statements a second: {statements['none_held']:.2f} with none held, {statements['streams_held']:.2f} with "
+        f"the streams held, {statements['all_held']:.2f} with all held "
+        f"({figures['long_polls_answered_in_idle_window']} long polls answered in that window)"
+    )
+    if "throughput_rps" in figures:
+        rps = figures["throughput_rps"]
+        print(
+            f"  the API's status call under wrk: {rps['none_held_before']:,.0f} req/s none held, "
+            f"{rps['all_held']:,.0f} all held, {rps['none_held_after']:,.0f} none held again"
+        )
     print(
         f"  answers by status: {figures['statuses']}; connection failures: {figures['connection_failures']}; "
-        f"API failures: {figures['api_failures'] or 'none'}; tracebacks in the server's output: {figures['tracebacks']}"
+        f"phones refused: {figures['refusals'] or 'never'}; API failures: {figures['api_failures'] or 'none'}; "
+        f"tracebacks in the server's output: {figures['tracebacks']}"
         + (f" ({figures['server_log']})" if figures["tracebacks"] else "")
     )
+
+
+def raise_open_files_limit(phones):
+    """Room for a socket a phone here and two in nginx (its processes inherit the limit): the hard limit raised
+    where this process may (root), else the soft limit up to the hard one."""
+    wanted = 3 * phones + 1000
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(wanted, hard), max(wanted, hard)))
+    except (ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        if hard < phones + 1000:
+            raise SystemExit(
+                f"{phones:,} phones need {phones + 1000:,} open files; the hard limit is {hard:,}"
+            ) from None
 
 
 def main():
@@ -643,12 +751,7 @@ def main():
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure misses its target")
     args = parser.parse_args()
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # nginx and the ASGI group inherit it too
-    if hard != resource.RLIM_INFINITY and hard < 2 * args.phones + 1000:
-        raise SystemExit(
-            f"{args.phones:,} phones need {2 * args.phones + 1000:,} open files; the hard limit is {hard:,}"
-        )
+    raise_open_files_limit(args.phones)
     figures = run_bench(args)
     if args.json:
         print(json.dumps(figures))
