@@ -1,18 +1,18 @@
 """Phones at scale (issue 21): thousands of phones held open on the production layout, and how soon each gets its call.
 
 The portal runs as in production (scripts/serve-production.sh: nginx in front, the gthread gunicorn for the API and
-the pages, the ASGI group for the device API's held connections, DEBUG off) on PostgreSQL (its own database,
-cbn_phones_bench, dropped and created again) and Redis (a database number of its own, keys under a prefix of the
-run). Its data: --phones subscribers (010-2000-0000 onwards) with a device key each, and an API token for
-127.0.0.1. Then one asyncio process, speaking HTTP/1.1 by hand on raw sockets (one per phone), runs:
+the pages, the phone servers (portal.asgi) for the device API's held connections, DEBUG off) on PostgreSQL (its own
+database, cbn_phones_bench, dropped and created again) and Redis (a database number of its own, keys under a
+prefix of the run). Its data: --phones subscribers (010-2000-0000 onwards) with a device key each, and an API
+token for 127.0.0.1. Then one asyncio process, speaking HTTP/1.1 by hand on raw sockets (one per phone), runs:
 
   the phones       half hold GET /device/v1/events (Server-Sent Events), half long-poll
                    GET /device/v1/call-requests?wait=30&cursor=… and poll again at once with the answer's cursor;
-                   opened RAMP_BATCH at a time, the streams first
-  idle             with every phone held and nothing sent: the database's statements a second (its transactions,
-                   pg_stat_database's xact_commit + xact_rollback: each autocommit statement is one) over --window
-                   seconds, less the same with no phone held; and the RSS of nginx and the ASGI processes, with
-                   every phone held less with none, per phone
+                   opened RAMP_BATCH at a time, the streams first, each batch once the server's database is quiet
+  idle             the database's statements a second (its transactions, pg_stat_database's xact_commit +
+                   xact_rollback: each autocommit statement is one) over --window seconds with no phone held,
+                   with the streams held, and with every phone held, nothing sent; the figure is all held less
+                   none held. And the RSS of nginx and the phone servers, all held less none held, per phone
   the requests     --requests callbacks through the Open API's GET form to random phones (each from a requester
                    number of its own, so each is a new call request), --rate a second; for each, the time from
                    the API's answer (X-Call-Request-Id) to the phone reading that request (its stream's event,
@@ -24,9 +24,9 @@ run). Its data: --phones subscribers (010-2000-0000 onwards) with a device key e
 
 Every answer to a phone or to the sender is counted by its status (5xx above all), and each figure is printed
 against its target. PostgreSQL's counters reach pg_stat_database up to 10 s after a statement, so each idle window
-starts 11 s after the last burst, and the long polls wait 30 s (the API's longest wait) so that none ends inside
-the held window; how many did is printed. Only 127.0.0.1 is contacted. This process raises its own open-files
-limit to the hard limit (each phone is a socket here, and two in nginx).
+starts 11 s after the server's database was last quiet, and the long polls wait 30 s (the API's longest wait) so
+that few end inside the held window; how many did is printed. Only 127.0.0.1 is contacted. This process raises its
+open-files limit (each phone is a socket here, and two in nginx, which inherits it).
 
     .venv/bin/python bench/phones_bench.py                    # or: make bench-phones (10,000 phones, 1,000 requests)
     .venv/bin/python bench/phones_bench.py --phones 500 --requests 100 --window 5
