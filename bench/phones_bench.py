@@ -9,6 +9,7 @@ token for 127.0.0.1. Then one asyncio process, speaking HTTP/1.1 by hand on raw 
   the phones       half hold GET /device/v1/events (Server-Sent Events), half long-poll
                    GET /device/v1/call-requests?wait=30&cursor=… and poll again at once with the answer's cursor;
                    opened RAMP_BATCH at a time, the streams first, each batch once the server's database is quiet
+                   (--streaming sets the streams' share)
   idle             the database's statements a second (its transactions, pg_stat_database's xact_commit +
                    xact_rollback: each autocommit statement is one) over --window seconds with no phone held,
                    with the streams held, and with every phone held, nothing sent; the figure is all held less
@@ -80,7 +81,7 @@ TARGETS = (
     ("lost", "requests lost", "0", lambda value: value == 0),
     ("answers_5xx", "5xx answers", "0", lambda value: value == 0),
     ("idle_statements_per_second", "database statements a second from idle phones", "≈ 0", lambda value: value < 1),
-    ("rss_per_phone_kib", "RSS per held connection (nginx + ASGI), KiB", "printed", None),
+    ("rss_per_phone_kib", "RSS per held connection (nginx + phone servers), KiB", "printed", None),
     ("throughput_ratio", "the API's throughput, phones held ÷ none held", "≥ 0.8", lambda value: value >= 0.8),
 )
 
@@ -648,7 +649,7 @@ def run_bench(args):
     shared = ("DATABASE_URL", "REDIS_URL", "VAR_DIR", "TOKEN_ENCRYPTION_KEY", "SECRET_KEY", "CACHE_KEY_PREFIX")
     os.environ.update({name: env[name] for name in shared}, DJANGO_SETTINGS_MODULE="portal.settings")
     token, numbers = prepare(args.phones)
-    streaming = (args.phones + 1) // 2  # the streams first: the long polls' waits start last
+    streaming = round(args.phones * args.streaming)
     phones = [Phone(n, number, key, n < streaming) for n, (number, key) in enumerate(numbers[: args.phones])]
     server = Server("gunicorn", env, workers=2 * (os.cpu_count() or 1) + 1).wait_until_up()
     run = Run(server.port, token, phones, args.requests, args.rate, args.window, server.process.pid)
@@ -747,6 +748,7 @@ def main():
     parser.add_argument("--phones", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=1_000)
     parser.add_argument("--rate", type=float, default=50.0, help="call requests a second")
+    parser.add_argument("--streaming", type=float, default=0.5, help="the share of the phones on the event stream")
     parser.add_argument("--window", type=int, default=10, help="seconds of each idle window and wrk run")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure misses its target")
