@@ -263,7 +263,6 @@ async def stream(phone, port, books):
             books.statuses[status] += 1
             if status != 200:
                 books.note_refusal(status, await connection.body(answer))
-                connection.close()
                 await asyncio.sleep(retry_after(answer))
                 continue
             phone.held = True
@@ -298,6 +297,7 @@ async def poll(phone, port, books):
 
 
 async def long_polls(phone, connection, books):
+    """Long polls one after another on the phone's connection, noting the requests each answer lists."""
     cursor, authorization = "", {"Authorization": f"Bearer {phone.key}"}
     while True:
         path = f"/device/v1/call-requests?wait={POLL_WAIT}" + (f"&cursor={cursor}" if cursor else "")
