@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll serve-production serve-worker
+.PHONY: run test setup system-deps messages migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll bench-phones serve-production serve-worker
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-api: system-deps setup
 # A phone long-polling the device API: from a callback's answer to the phone having it, SQLite and PostgreSQL + Redis.
 bench-longpoll: setup
 	$(PY) bench/longpoll_bench.py
+
+# Phones at scale: 10,000 phones held (streams, long polls) on serve-production's layout, PostgreSQL + Redis; 1,000 calls to them.
+bench-phones: SYSTEM_DEPS = bench
+bench-phones: system-deps setup
+	$(PY) bench/phones_bench.py
 
 # Load on the API with the books balanced: runserver on SQLite, then gunicorn on PostgreSQL (cbn_load) and Redis.
 bench-load: setup
