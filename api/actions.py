@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from api import callers, play, reasons, testmode
-from api.models import CallRequest, iso_time
+from api.models import CallRequest
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
 from lib.text import has_control_characters
+from lib.times import history_for_json, iso_time
 
 
 class ApiError(Exception):
@@ -64,7 +65,7 @@ def status(token, public_id):
     if read is None:
         raise ApiError(reasons.UNKNOWN_CALL_REQUEST)
     found, history = read
-    history = [{"state": state, "at": iso_time(at)} for state, at in history]
+    history = history_for_json(history)
     return {
         "result": "success",
         "id": found.public_id,

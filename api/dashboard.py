@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from accounts.access import owned_token, test_mode_requested
 from accounts.models import ApiToken
-from accounts.views import owned_token, test_mode_requested
 from api import reasons
 from api.chart import daily_chart
 from api.models import ApiRequestLog

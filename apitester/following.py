@@ -13,10 +13,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from api.models import CallRequest, iso_time
+from api.models import CallRequest
 from api.protocol import CALL_REQUEST_ID_HEADER, STATUS
 from apitester import wire
 from device.pages import may_open_any_phone
+from lib.times import history_for_json, iso_time
 
 SESSION_KEY = "apitester_call_requests"
 KEPT_IN_SESSION = 50
@@ -117,7 +118,7 @@ def as_json(call_request, timeline_html):
         "id": call_request.public_id,
         "state": call_request.state,
         "open": call_request.is_open,
-        "history": [{"state": state, "at": iso_time(at)} for state, at in call_request.history()],
+        "history": history_for_json(call_request.history()),
         "expires_at": iso_time(call_request.expires_at),
         "timeline": timeline_html,
     }

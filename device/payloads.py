@@ -1,7 +1,7 @@
 """The device API's JSON for a subscriber and a call request: one place, read by every endpoint."""
 
-from api.actions import iso_time
 from lib import phones
+from lib.times import history_for_json, iso_time
 
 
 def subscriber(subscriber):
@@ -28,5 +28,5 @@ def call_request(call_request):
         "created_at": iso_time(call_request.created_at),
         "updated_at": iso_time(call_request.updated_at),
         "expires_at": iso_time(call_request.expires_at),
-        "history": [{"state": state, "at": iso_time(at)} for state, at in call_request.history()],
+        "history": history_for_json(call_request.history()),
     }
