@@ -9,8 +9,9 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
+from accounts import token_crypto
 from device import reasons
-from device.models import DeviceKey
+from device.models import DeviceKey, looks_like_key
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -39,11 +40,9 @@ def device_api(*methods, tickets=False):
 
             @wraps(view)
             async def async_wrapper(request, *args, **kwargs):
-                from device.held import in_thread
-
                 try:
                     allow(request, methods)
-                    await in_thread(authenticate, request, tickets)
+                    await authenticate_held(request, tickets)
                     return respond(await view(request, *args, **kwargs))
                 except Exception as exc:
                     return answer_failure(exc)
@@ -98,6 +97,26 @@ def authenticate(request, tickets=False):
         raise DeviceApiError(reasons.INACTIVE_SUBSCRIBER, headers={"WWW-Authenticate": CHALLENGE})
     key.record_use()
     request.device_key, request.subscriber = key, key.subscriber
+
+
+async def authenticate_held(request, tickets):
+    """authenticate() for a held connection: its key and subscriber kept in the process's memory (device.hub)
+    until the key is revoked or the subscriber changes, so that an idle phone's next wait makes no query (on
+    the phone servers, device.edge)."""
+    from device.held import in_thread, on_edge
+    from device.hub import HUB
+
+    plaintext = bearer_credentials(request)
+    name = f"key:{token_crypto.digest(plaintext)}" if looks_like_key(plaintext) and on_edge.get() else None
+    found = HUB.recall(name) if name else None
+    if found is not None:
+        request.device_key, request.subscriber = found
+        return
+    generation = HUB.generation
+    await in_thread(authenticate, request, tickets)
+    if name:
+        topics = {f"k:{request.device_key.pk}", f"s:{request.subscriber.pk}"}
+        HUB.remember(name, (request.device_key, request.subscriber), topics, generation)
 
 
 def bearer_credentials(request):

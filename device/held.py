@@ -10,9 +10,11 @@ import asyncio
 import contextvars
 import functools
 import logging
+import os
 import secrets
 import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 KEY_BUSY_RETRY_SECONDS = 5
 PROCESS_FULL_RETRY_SECONDS = 10
+LEASE_SECONDS = 60  # longer than the longest wait (30 s)
+LEASE_RENEWAL_SECONDS = 15
 
 on_edge = contextvars.ContextVar("device_on_edge", default=False)
 own_thread = contextvars.ContextVar("device_own_thread", default=None)
@@ -62,17 +66,14 @@ class Admission:
     """A held connection's place: one under the process's cap and one of its key's slots, until release().
     Sync, so that a response's close() can release it too; releasing twice is harmless."""
 
-    def __init__(self, key, lease_seconds):
-        self.key_id, self.lease_seconds = key.pk, lease_seconds
+    def __init__(self, key):
+        self.key_id = key.pk
         if not HUB.take_place():
             raise DeviceApiError(reasons.SERVER_BUSY, headers={"Retry-After": str(PROCESS_FULL_RETRY_SECONDS)})
-        self.slot = SLOTS.take(self.key_id, lease_seconds)
+        self.slot = SLOTS.take(self.key_id)
         if self.slot is None:
             HUB.give_place()
             raise DeviceApiError(reasons.KEY_BUSY, headers={"Retry-After": str(KEY_BUSY_RETRY_SECONDS)})
-
-    def renew(self):
-        SLOTS.renew(self.key_id, self.slot, self.lease_seconds)
 
     def release(self):
         slot, self.slot = self.slot, None
@@ -82,63 +83,77 @@ class Admission:
 
 
 class Slots:
-    """Each device key's leases on held connections: in Redis with REDIS_URL, else in this process."""
+    """Each device key's slots: in this process's memory without Redis (one process holds them all); with it,
+    leases in a sorted set per key, which one thread of the process renews for all its slots every
+    LEASE_RENEWAL_SECONDS, so that a dead process leaves none behind for longer than LEASE_SECONDS."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._local = {}
+        self._local = defaultdict(set)
+        self._mine = {}
+        self._renewing_in = None
 
-    def take(self, key_id, lease_seconds):
-        """A new slot's name, or None when the key holds DEVICE_WAITS_PER_KEY unexpired slots already."""
-        slot, until = secrets.token_hex(8), time.time() + lease_seconds
+    def take(self, key_id):
+        """A new slot's name, or None when the key holds DEVICE_WAITS_PER_KEY slots already."""
+        slot = secrets.token_hex(8)
         if settings.REDIS_URL:
-            return self._take_in_redis(key_id, slot, until, lease_seconds)
+            return self._take_in_redis(key_id, slot)
         with self._lock:
-            held = {name: end for name, end in self._local.get(key_id, {}).items() if end > time.time()}
-            if len(held) >= settings.DEVICE_WAITS_PER_KEY:
+            if len(self._local[key_id]) >= settings.DEVICE_WAITS_PER_KEY:
                 return None
-            held[slot] = until
-            self._local[key_id] = held
+            self._local[key_id].add(slot)
         return slot
 
-    def renew(self, key_id, slot, lease_seconds):
-        until = time.time() + lease_seconds
-        if settings.REDIS_URL:
-            self._redis_call(lambda client: client.zadd(self._name(key_id), {slot: until}, xx=True))
-            return
-        with self._lock:
-            if slot in self._local.get(key_id, {}):
-                self._local[key_id][slot] = until
-
     def give_back(self, key_id, slot):
-        if settings.REDIS_URL:
-            self._redis_call(lambda client: client.zrem(self._name(key_id), slot))
+        if not settings.REDIS_URL:
+            with self._lock:
+                self._local[key_id].discard(slot)
+                if not self._local[key_id]:
+                    del self._local[key_id]
             return
-        with self._lock:
-            self._local.get(key_id, {}).pop(slot, None)
-            if not self._local.get(key_id):
-                self._local.pop(key_id, None)
+        name = self._mine.pop(slot, None)
+        if name is not None:
+            self._redis_call(lambda client: client.zrem(name, slot))
 
-    def _take_in_redis(self, key_id, slot, until, lease_seconds):
-        name = self._name(key_id)
+    def _take_in_redis(self, key_id, slot):
+        name = f"{changes.channel()}:slots:{key_id}"
 
         def take(client):
             pipeline = client.pipeline(transaction=True)
             pipeline.zremrangebyscore(name, "-inf", time.time())
-            pipeline.zadd(name, {slot: until})
+            pipeline.zadd(name, {slot: time.time() + LEASE_SECONDS})
             pipeline.zcard(name)
-            pipeline.expire(name, int(lease_seconds) + 5)
+            pipeline.expire(name, LEASE_SECONDS + 5)
             if pipeline.execute()[2] <= settings.DEVICE_WAITS_PER_KEY:
                 return slot
             client.zrem(name, slot)
             return None
 
         taken = self._redis_call(take, default=slot)  # Redis away: the connection is not refused for it
+        if taken is not None:
+            self._mine[slot] = name
+            self._renew_in_this_process()
         return taken
 
+    def _renew_in_this_process(self):
+        if self._renewing_in != os.getpid():
+            self._renewing_in = os.getpid()
+            threading.Thread(target=self._renew_forever, name="device-slot-leases", daemon=True).start()
+
+    def _renew_forever(self):
+        while True:
+            time.sleep(LEASE_RENEWAL_SECONDS)
+            if self._mine:
+                self._redis_call(functools.partial(self._renew, list(self._mine.items())))
+
     @staticmethod
-    def _name(key_id):
-        return f"{changes.channel()}:slots:{key_id}"
+    def _renew(mine, client):
+        pipeline = client.pipeline(transaction=False)
+        until = time.time() + LEASE_SECONDS
+        for slot, name in mine:
+            pipeline.zadd(name, {slot: until}, xx=True)
+            pipeline.expire(name, LEASE_SECONDS + 5)
+        pipeline.execute()
 
     @staticmethod
     def _redis_call(call, default=None):

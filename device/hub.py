@@ -27,6 +27,8 @@ from api.models import CallRequest, Subscriber
 log = logging.getLogger(__name__)
 
 EVERYTHING = "*"
+MEMO_SECONDS = 60  # a key's check is made again at least this often (its last use is recorded then)
+MEMO_LIMIT = 50_000
 POLL_MARGIN = timedelta(seconds=2)  # a change committed late, with an earlier updated_at, is still seen
 
 
@@ -65,6 +67,9 @@ class Hub:
         self._waiters = defaultdict(set)
         self._held = 0
         self._listening_in = None  # the pid whose listener runs: a forked worker starts its own
+        # What held connections read, kept until one of its topics fires: an idle phone's next long poll and
+        # its key's check are answered from memory. Trusted only while the subscription is live.
+        self._memo, self._dependents, self._generation, self._trusted = {}, defaultdict(set), 0, False
 
     def take_place(self):
         """Counts one more held connection, unless the process holds DEVICE_HELD_CONNECTIONS_PER_PROCESS already."""
@@ -100,17 +105,54 @@ class Hub:
                     if not self._waiters[topic]:
                         del self._waiters[topic]
 
+    @property
+    def generation(self):
+        """Changes whenever a topic fires: read it before a read that remember() is to keep."""
+        return self._generation
+
+    def remember(self, name, value, topics, generation):
+        """Keeps what was read (by a read started at `generation`) until one of its topics fires, or for
+        MEMO_SECONDS; nothing if a topic fired during the read or the subscription is not live."""
+        with self._lock:
+            if generation != self._generation or not self._trusted:
+                return
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+                self._dependents.clear()
+            self._memo[name] = (value, time.monotonic() + MEMO_SECONDS)
+            for topic in topics:
+                self._dependents[topic].add(name)
+
+    def recall(self, name):
+        found = self._memo.get(name)
+        if found is None or not self._trusted or found[1] < time.monotonic():
+            return None
+        return found[0]
+
     def fire(self, topic):
         with self._lock:
+            self._generation += 1
+            for name in self._dependents.pop(topic, ()):
+                self._memo.pop(name, None)
             woken = list(self._waiters.get(topic, ()))
         for waiter in woken:
             waiter.wake(topic)
 
     def fire_all(self):
         with self._lock:
+            self._generation += 1
+            self._memo.clear()
+            self._dependents.clear()
             woken = {waiter for waiters in self._waiters.values() for waiter in waiters}
         for waiter in woken:
             waiter.wake(EVERYTHING)
+
+    def _trust(self, trusted):
+        with self._lock:
+            self._trusted = trusted
+            self._generation += 1
+            self._memo.clear()
+            self._dependents.clear()
 
     def _listen(self):
         if self._listening_in == os.getpid():
@@ -123,6 +165,7 @@ class Hub:
             target, args = self._subscribe, (changes.channel(),)
         else:
             changes.listen_locally(self.fire)
+            self._trust(True)  # this process's changes at once, the others' within a poll
             target, args = self._poll_database, ()
         threading.Thread(target=target, args=args, name="device-changes-listener", daemon=True).start()
 
@@ -139,9 +182,11 @@ class Hub:
                     if message["type"] == "subscribe":  # (re)connected: catch up whatever was missed
                         delay = 0.2
                         self.fire_all()
+                        self._trust(True)
                     elif message["type"] == "message":
                         self.fire(message["data"].decode())
             except Exception as exc:
+                self._trust(False)
                 log.warning("device changes: Redis subscription lost (%s); retrying", type(exc).__name__)
             time.sleep(delay)
             delay = min(delay * 2, 2.0)

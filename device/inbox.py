@@ -7,12 +7,12 @@ the phones of its subscriber, which then read the database; no transaction is he
 import hashlib
 import time
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from api.models import CallRequest
 from device import payloads
-from device.held import in_thread
+from device.held import in_thread, on_edge
 from device.hub import HUB
 
 
@@ -39,39 +39,44 @@ async def wait_for_change(subscriber, key, since, wait):
         return
     deadline = time.monotonic() + wait
     with HUB.waiting(topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
-        since, must_end_in = await in_thread(wait_plan, subscriber, since)
-        if must_end_in is not None:
-            deadline = min(deadline, time.monotonic() + must_end_in)
-        while (left := deadline - time.monotonic()) > 0:
+        found = await current(subscriber)
+        if found["delivered"]:  # what was pending is on its way to the phone: answered at once
+            return
+        since = since or found["answer"]["cursor"]
+        if found["soonest"] is not None:  # an expiry changes the list without a change in the database
+            deadline = min(deadline, time.monotonic() + (found["soonest"] - timezone.now()).total_seconds())
+        while found["answer"]["cursor"] == since and (left := deadline - time.monotonic()) > 0:
             fired = await waiter.wait(left)
-            if f"k:{key.pk}" in fired or (fired and await in_thread(cursor, subscriber) != since):
+            if f"k:{key.pk}" in fired:
                 return
+            if fired:
+                found = await current(subscriber)
 
 
-def wait_plan(subscriber, since):
-    """(the cursor to wait from, the seconds until the wait must end anyway, or None): 0 when `since` is stale or
-    a pending request waits for delivery; the time to the soonest expiry of an open request (an expiry changes
-    the list without a change in the database)."""
-    current = cursor(subscriber)
-    since = since or current
-    found = (
-        CallRequest.objects.for_subscriber(subscriber)
-        .open()
-        .aggregate(pending=Count("pk", filter=Q(state=CallRequest.State.PENDING)), soonest=Min("expires_at"))
-    )
-    if since != current or found["pending"]:
-        return since, 0
-    if found["soonest"] is None:
-        return since, None
-    return since, (found["soonest"] - timezone.now()).total_seconds()
+async def current(subscriber):
+    """The long poll's answer as it stands (snapshot()), from memory while nothing of the subscriber's changed
+    and no listed request expired: an idle phone's next poll makes no query. Only on the phone servers
+    (device.edge), where every change reaches the hub after its commit."""
+    name = f"listing:{subscriber.pk}"
+    found = HUB.recall(name) if on_edge.get() else None
+    if found is None or (found["soonest"] is not None and found["soonest"] <= timezone.now()):
+        generation = HUB.generation
+        found = await in_thread(snapshot, subscriber)
+        HUB.remember(name, found, {f"s:{subscriber.pk}"}, generation)
+    return found
 
 
-def listing(subscriber):
-    """The long poll's answer: pending requests delivered, then the cursor (before listing: whatever happens after
-    it ends the next wait) and the open requests."""
-    deliver(subscriber)
-    current = cursor(subscriber)
-    return {"call_requests": [payloads.call_request(found) for found in open_requests(subscriber)], "cursor": current}
+def snapshot(subscriber):
+    """Pending requests delivered, then {"answer": the cursor (before listing: whatever happens after it ends the
+    next wait) and the open requests, "soonest": the soonest expiry among them, or None}."""
+    delivered = deliver(subscriber)
+    current_cursor = cursor(subscriber)
+    listed = list(open_requests(subscriber))
+    return {
+        "delivered": delivered,
+        "answer": {"call_requests": [payloads.call_request(found) for found in listed], "cursor": current_cursor},
+        "soonest": min((found.expires_at for found in listed), default=None),
+    }
 
 
 def changed_since(subscriber, since):
@@ -93,9 +98,10 @@ def still_admitted(key):
 
 
 def deliver(subscriber):
-    """Marks the subscriber's pending requests delivered: the phone now has them."""
-    for call_request in CallRequest.objects.for_subscriber(subscriber).pending():
-        call_request.mark_delivered()
+    """Marks the subscriber's pending requests delivered (the phone now has them); returns how many."""
+    return sum(
+        call_request.mark_delivered() for call_request in CallRequest.objects.for_subscriber(subscriber).pending()
+    )
 
 
 def open_requests(subscriber):

@@ -45,10 +45,6 @@ def in_this_thread(events):
         database.shutdown()
 
 
-def lease_seconds():
-    return settings.DEVICE_HEARTBEAT_SECONDS * 3
-
-
 def parse_cursor(value):
     """The time an event id stands for, or None (no cursor, or not one of ours: the stream starts afresh)."""
     if not value or not value.isdigit() or len(value) > 20:
@@ -95,7 +91,6 @@ class EventStream(StreamingHttpResponse):
                         yield batch
                     while (outcome := await self._next(waiter, key, expiry_in))[0] == HEARTBEAT:
                         expiry_in = outcome[1]
-                        await in_thread(self.admission.renew)
                         yield sse.comment("heartbeat")
                     if outcome[0] == END:
                         return

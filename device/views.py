@@ -11,7 +11,6 @@ from device.held import Admission, in_thread
 from device.models import EVENT_TICKET_SECONDS
 
 MAX_WAIT_SECONDS = 30
-WAIT_LEASE_MARGIN_SECONDS = 10
 WAIT_PATTERN = re.compile(r"[0-9]{1,2}")
 
 
@@ -25,19 +24,19 @@ async def call_requests(request):
     """The open requests, newest first; with ?wait= it answers when something changed, or after the wait."""
     wait = wait_seconds(request.GET.get("wait"))
     if wait:
-        admission = await in_thread(Admission, request.device_key, wait + WAIT_LEASE_MARGIN_SECONDS)
+        admission = await in_thread(Admission, request.device_key)
         try:
             await inbox.wait_for_change(request.subscriber, request.device_key, request.GET.get("cursor", ""), wait)
         finally:
             await in_thread(admission.release)
-    return await in_thread(inbox.listing, request.subscriber)
+    return (await inbox.current(request.subscriber))["answer"]
 
 
 @device_api("GET", tickets=True)
 async def events(request):
     """The subscriber's call requests as Server-Sent Events, from Last-Event-ID (or ?last_event_id=) on."""
     cursor = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
-    admission = await in_thread(Admission, request.device_key, stream.lease_seconds())
+    admission = await in_thread(Admission, request.device_key)
     threaded = isinstance(request, WSGIRequest)
     return stream.EventStream(request.subscriber, request.device_key, admission, stream.parse_cursor(cursor), threaded)
 
