@@ -1,7 +1,7 @@
 """Tells the phones waiting on the device API that something of theirs changed, once the change is committed.
 
-A topic names what changed: "s:<subscriber pk>" (one of its call requests, or the subscriber itself) or
-"k:<device key pk>" (the key was revoked). With Redis (REDIS_URL) each topic is published on one channel that
+A topic names what changed: "s:<subscriber pk>" (one of its call requests), "a:<subscriber pk>" (the subscriber
+itself: deactivated, say) or "k:<device key pk>" (the key was revoked). With Redis (REDIS_URL) each topic is published on one channel that
 every server process of every machine subscribes to once (device.hub); without it (the embedded default, one
 server process) the topic goes to this process's listeners, and device.hub also polls the database for changes
 made by other processes (the task queue's worker).
@@ -25,8 +25,12 @@ _sender = {"pid": None}
 _clients = {}
 
 
-def subscriber_changed(subscriber_id):
+def call_requests_changed(subscriber_id):
     _after_commit(f"s:{subscriber_id}")
+
+
+def subscriber_changed(subscriber_id):
+    _after_commit(f"a:{subscriber_id}")
 
 
 def device_key_changed(key_id):

@@ -390,7 +390,7 @@ class CallRequest(models.Model):
                     if created:
                         current.report(cls.State.PENDING, now, history=[(cls.State.PENDING.value, now)])
             if current is not None:
-                changes.subscriber_changed(target.pk)
+                changes.call_requests_changed(target.pk)
                 return current, created
             # The open request is past its expiry: expired now, and the next attempt creates a new one.
             stale = cls.objects.filter(
@@ -466,7 +466,7 @@ class CallRequest(models.Model):
             changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
             if changed:
                 CallRequestChange.objects.create(call_request=self, state=state, at=now)
-                changes.subscriber_changed(self.target_id)
+                changes.call_requests_changed(self.target_id)
                 self.state, self.updated_at = state, now
                 self.report(state, now)
         if changed:

@@ -115,7 +115,7 @@ async def authenticate_held(request, tickets):
     generation = HUB.generation
     await in_thread(authenticate, request, tickets)
     if name:
-        topics = {f"k:{request.device_key.pk}", f"s:{request.subscriber.pk}"}
+        topics = {f"k:{request.device_key.pk}", f"a:{request.subscriber.pk}"}
         HUB.remember(name, (request.device_key, request.subscriber), topics, generation)
 
 

@@ -1,7 +1,7 @@
 """Each server process's one subscription to the device changes, fanned out in memory to the connections it holds.
 
-A held connection (a long poll, an event stream) waits on a Waiter for its topics (api.changes: "s:<subscriber>",
-"k:<device key>") and makes no database query until one of them fires or its time is up. The process hears
+A held connection (a long poll, an event stream) waits on a Waiter for its topics (api.changes: "s:", "a:" and
+"k:") and makes no database query until one of them fires or its time is up. The process hears
 the topics through one Redis pub/sub subscription (REDIS_URL), read by one thread; without Redis (the embedded
 default) through api.changes' in-process listeners and one cheap poll of the call requests every
 DEVICE_CHANGE_POLL_SECONDS, made only while something waits. When the subscription is (re)established every
@@ -27,7 +27,7 @@ from api.models import CallRequest, Subscriber
 log = logging.getLogger(__name__)
 
 EVERYTHING = "*"
-MEMO_SECONDS = 60  # a key's check is made again at least this often (its last use is recorded then)
+MEMO_SECONDS = 600  # a key's check is made again at least this often (its last use is recorded then)
 MEMO_LIMIT = 50_000
 POLL_MARGIN = timedelta(seconds=2)  # a change committed late, with an earlier updated_at, is still seen
 
@@ -209,7 +209,7 @@ class Hub:
                 close_old_connections()
 
     def _fire_changes_since(self, since, newest_fired):
-        """Fires the topics of what other processes changed: call requests and subscribers ("s:"), device keys
+        """Fires the topics of what other processes changed: call requests ("s:"), subscribers ("a:"), device keys
         revoked ("k:")."""
         from device.models import DeviceKey
 
@@ -219,7 +219,7 @@ class Hub:
                 ("s", *row)
                 for row in CallRequest.objects.filter(updated_at__gt=after).values_list("target_id", "updated_at")
             ),
-            *(("s", *row) for row in Subscriber.objects.filter(updated_at__gt=after).values_list("pk", "updated_at")),
+            *(("a", *row) for row in Subscriber.objects.filter(updated_at__gt=after).values_list("pk", "updated_at")),
             *(("k", *row) for row in DeviceKey.objects.filter(revoked_at__gt=after).values_list("pk", "revoked_at")),
         ]
         for kind, pk, at in changed:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from api.models import CallRequest
 from device import payloads
 from device.held import in_thread, on_edge
-from device.hub import HUB
+from device.hub import EVERYTHING, HUB
 
 
 def cursor(subscriber):
@@ -27,8 +27,9 @@ def cursor(subscriber):
 
 
 def topics(subscriber, key):
-    """What wakes a phone's held connection (api.changes): its subscriber's changes, its key's revocation."""
-    return {f"s:{subscriber.pk}", f"k:{key.pk}"}
+    """What wakes a phone's held connection (api.changes): its call requests' changes, its subscriber's, its key's
+    revocation."""
+    return {f"s:{subscriber.pk}", f"a:{subscriber.pk}", f"k:{key.pk}"}
 
 
 async def wait_for_change(subscriber, key, since, wait):
@@ -47,7 +48,7 @@ async def wait_for_change(subscriber, key, since, wait):
             deadline = min(deadline, time.monotonic() + (found["soonest"] - timezone.now()).total_seconds())
         while found["answer"]["cursor"] == since and (left := deadline - time.monotonic()) > 0:
             fired = await waiter.wait(left)
-            if f"k:{key.pk}" in fired:
+            if fired & {f"k:{key.pk}", f"a:{subscriber.pk}", EVERYTHING} and not await in_thread(still_admitted, key):
                 return
             if fired:
                 found = await current(subscriber)

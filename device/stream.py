@@ -16,7 +16,7 @@ from django.http import StreamingHttpResponse
 
 from device import held, inbox, payloads
 from device.held import in_thread
-from device.hub import HUB
+from device.hub import EVERYTHING, HUB
 from lib import sse
 
 RETRY_MILLISECONDS = 3000
@@ -113,8 +113,11 @@ class EventStream(StreamingHttpResponse):
         heartbeat_in = settings.DEVICE_HEARTBEAT_SECONDS
         timeout = heartbeat_in if expiry_in is None else min(heartbeat_in, max(expiry_in, 0) + 0.05)
         started = time.monotonic()
-        if await waiter.wait(timeout):
+        fired = await waiter.wait(timeout)
+        if fired & {f"k:{key.pk}", f"a:{key.subscriber_id}", EVERYTHING}:  # the key, the subscriber: still good?
             return (CHANGED if await in_thread(inbox.still_admitted, key) else END), None
+        if fired:
+            return CHANGED, None
         waited = time.monotonic() - started
         if expiry_in is not None and expiry_in <= waited:
             return CHANGED, None

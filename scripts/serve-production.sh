@@ -84,6 +84,7 @@ fi
 # Each held phone costs a file descriptor in nginx (two) and in a phone server (one).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 ulimit -n 200000 2>/dev/null || true
+nofile=$(ulimit -n)
 asgi_workers="${ASGI_WORKERS:-$cores}"
 phones=(
   "$(dirname "$PY")/gunicorn" portal.asgi:application
@@ -146,13 +147,13 @@ if [ "${BEHIND_PROXY:-false}" = true ]; then
 else
   forwarded_proto='$scheme' forwarded_host='""'  # nobody's word but nginx's own
 fi
-# nginx holds two connections a phone (the phone's, the phone server's): room for 20,000 phones a worker.
+# nginx holds two connections a phone (the phone's, the phone server's): a worker takes half the descriptors.
 cat >"$run_dir/nginx.conf" <<NGINX
 worker_processes auto;
-worker_rlimit_nofile 100000;
+worker_rlimit_nofile $nofile;
 pid $run_dir/nginx.pid;
 error_log stderr warn;
-events { worker_connections 45000; multi_accept on; }
+events { worker_connections $((nofile / 2)); multi_accept on; }
 http {
   access_log off;
   server_tokens off;
@@ -171,8 +172,11 @@ http {
     server unix:$run_dir/gunicorn.sock;
     keepalive 16;
   }
+  # Each phone to the same phone server every time (its key's hash): what that server remembers of the phone
+  # (device.hub) answers its next idle wait without a query.
   upstream phones {
-    server unix:$run_dir/phones.sock;
+    hash \$http_authorization\$arg_ticket consistent;
+$(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/phones-$i.sock;"; done)
     keepalive 256;
   }
   server {
@@ -240,11 +244,13 @@ echo "serve-production: nginx on $bind, gunicorn with $workers workers × $threa
   "and $asgi_workers phone servers"
 "${gunicorn[@]}" --bind "unix:$run_dir/gunicorn.sock" &
 pids+=($!)
-"${phones[@]}" --bind "unix:$run_dir/phones.sock" &
-pids+=($!)
+for i in $(seq 0 $((asgi_workers - 1))); do  # one process each, on a socket of its own (the upstream's hash)
+  "${phones[@]}" --workers 1 --bind "unix:$run_dir/phones-$i.sock" &
+  pids+=($!)
+done
 for _ in $(seq 1 300); do
-  [ -S "$run_dir/gunicorn.sock" ] && [ -S "$run_dir/phones.sock" ] && break
-  kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null || exit 1
+  [ -S "$run_dir/gunicorn.sock" ] && [ "$(find "$run_dir" -name 'phones-*.sock' | wc -l)" -eq "$asgi_workers" ] && break
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || exit 1; done
   sleep 0.1
 done
 "$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" -e stderr -g "daemon off;" &

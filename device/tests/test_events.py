@@ -1,6 +1,9 @@
 """GET /device/v1/events: the phone's call requests as Server-Sent Events, on a threaded server (the live server, as
 `make run` serves it) and on a phone server of the production layout (uvicorn on portal.asgi)."""
 
+import shutil
+import socket
+import subprocess
 import time
 from datetime import timedelta
 
@@ -9,9 +12,11 @@ import requests
 from django.utils import timezone
 
 from api.models import CallRequest, Subscriber
+from bench.load import Server, server_env
 from device.models import DeviceKey
 from device.tests.events import ENDED
 from lib.phones import normalise
+from tests.helpers import url_of_test_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -204,3 +209,52 @@ def test_it_ends_a_stream_on_another_process_when_the_key_is_revoked(phone_serve
 
     assert phone.next(timeout=3) is ENDED
     assert time.monotonic() - started < 1
+
+
+@pytest.fixture
+def own_redis(tmp_path, closed_port):
+    """A Redis server of this test's own on a free port, which the test may stop and start again."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+
+    def start():
+        process = subprocess.Popen(
+            [binary, "--port", str(closed_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(50):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", closed_port)) == 0:
+                    return process
+            time.sleep(0.1)
+        raise AssertionError("redis-server did not start")
+
+    server = {"process": start(), "start": start, "url": f"redis://127.0.0.1:{closed_port}/0"}
+    yield server
+    server["process"].terminate()
+    server["process"].wait()
+
+
+def test_it_misses_nothing_sent_while_redis_restarts(
+    own_redis, transactional_db, tmp_path, stream, target, issued_key, issued
+):
+    env = server_env(url_of_test_database(), own_redis["url"], VAR_DIR=str(tmp_path / "var"))
+    server = Server("uvicorn", env, log_path=tmp_path / "phone-server.log").wait_until_up()
+    try:
+        phone = stream(server.url, issued_key[1])
+        assert phone.next(comments=True) == {"comment": "connected"}
+
+        own_redis["process"].kill()
+        own_redis["process"].wait()
+        sent = requests.get(f"{server.url}/{issued[1]}/callback/01010041004/kr/01011111111/kr/hello", timeout=10)
+        assert sent.json()["result"] == "success"  # Redis away: the request is done all the same
+        own_redis["process"] = own_redis["start"]()
+        restarted = time.monotonic()
+
+        event = phone.next(timeout=10)
+        assert states([event]) == [(sent.headers["X-Call-Request-Id"], "delivered")]
+        print(f"\nthe request sent while Redis was down reached the phone {event['read_at'] - restarted:.3f} s after")
+    finally:
+        server.stop()

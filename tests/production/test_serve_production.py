@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -80,7 +81,7 @@ def served(production_env, own_database):
             try:
                 if requests.get(base + "/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not up yet, or still starting its workers
                 time.sleep(0.5)
         else:
             pytest.fail("serve-production.sh did not come up:\n" + server.stdout.read().decode())
@@ -131,3 +132,41 @@ def test_it_refuses_an_unknown_host(served):
     )
 
     assert response.status_code == 400
+
+
+def test_it_keeps_health_and_the_api_quick_while_one_device_key_opens_24_waits(served, production_env):
+    """The long-poll attack of issue 21: the waits are held by the phone servers, two of them (the key's share),
+    the rest refused at once; /healthz and an Open API call never queue behind them."""
+    from tests.helpers import manage
+
+    manage(production_env, "register_subscriber", "01011111111", "kr", "--operator", "SRTelecom")
+    key = re.search(r"cbnd_\w{32}", manage(production_env, "device_key", "01011111111", "kr").stdout).group()
+    developer = "from conftest import make_developer; make_developer('ops@callbacknow.test')"
+    manage(production_env, "shell", "-c", developer)
+    token = re.search(
+        r"cbn_\w{28}",
+        manage(production_env, "issue_token", "ops@callbacknow.test", "developers.callbacknow.test").stdout,
+    ).group()
+    behind_balancer = {"Host": "developers.callbacknow.test", "X-Forwarded-Proto": "https"}
+    phone = {**behind_balancer, "Authorization": f"Bearer {key}"}
+
+    with ThreadPoolExecutor(24) as pool:
+        waits = [
+            pool.submit(requests.get, served + "/device/v1/call-requests?wait=6", headers=phone, timeout=30)
+            for _ in range(24)
+        ]
+        time.sleep(1.5)
+        started = time.monotonic()
+        health = requests.get(served + "/healthz", headers=behind_balancer, timeout=5)
+        health_took = time.monotonic() - started
+        started = time.monotonic()
+        call = requests.get(
+            f"{served}/{token}/callback/01010041004/kr/01011111111/kr/hello", headers=behind_balancer, timeout=5
+        )
+        call_took = time.monotonic() - started
+        statuses = sorted(wait.result().status_code for wait in waits)
+
+    print(f"\n24 waits of one key held: /healthz {health_took:.3f} s, a callback {call_took:.3f} s")
+    assert (health.status_code, call.json()["result"]) == (200, "success")
+    assert health_took < 0.5 and call_took < 0.5
+    assert statuses == [200, 200] + [429] * 22
