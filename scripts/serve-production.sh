@@ -147,13 +147,13 @@ if [ "${BEHIND_PROXY:-false}" = true ]; then
 else
   forwarded_proto='$scheme' forwarded_host='""'  # nobody's word but nginx's own
 fi
-# nginx holds two connections a phone (the phone's, the phone server's): a worker takes half the descriptors.
+# nginx holds two connections a phone (the phone's, the phone server's), each a descriptor of the worker that has it.
 cat >"$run_dir/nginx.conf" <<NGINX
 worker_processes auto;
 worker_rlimit_nofile $nofile;
 pid $run_dir/nginx.pid;
 error_log stderr warn;
-events { worker_connections $((nofile / 2)); multi_accept on; }
+events { worker_connections $((nofile - 64)); multi_accept on; }
 http {
   access_log off;
   server_tokens off;
