@@ -20,7 +20,8 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
 
 # Catalogs from the code: each string lands in the catalog beside it (an app's locale/, or the project's locale/ for
-# lib/, portal/ and templates/); translate what comes out empty. English is the source: locale/en only restyles allauth.
+# lib/, portal/ and templates/); translate what comes out empty. Our wording of Django's and allauth's strings is in
+# locale/overrides/ (Korean, and English where allauth writes "Sign Up"), kept by hand: makemessages never writes it.
 messages-update: $(VENV)/.installed
 	$(PY) manage.py makemessages -l ko --add-location=file --no-obsolete --ignore=var --ignore=staticfiles --ignore=test-artifacts -v0
 
