@@ -4,8 +4,8 @@ from allauth.account.utils import has_verified_email
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
@@ -14,7 +14,7 @@ from accounts import notify
 from accounts.access import owned_token, test_mode_requested
 from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
 from accounts.models import ApiToken, TokenApproval, TokenLimitReached, TokenStateError
-from accounts.show_once import show_once, take_shown_once
+from accounts.show_once import secret_page, show_once
 from lib.client_ip import client_ip
 
 READ = ("GET", "HEAD")
@@ -99,19 +99,11 @@ def token_apply(request):
 
 @owned_token(READ)
 @never_cache
-@sensitive_variables("plaintext", "shown")
 def token_issued(request, token):
-    if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
-        return HttpResponse()
-    shown = take_shown_once(request, "accounts:token_issued", token.pk)
-    if shown is None:
-        messages.info(
-            request, _("The full token is shown only once. To see it again, reveal it and confirm your password.")
-        )
-        return redirect("accounts:token_detail", token.pk)
-    plaintext, rolled = shown
-    context = {"token": token, "plaintext": plaintext, "rolled": rolled}
-    return render(request, "accounts/token_issued.html", context)
+    note = _("The full token is shown only once. To see it again, reveal it and confirm your password.")
+    detail = reverse("accounts:token_detail", args=[token.pk])
+    context = {"token": token}
+    return secret_page(request, "accounts:token_issued", token.pk, "accounts/token_issued.html", context, detail, note)
 
 
 def _render_detail(request, token, **forms):
@@ -196,18 +188,15 @@ def token_revoke(request, token):
 
 @owned_token(READ + WRITE)
 @never_cache
-@sensitive_variables("plaintext", "shown")
 def token_reveal(request, token):
     """POST reveals (after the password, audited), then redirects here: GET shows the token once, under this page's
     address rather than allauth's re-authentication page, and a reload posts nothing again."""
     if request.method == "POST":
         return _reveal(request, token)
-    if request.method == "HEAD":
-        return HttpResponse()
-    shown = take_shown_once(request, "accounts:token_reveal", token.pk)
-    if shown is None:
-        return redirect("accounts:token_detail", token.pk)
-    return render(request, "accounts/token_reveal.html", {"token": token, "plaintext": shown[0]})
+    detail = reverse("accounts:token_detail", args=[token.pk])
+    return secret_page(
+        request, "accounts:token_reveal", token.pk, "accounts/token_reveal.html", {"token": token}, detail
+    )
 
 
 @reauthentication_required

@@ -173,7 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: Korean and English, chosen by the browser or the switcher.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalog first (makemessages writes lib/, portal/ and templates/ strings there), then our wording of
+# Django's and allauth's own strings, which makemessages never touches.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "overrides"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Seoul")
 USE_TZ = True

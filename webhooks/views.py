@@ -2,24 +2,23 @@
 
 import logging
 from datetime import timedelta
-from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
-from accounts.access import owned_token
-from accounts.show_once import show_once, take_shown_once
+from accounts.access import owned, owned_token
+from accounts.show_once import secret_page, show_once
 from webhooks import delivery, tasks
 from webhooks.forms import (
     DeliveryFilterForm,
@@ -37,22 +36,15 @@ WRITE = ("POST",)
 PAGE_SIZE = 20
 
 
+def _get_endpoint_for_user(request, endpoint_id):
+    """The signed-in developer's endpoint; 404 for anyone else's."""
+    endpoints = WebhookEndpoint.objects.select_related("token").filter(token__owner=request.user)
+    return get_object_or_404(endpoints, public_id=endpoint_id)
+
+
 def owned_endpoint(methods):
-    """Passes the signed-in developer's own endpoint to the view; 404 for anyone else's, before any other check."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, endpoint_id, **kwargs):
-            endpoints = WebhookEndpoint.objects.select_related("token").filter(token__owner=request.user)
-            endpoint = get_object_or_404(endpoints, public_id=endpoint_id)
-            if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
-            return view(request, endpoint, **kwargs)
-
-        return wrapper
-
-    return decorator
+    """Passes the signed-in developer's own endpoint (the URL's endpoint_id) to the view."""
+    return owned(_get_endpoint_for_user, methods, "endpoint_id")
 
 
 def _old_secret_until(endpoint):
@@ -101,24 +93,12 @@ def endpoint_add(request, token):
 
 @owned_endpoint(READ)
 @never_cache
-@sensitive_variables("plaintext", "shown")
 def secret_issued(request, endpoint):
-    if request.method == "HEAD":  # a link preview or a prefetch must not use up the one showing
-        return HttpResponse()
-    shown = take_shown_once(request, "webhooks:secret_issued", endpoint.public_id)
-    if shown is None:
-        messages.info(
-            request, _("The full secret is shown only once. To see it again, reveal it and confirm your password.")
-        )
-        return redirect("webhooks:endpoint_detail", endpoint.public_id)
-    plaintext, rolled = shown
-    context = {
-        "endpoint": endpoint,
-        "plaintext": plaintext,
-        "rolled": rolled,
-        "old_secret_until": _old_secret_until(endpoint),
-    }
-    return render(request, "webhooks/secret_issued.html", context)
+    note = _("The full secret is shown only once. To see it again, reveal it and confirm your password.")
+    page, key = "webhooks:secret_issued", endpoint.public_id
+    detail = reverse("webhooks:endpoint_detail", args=[key])
+    context = {"endpoint": endpoint, "old_secret_until": _old_secret_until(endpoint)}
+    return secret_page(request, page, key, "webhooks/secret_issued.html", context, detail, note)
 
 
 def _render_detail(request, endpoint, form=None):
@@ -162,18 +142,14 @@ def endpoint_delete(request, endpoint):
 
 @owned_endpoint(READ + WRITE)
 @never_cache
-@sensitive_variables("shown")
 def secret_reveal(request, endpoint):
     """POST reveals (after the password, logged), then redirects here: GET shows the secret once, under this page's
     address rather than allauth's re-authentication page, and a reload posts nothing again."""
     if request.method == "POST":
         return _reveal(request, endpoint)
-    if request.method == "HEAD":
-        return HttpResponse()
-    shown = take_shown_once(request, "webhooks:secret_reveal", endpoint.public_id)
-    if shown is None:
-        return redirect("webhooks:endpoint_detail", endpoint.public_id)
-    return render(request, "webhooks/secret_reveal.html", {"endpoint": endpoint, "plaintext": shown[0]})
+    page, key = "webhooks:secret_reveal", endpoint.public_id
+    detail = reverse("webhooks:endpoint_detail", args=[key])
+    return secret_page(request, page, key, "webhooks/secret_reveal.html", {"endpoint": endpoint}, detail)
 
 
 @reauthentication_required

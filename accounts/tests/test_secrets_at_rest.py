@@ -91,7 +91,7 @@ def test_it_keeps_the_token_off_the_debug_error_page(owner_client, monkeypatch, 
         plaintext_seen.append(context["plaintext"])
         raise RuntimeError("the page broke after the secret was decrypted")
 
-    monkeypatch.setattr("accounts.views.render", broken_render)
+    monkeypatch.setattr("accounts.show_once.render", broken_render)
     page = owner_client.get(applied.url)
     assert page.status_code == 500 and "the page broke" in page.content.decode()
     [plaintext] = plaintext_seen

@@ -54,29 +54,38 @@ def errors(document, schema, value, where="$"):
     if "enum" in schema and value not in schema["enum"]:
         found.append(f"{where}: {value!r} is not one of {schema['enum']}")
     if isinstance(value, str):
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            found.append(f"{where}: longer than {schema['maxLength']}")
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            found.append(f"{where}: shorter than {schema['minLength']}")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            found.append(f"{where}: {value!r} does not match {schema['pattern']}")
-        if schema.get("format") == "date-time" and not re.fullmatch(
-            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value
-        ):
-            found.append(f"{where}: {value!r} is not an RFC 3339 date-time")
-        if schema.get("format") == "byte":
-            try:
-                base64.b64decode(value, validate=True)
-            except binascii.Error:
-                found.append(f"{where}: {value!r} is not base64")
+        found += _string_errors(schema, value, where)
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             found += errors(document, schema["items"], item, f"{where}[{index}]")
     if isinstance(value, dict):
-        for name in schema.get("required", []):
-            if name not in value:
-                found.append(f"{where}: {name} is required")
-        for name, subschema in schema.get("properties", {}).items():
-            if name in value:
-                found += errors(document, subschema, value[name], f"{where}.{name}")
+        found += _object_errors(document, schema, value, where)
+    return found
+
+
+def _string_errors(schema, value, where):
+    found = []
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        found.append(f"{where}: longer than {schema['maxLength']}")
+    if "minLength" in schema and len(value) < schema["minLength"]:
+        found.append(f"{where}: shorter than {schema['minLength']}")
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        found.append(f"{where}: {value!r} does not match {schema['pattern']}")
+    if schema.get("format") == "date-time" and not re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", value
+    ):
+        found.append(f"{where}: {value!r} is not an RFC 3339 date-time")
+    if schema.get("format") == "byte":
+        try:
+            base64.b64decode(value, validate=True)
+        except binascii.Error:
+            found.append(f"{where}: {value!r} is not base64")
+    return found
+
+
+def _object_errors(document, schema, value, where):
+    found = [f"{where}: {name} is required" for name in schema.get("required", []) if name not in value]
+    for name, subschema in schema.get("properties", {}).items():
+        if name in value:
+            found += errors(document, subschema, value[name], f"{where}.{name}")
     return found
