@@ -76,6 +76,8 @@ def test_it_documents_the_seed_s_paths_and_the_status_call(document):
         "/{token}/status/{call_request_id}",
         "/device/v1/me",
         "/device/v1/call-requests",
+        "/device/v1/events",
+        "/device/v1/events/tickets",
         "/device/v1/call-requests/{call_request_id}",
         "/device/v1/call-requests/{call_request_id}/seen",
         "/device/v1/call-requests/{call_request_id}/answer",
