@@ -46,30 +46,25 @@ def token(issued):
 @pytest.fixture
 def second_server(transactional_db, tmp_path):
     """Another server process (runserver) on the same database and Redis as the live server: another machine."""
-    env = server_env(url_of_test_database(), os.environ.get("REDIS_URL"), VAR_DIR=str(tmp_path / "var"))
-    server = Server("runserver", env, log_path=tmp_path / "second-server.log")
-    try:
-        yield server.wait_until_up()
-    finally:
-        server.stop()
+    yield from _server("runserver", tmp_path)
 
 
 @pytest.fixture
 def phone_server(transactional_db, tmp_path):
     """One phone server of the production layout (uvicorn on portal.asgi: the device API's waits on its event loop),
     on the same database and Redis as the live server, in a process of its own."""
-    yield from _phone_server(tmp_path)
+    yield from _server("uvicorn", tmp_path)
 
 
 @pytest.fixture
 def phone_server_of_two(transactional_db, tmp_path):
     """A phone server that holds at most two waiting connections in all (DEVICE_HELD_CONNECTIONS_PER_PROCESS=2)."""
-    yield from _phone_server(tmp_path, DEVICE_HELD_CONNECTIONS_PER_PROCESS="2")
+    yield from _server("uvicorn", tmp_path, DEVICE_HELD_CONNECTIONS_PER_PROCESS="2")
 
 
-def _phone_server(tmp_path, **settings):
+def _server(kind, tmp_path, **settings):
     env = server_env(url_of_test_database(), os.environ.get("REDIS_URL"), VAR_DIR=str(tmp_path / "var"), **settings)
-    server = Server("uvicorn", env, log_path=tmp_path / "phone-server.log")
+    server = Server(kind, env, log_path=tmp_path / f"{kind}.log")
     try:
         yield server.wait_until_up()
     finally:
