@@ -127,7 +127,8 @@ def test_it_keeps_the_header_to_two_rows(page, live_server, developer, signed_in
     page.goto(reverse("accounts:token_list") if signed_in else "/")
     snap(page, f"header-{'developer' if signed_in else 'visitor'}-{language}-{width}")
     assert rows_of(page, ".nav") <= (2 if width == 390 else 1)
-    assert rows_of(page, ".nav-links") == 1
+    # On a phone the links may wrap onto a second row (every one stays on the screen: tests/browser/test_nav_fits.py).
+    assert rows_of(page, ".nav-links") <= (2 if width == 390 else 1)
     assert page.evaluate("document.documentElement.scrollWidth") == width
     # Every link fits but a developer's in English (seven of them), which scroll in their own line.
     if not signed_in or language == "ko":
