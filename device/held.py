@@ -1,8 +1,8 @@
 """What a held connection (a long poll's wait, an event stream) may take: a place under the process's cap, one of
 its device key's DEVICE_WAITS_PER_KEY slots, and database work on a small pool of threads.
 
-Slots are leases (counted in Redis across processes and machines, in memory without it) so that a process that
-dies leaves none behind for longer than a lease. A third wait or stream of the same key is refused (429): the
+With Redis, slots are leases counted across processes and machines, so that a process that dies leaves none
+behind for longer than a lease; without it (one server process) they are counted in memory. A third wait or stream of the same key is refused (429): the
 two it holds are answered normally, and a phone that lost one finds it freed as soon as its connection closes.
 """
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from api import changes
 from api.models import CallRequest, Subscriber
+from device.models import DeviceKey
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,7 @@ class Waiter:
     """One held connection's interest in some topics: woken from any thread, awaited in the connection's event
     loop (under a threaded server, the loop that runs the async view in the request's thread)."""
 
-    def __init__(self, topics):
-        self.topics = topics
+    def __init__(self):
         self.fired = set()
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
@@ -83,16 +83,12 @@ class Hub:
         with self._lock:
             self._held -= 1
 
-    @property
-    def held(self):
-        return self._held
-
     @contextmanager
     def waiting(self, topics):
         """A Waiter registered for these topics while the block runs (register first, then read the database:
         a change committed in between still wakes it)."""
         self._listen()
-        waiter = Waiter(topics)
+        waiter = Waiter()
         with self._lock:
             for topic in topics:
                 self._waiters[topic].add(waiter)
@@ -211,8 +207,6 @@ class Hub:
     def _fire_changes_since(self, since, newest_fired):
         """Fires the topics of what other processes changed: call requests ("s:"), subscribers ("a:"), device keys
         revoked ("k:")."""
-        from device.models import DeviceKey
-
         polled_at, after = timezone.now(), since - POLL_MARGIN
         changed = [
             *(
