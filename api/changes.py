@@ -7,12 +7,18 @@ server process) the topic goes to this process's listeners, and device.hub also 
 made by other processes (the task queue's worker).
 
 Publishing never delays or fails the change: the topic is queued and a thread of the process sends it.
+
+A change made on behalf of a held connection (a phone's stream marking its requests delivered) names that
+connection as its origin (originating()): the connection has read the change already, so the hub wakes everyone
+but it.
 """
 
+import contextvars
 import logging
 import os
 import queue
 import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,6 +29,8 @@ _local_listeners = []
 _outbox = queue.SimpleQueue()
 _sender = {"pid": None}
 _clients = {}
+_origin = contextvars.ContextVar("device_change_origin", default=None)
+SEPARATOR = " "  # between a topic and its origin in a published message (neither contains a space)
 
 
 def call_requests_changed(subscriber_id):
@@ -43,8 +51,24 @@ def channel():
     return f"callbacknow:device-changes:{connection.settings_dict['NAME']}"
 
 
+@contextmanager
+def originating(origin):
+    """The changes made in this block are made on behalf of `origin` (a held connection's name, or None)."""
+    reset = _origin.set(origin)
+    try:
+        yield
+    finally:
+        _origin.reset(reset)
+
+
+def parse(message):
+    """(topic, origin or None) of a published message."""
+    topic, _, origin = message.partition(SEPARATOR)
+    return topic, origin or None
+
+
 def listen_locally(listener):
-    """listener(topic) is called, in the publishing thread, for every topic published by this process."""
+    """listener(topic, origin) is called, in the publishing thread, for every topic published by this process."""
     _local_listeners.append(listener)
 
 
@@ -59,14 +83,15 @@ def redis_client(**options):
 
 
 def _after_commit(topic):
-    transaction.on_commit(lambda: publish(topic))
+    origin = _origin.get()
+    transaction.on_commit(lambda: publish(topic, origin))
 
 
-def publish(topic):
+def publish(topic, origin=None):
     for listener in list(_local_listeners):
-        listener(topic)
+        listener(topic, origin)
     if settings.REDIS_URL:
-        _outbox.put((channel(), topic))
+        _outbox.put((channel(), f"{topic}{SEPARATOR}{origin}" if origin else topic))
         _ensure_sender()
 
 
@@ -87,8 +112,8 @@ def _send_forever():
                 break
         try:
             pipeline = client.pipeline(transaction=False)
-            for name, topic in batch:
-                pipeline.publish(name, topic)
+            for name, message in batch:
+                pipeline.publish(name, message)
             pipeline.execute()
         except Exception as exc:  # Redis away: the phones catch up from the database when it is back
             log.warning("could not publish %d device change(s): %s", len(batch), type(exc).__name__)

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import secrets
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -83,21 +84,38 @@ class Admission:
 
 
 class Slots:
-    """Each device key's slots: in this process's memory without Redis (one process holds them all); with it,
-    leases in a sorted set per key, which one thread of the process renews for all its slots every
-    LEASE_RENEWAL_SECONDS, so that a dead process leaves none behind for longer than LEASE_SECONDS."""
+    """Each device key's slots: in this process's memory without Redis (one process holds them all); with it, a
+    sorted set per key whose members name the process that holds them. Each process keeps one key alive
+    ("alive:<process>", LEASE_SECONDS), renewed by one of its threads every LEASE_RENEWAL_SECONDS: one command a
+    process, however many connections it holds. Taking a slot first drops the members of processes whose key has
+    lapsed, so a dead process leaves none behind for longer than LEASE_SECONDS."""
+
+    # KEYS: the key's set. ARGV: the prefix of the processes' alive keys, the slot's member, the limit, now.
+    TAKE = """
+        for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+            local holder = string.match(member, '^(.*)|')
+            if holder == nil or redis.call('EXISTS', ARGV[1] .. holder) == 0 then
+                redis.call('ZREM', KEYS[1], member)
+            end
+        end
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+            return 0
+        end
+        redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+        redis.call('EXPIRE', KEYS[1], 86400)
+        return 1
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
         self._local = defaultdict(set)
-        self._mine = {}
-        self._renewing_in = None
+        self._process = None  # (pid, this process's name in Redis)
 
     def take(self, key_id):
         """A new slot's name, or None when the key holds DEVICE_WAITS_PER_KEY slots already."""
-        slot = secrets.token_hex(8)
         if settings.REDIS_URL:
-            return self._take_in_redis(key_id, slot)
+            return self._take_in_redis(key_id)
+        slot = secrets.token_hex(8)
         with self._lock:
             if len(self._local[key_id]) >= settings.DEVICE_WAITS_PER_KEY:
                 return None
@@ -111,49 +129,43 @@ class Slots:
                 if not self._local[key_id]:
                     del self._local[key_id]
             return
-        name = self._mine.pop(slot, None)
-        if name is not None:
-            self._redis_call(lambda client: client.zrem(name, slot))
+        self._redis_call(lambda client: client.zrem(self._set_of(key_id), slot))
 
-    def _take_in_redis(self, key_id, slot):
-        name = f"{changes.channel()}:slots:{key_id}"
+    def process_name(self):
+        """This process's name in the slots' members, kept alive in Redis while the process runs."""
+        if self._process is None or self._process[0] != os.getpid():  # none yet, or a forked copy
+            with self._lock:
+                if self._process is None or self._process[0] != os.getpid():
+                    self._process = (os.getpid(), f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}")
+                    self._redis_call(self._keep_alive)
+                    threading.Thread(target=self._renew_forever, name="device-slot-leases", daemon=True).start()
+        return self._process[1]
+
+    def _take_in_redis(self, key_id):
+        slot = f"{self.process_name()}|{secrets.token_hex(8)}"
 
         def take(client):
-            pipeline = client.pipeline(transaction=True)
-            pipeline.zremrangebyscore(name, "-inf", time.time())
-            pipeline.zadd(name, {slot: time.time() + LEASE_SECONDS})
-            pipeline.zcard(name)
-            pipeline.expire(name, LEASE_SECONDS + 5)
-            if pipeline.execute()[2] <= settings.DEVICE_WAITS_PER_KEY:
-                return slot
-            client.zrem(name, slot)
-            return None
+            arguments = [self._alive_prefix(), slot, settings.DEVICE_WAITS_PER_KEY, time.time()]
+            return client.eval(self.TAKE, 1, self._set_of(key_id), *arguments)
 
-        taken = self._redis_call(take, default=slot)  # Redis away: the connection is not refused for it
-        if taken is not None:
-            self._mine[slot] = name
-            self._renew_in_this_process()
-        return taken
-
-    def _renew_in_this_process(self):
-        if self._renewing_in != os.getpid():
-            self._renewing_in = os.getpid()
-            threading.Thread(target=self._renew_forever, name="device-slot-leases", daemon=True).start()
+        taken = self._redis_call(take, default=1)  # Redis away: the connection is not refused for it
+        return slot if taken else None
 
     def _renew_forever(self):
         while True:
             time.sleep(LEASE_RENEWAL_SECONDS)
-            if self._mine:
-                self._redis_call(functools.partial(self._renew, list(self._mine.items())))
+            self._redis_call(self._keep_alive)
+
+    def _keep_alive(self, client):
+        client.set(self._alive_prefix() + self._process[1], 1, ex=LEASE_SECONDS)
 
     @staticmethod
-    def _renew(mine, client):
-        pipeline = client.pipeline(transaction=False)
-        until = time.time() + LEASE_SECONDS
-        for slot, name in mine:
-            pipeline.zadd(name, {slot: until}, xx=True)
-            pipeline.expire(name, LEASE_SECONDS + 5)
-        pipeline.execute()
+    def _set_of(key_id):
+        return f"{changes.channel()}:slots:{key_id}"
+
+    @staticmethod
+    def _alive_prefix():
+        return f"{changes.channel()}:alive:"
 
     @staticmethod
     def _redis_call(call, default=None):

@@ -9,8 +9,10 @@ waiter is woken: whatever was published while Redis was away is caught up from t
 """
 
 import asyncio
+import itertools
 import logging
 import os
+import secrets
 import threading
 import time
 from collections import defaultdict
@@ -31,6 +33,8 @@ EVERYTHING = "*"
 MEMO_SECONDS = 600  # a key's check is made again at least this often (its last use is recorded then)
 MEMO_LIMIT = 50_000
 POLL_MARGIN = timedelta(seconds=2)  # a change committed late, with an earlier updated_at, is still seen
+_names = itertools.count()
+_PROCESS = secrets.token_hex(4)  # waiters' names are unique across processes: an origin wakes no stranger
 
 
 class Waiter:
@@ -38,6 +42,7 @@ class Waiter:
     loop (under a threaded server, the loop that runs the async view in the request's thread)."""
 
     def __init__(self):
+        self.name = f"{_PROCESS}.{next(_names)}"  # the origin of the changes made on its behalf (api.changes)
         self.fired = set()
         self._loop = asyncio.get_running_loop()
         self._event = asyncio.Event()
@@ -125,14 +130,16 @@ class Hub:
             return None
         return found[0]
 
-    def fire(self, topic):
+    def fire(self, topic, origin=None):
+        """Wakes the waiters of `topic`, but the one the change was made for (`origin`): it has read it already."""
         with self._lock:
             self._generation += 1
             for name in self._dependents.pop(topic, ()):
                 self._memo.pop(name, None)
             woken = list(self._waiters.get(topic, ()))
         for waiter in woken:
-            waiter.wake(topic)
+            if waiter.name != origin:
+                waiter.wake(topic)
 
     def fire_all(self):
         with self._lock:
@@ -180,7 +187,7 @@ class Hub:
                         self.fire_all()
                         self._trust(True)
                     elif message["type"] == "message":
-                        self.fire(message["data"].decode())
+                        self.fire(*changes.parse(message["data"].decode()))
             except Exception as exc:
                 self._trust(False)
                 log.warning("device changes: Redis subscription lost (%s); retrying", type(exc).__name__)

@@ -10,6 +10,7 @@ import time
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from api import changes
 from api.models import CallRequest
 from device import payloads
 from device.held import in_thread, on_edge
@@ -40,7 +41,7 @@ async def wait_for_change(subscriber, key, since, wait):
         return
     deadline = time.monotonic() + wait
     with HUB.waiting(topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
-        found = await current(subscriber)
+        found = await current(subscriber, waiter.name)
         if found["delivered"]:  # what was pending is on its way to the phone: answered at once
             return
         since = since or found["answer"]["cursor"]
@@ -51,26 +52,29 @@ async def wait_for_change(subscriber, key, since, wait):
             if fired & {f"k:{key.pk}", f"a:{subscriber.pk}", EVERYTHING} and not await in_thread(still_admitted, key):
                 return
             if fired:
-                found = await current(subscriber)
+                found = await current(subscriber, waiter.name)
 
 
-async def current(subscriber):
+async def current(subscriber, origin=None):
     """The long poll's answer as it stands (snapshot()), from memory while nothing of the subscriber's changed
     and no listed request expired: an idle phone's next poll makes no query. Only on the phone servers
-    (device.edge), where every change reaches the hub after its commit."""
+    (device.edge), where every change reaches the hub after its commit. `origin`: the held connection that
+    reads it (the deliveries it makes do not wake it again)."""
     name = f"listing:{subscriber.pk}"
     found = HUB.recall(name) if on_edge.get() else None
     if found is None or (found["soonest"] is not None and found["soonest"] <= timezone.now()):
         generation = HUB.generation
-        found = await in_thread(snapshot, subscriber)
+        found = await in_thread(snapshot, subscriber, origin)
         HUB.remember(name, found, {f"s:{subscriber.pk}"}, generation)
     return found
 
 
-def snapshot(subscriber):
-    """Pending requests delivered, then {"answer": the cursor (before listing: whatever happens after it ends the
-    next wait) and the open requests, "soonest": the soonest expiry among them, or None}."""
-    delivered = deliver(subscriber)
+def snapshot(subscriber, origin=None):
+    """Pending requests delivered (on behalf of `origin`), then {"answer": the cursor (before listing: whatever
+    happens after it ends the next wait) and the open requests, "soonest": the soonest expiry among them, or
+    None}."""
+    with changes.originating(origin):
+        delivered = deliver(subscriber)
     current_cursor = cursor(subscriber)
     listed = list(open_requests(subscriber))
     return {
@@ -80,17 +84,18 @@ def snapshot(subscriber):
     }
 
 
-def changed_since(subscriber, since):
-    """For the event stream: pending requests delivered and overdue ones expired, then (the requests updated after
-    `since`, or the open ones without it, oldest change first with their histories; the seconds to the soonest
-    expiry of an open one, or None)."""
-    deliver(subscriber)
-    CallRequest.objects.for_subscriber(subscriber).expire_due()
+def changed_since(subscriber, since, origin=None, due=None):
+    """For the event stream (`origin`: its name): pending requests delivered and overdue ones expired (unless
+    `due`, the soonest expiry known, is still to come), then (the requests updated after `since`, or the open ones
+    without it, oldest change first with their histories; the soonest expiry of an open one, or None)."""
     mine = CallRequest.objects.for_subscriber(subscriber)
+    with changes.originating(origin):
+        deliver(subscriber)
+        if due is None or due <= timezone.now():
+            mine.expire_due()
     listed = mine.filter(updated_at__gt=since) if since else mine.open()
     changed = list(listed.prefetch_related("changes").order_by("updated_at", "id"))
-    soonest = mine.open().aggregate(soonest=Min("expires_at"))["soonest"]
-    return changed, None if soonest is None else (soonest - timezone.now()).total_seconds()
+    return changed, mine.open().aggregate(soonest=Min("expires_at"))["soonest"]
 
 
 def still_admitted(key):

@@ -23,6 +23,7 @@ RETRY_MILLISECONDS = 3000
 CHANGED, HEARTBEAT, END = "changed", "heartbeat", "end"
 # A change committed after a later one was sent (two transactions, the earlier one slower) is still found.
 CURSOR_MARGIN = timedelta(seconds=2)
+NOTHING_OPEN = datetime.max.replace(tzinfo=UTC)
 
 
 def in_this_thread(events):
@@ -80,9 +81,11 @@ class EventStream(StreamingHttpResponse):
         try:
             yield sse.retry(RETRY_MILLISECONDS) + sse.comment("connected")
             with HUB.waiting(inbox.topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
-                sent, since = {}, cursor - CURSOR_MARGIN if cursor else None
+                sent, since, due = {}, cursor - CURSOR_MARGIN if cursor else None, None
                 while True:
-                    changed, expiry_in = await in_thread(inbox.changed_since, subscriber, since)
+                    changed, soonest = await in_thread(inbox.changed_since, subscriber, since, waiter.name, due)
+                    due = soonest or NOTHING_OPEN  # what can expire before the next wake is known
+                    expiry_in = None if soonest is None else (soonest - datetime.now(UTC)).total_seconds()
                     since = max(
                         [since or datetime.now(UTC) - CURSOR_MARGIN, *(c.updated_at - CURSOR_MARGIN for c in changed)]
                     )
