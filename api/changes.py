@@ -13,11 +13,13 @@ connection as its origin (originating()): the connection has read the change alr
 but it.
 """
 
+import asyncio
 import contextvars
 import logging
 import os
 import queue
 import threading
+import weakref
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -29,6 +31,7 @@ _local_listeners = []
 _outbox = queue.SimpleQueue()
 _sender = {"pid": None}
 _clients = {}
+_async_clients = weakref.WeakKeyDictionary()
 _origin = contextvars.ContextVar("device_change_origin", default=None)
 SEPARATOR = " "  # between a topic and its origin in a published message (neither contains a space)
 
@@ -80,6 +83,20 @@ def redis_client(**options):
 
         _clients[key] = redis.Redis.from_url(settings.REDIS_URL, **options)
     return _clients[key]
+
+
+def async_redis_client():
+    """A client of REDIS_URL for the running event loop (an asyncio client belongs to the loop it was made on)."""
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        import redis.asyncio
+
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL, max_connections=32, timeout=2, socket_connect_timeout=2, socket_timeout=2
+        )
+        client = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
+    return client
 
 
 def _after_commit(topic):

@@ -64,23 +64,38 @@ def _with_connection_upkeep(function, *args):
 
 
 class Admission:
-    """A held connection's place: one under the process's cap and one of its key's slots, until release().
-    Sync, so that a response's close() can release it too; releasing twice is harmless."""
+    """A held connection's place: one under the process's cap and one of its key's slots, until released. Taken
+    and given back on the event loop (Redis through its asyncio client): a phone's wait costs the database
+    threads nothing. release() does the same from sync code (a response's close()); releasing twice is harmless."""
 
-    def __init__(self, key):
-        self.key_id = key.pk
+    def __init__(self, key_id, slot):
+        self.key_id, self.slot = key_id, slot
+
+    @classmethod
+    async def take(cls, key):
         if not HUB.take_place():
             raise DeviceApiError(reasons.SERVER_BUSY, headers={"Retry-After": str(PROCESS_FULL_RETRY_SECONDS)})
-        self.slot = SLOTS.take(self.key_id)
-        if self.slot is None:
+        try:
+            slot = await SLOTS.take(key.pk)
+        except BaseException:
+            HUB.give_place()
+            raise
+        if slot is None:
             HUB.give_place()
             raise DeviceApiError(reasons.KEY_BUSY, headers={"Retry-After": str(KEY_BUSY_RETRY_SECONDS)})
+        return cls(key.pk, slot)
+
+    async def give_back(self):
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            HUB.give_place()
+            await SLOTS.give_back(self.key_id, slot)
 
     def release(self):
         slot, self.slot = self.slot, None
         if slot is not None:
-            SLOTS.give_back(self.key_id, slot)
             HUB.give_place()
+            SLOTS.give_back_now(self.key_id, slot)
 
 
 class Slots:
@@ -90,18 +105,21 @@ class Slots:
     process, however many connections it holds. Taking a slot first drops the members of processes whose key has
     lapsed, so a dead process leaves none behind for longer than LEASE_SECONDS."""
 
-    # KEYS: the key's set. ARGV: the prefix of the processes' alive keys, the slot's member, the limit, now.
+    # KEYS: the key's set. ARGV: the prefix of the processes' alive keys, this process's name, the slot's member,
+    # the limit, now, LEASE_SECONDS. A member is dropped once it is older than a lease and its process's alive key
+    # is gone; the taker says it is alive first (a Redis emptied by a restart or a flush keeps its live slots).
     TAKE = """
-        for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+        redis.call('SET', ARGV[1] .. ARGV[2], 1, 'EX', ARGV[6])
+        for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[5] - ARGV[6])) do
             local holder = string.match(member, '^(.*)|')
             if holder == nil or redis.call('EXISTS', ARGV[1] .. holder) == 0 then
                 redis.call('ZREM', KEYS[1], member)
             end
         end
-        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
+        if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
             return 0
         end
-        redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+        redis.call('ZADD', KEYS[1], ARGV[5], ARGV[3])
         redis.call('EXPIRE', KEYS[1], 86400)
         return 1
     """
@@ -111,10 +129,10 @@ class Slots:
         self._local = defaultdict(set)
         self._process = None  # (pid, this process's name in Redis)
 
-    def take(self, key_id):
+    async def take(self, key_id):
         """A new slot's name, or None when the key holds DEVICE_WAITS_PER_KEY slots already."""
         if settings.REDIS_URL:
-            return self._take_in_redis(key_id)
+            return await self._take_in_redis(key_id)
         slot = secrets.token_hex(8)
         with self._lock:
             if len(self._local[key_id]) >= settings.DEVICE_WAITS_PER_KEY:
@@ -122,14 +140,24 @@ class Slots:
             self._local[key_id].add(slot)
         return slot
 
-    def give_back(self, key_id, slot):
-        if not settings.REDIS_URL:
-            with self._lock:
-                self._local[key_id].discard(slot)
-                if not self._local[key_id]:
-                    del self._local[key_id]
-            return
-        self._redis_call(lambda client: client.zrem(self._set_of(key_id), slot))
+    async def give_back(self, key_id, slot):
+        if settings.REDIS_URL:
+            await self._redis("zrem", self._set_of(key_id), slot)
+        else:
+            self._give_back_locally(key_id, slot)
+
+    def give_back_now(self, key_id, slot):
+        """give_back() from sync code."""
+        if settings.REDIS_URL:
+            self._redis_call(lambda client: client.zrem(self._set_of(key_id), slot))
+        else:
+            self._give_back_locally(key_id, slot)
+
+    def _give_back_locally(self, key_id, slot):
+        with self._lock:
+            self._local[key_id].discard(slot)
+            if not self._local[key_id]:
+                del self._local[key_id]
 
     def process_name(self):
         """This process's name in the slots' members, kept alive in Redis while the process runs."""
@@ -141,14 +169,12 @@ class Slots:
                     threading.Thread(target=self._renew_forever, name="device-slot-leases", daemon=True).start()
         return self._process[1]
 
-    def _take_in_redis(self, key_id):
+    async def _take_in_redis(self, key_id):
         slot = f"{self.process_name()}|{secrets.token_hex(8)}"
-
-        def take(client):
-            arguments = [self._alive_prefix(), slot, settings.DEVICE_WAITS_PER_KEY, time.time()]
-            return client.eval(self.TAKE, 1, self._set_of(key_id), *arguments)
-
-        taken = self._redis_call(take, default=1)  # Redis away: the connection is not refused for it
+        process, limit = self.process_name(), settings.DEVICE_WAITS_PER_KEY
+        arguments = [self._alive_prefix(), process, slot, limit, time.time(), LEASE_SECONDS]
+        # Redis away: the connection is not refused for it.
+        taken = await self._redis("eval", self.TAKE, 1, self._set_of(key_id), *arguments, default=1)
         return slot if taken else None
 
     def _renew_forever(self):
@@ -166,6 +192,18 @@ class Slots:
     @staticmethod
     def _alive_prefix():
         return f"{changes.channel()}:alive:"
+
+    @classmethod
+    async def _redis(cls, method, *args, default=None):
+        """A Redis command: on the phone servers (device.edge) through the event loop's asyncio client, elsewhere
+        (a threaded server's per-request loops) with the sync client in a thread."""
+        if not on_edge.get():
+            return await in_thread(cls._redis_call, lambda client: getattr(client, method)(*args), default)
+        try:
+            return await getattr(changes.async_redis_client(), method)(*args)
+        except Exception as exc:
+            log.warning("device slots: Redis unavailable (%s)", type(exc).__name__)
+            return default
 
     @staticmethod
     def _redis_call(call, default=None):

@@ -98,7 +98,7 @@ class EventStream(StreamingHttpResponse):
                     if outcome[0] == END:
                         return
         finally:
-            await in_thread(self.admission.release)
+            await self.admission.give_back()
 
     @staticmethod
     def _new_events(changed, sent):

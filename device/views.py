@@ -7,7 +7,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from api.models import CallRequest, InvalidTransition
 from device import inbox, payloads, reasons, stream
 from device.auth import DeviceApiError, device_api, failure, respond
-from device.held import Admission, in_thread
+from device.held import Admission
 from device.models import EVENT_TICKET_SECONDS
 
 MAX_WAIT_SECONDS = 30
@@ -24,11 +24,11 @@ async def call_requests(request):
     """The open requests, newest first; with ?wait= it answers when something changed, or after the wait."""
     wait = wait_seconds(request.GET.get("wait"))
     if wait:
-        admission = await in_thread(Admission, request.device_key)
+        admission = await Admission.take(request.device_key)
         try:
             await inbox.wait_for_change(request.subscriber, request.device_key, request.GET.get("cursor", ""), wait)
         finally:
-            await in_thread(admission.release)
+            await admission.give_back()
     return (await inbox.current(request.subscriber))["answer"]
 
 
@@ -36,7 +36,7 @@ async def call_requests(request):
 async def events(request):
     """The subscriber's call requests as Server-Sent Events, from Last-Event-ID (or ?last_event_id=) on."""
     cursor = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
-    admission = await in_thread(Admission, request.device_key)
+    admission = await Admission.take(request.device_key)
     threaded = isinstance(request, WSGIRequest)
     return stream.EventStream(request.subscriber, request.device_key, admission, stream.parse_cursor(cursor), threaded)
 
