@@ -93,7 +93,7 @@ def async_redis_client():
         import redis.asyncio
 
         pool = redis.asyncio.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=32, timeout=2, socket_connect_timeout=2, socket_timeout=2
+            settings.REDIS_URL, max_connections=128, timeout=5, socket_connect_timeout=2, socket_timeout=2
         )
         client = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return client

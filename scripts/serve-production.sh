@@ -173,10 +173,11 @@ http {
     keepalive 16;
   }
   # Each phone to the same phone server every time (its key's hash): what that server remembers of the phone
-  # (device.hub) answers its next idle wait without a query.
+  # (device.hub) answers its next idle wait without a query. max_fails=0: one slow answer does not take a phone
+  # server out of the rotation (nginx's default would refuse every phone it holds for 10 s).
   upstream phones {
     hash \$http_authorization\$arg_ticket consistent;
-$(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/phones-$i.sock;"; done)
+$(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/phones-$i.sock max_fails=0;"; done)
     keepalive 256;
   }
   server {
