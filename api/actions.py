@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 
 from api import callers, play, reasons, testmode
 from api.models import CallRequest
@@ -111,8 +112,8 @@ def _request(requester, target, message, token, magic):
     """The call request sent (or refreshed); a magic target's new one is played to its outcome."""
     ttl = testmode.MAGIC_TTL_SECONDS if magic is not None else None
     call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl)
-    if magic is not None and created:
-        play.magic_outcome(call_request, magic)
+    if magic is not None and created:  # once the call's transaction commits: a rolled-back request is not played
+        transaction.on_commit(lambda: play.magic_outcome(call_request, magic))
     return call_request
 
 

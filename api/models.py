@@ -430,29 +430,49 @@ class CallRequest(models.Model):
 
     @classmethod
     def cancel_open(cls, requester, target, token):
-        """Cancels the token's developer's open request from requester to target; returns it, or None."""
-        developer = token.owner_id
-        # Most cancels find nothing open: one read, in a statement built once per process.
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        found = cls.objects.raw(cls._open_between_sql(), [developer, requester.e164, target.pk, now])
-        for call_request in found:
+        """Cancels the token's developer's open request from requester to target and records the change, atomically
+        (in the caller's transaction, if any); returns it, or None.
+
+        The API's cancel: one UPDATE … RETURNING of the open request (at most one: the partial unique index), and
+        on PostgreSQL the change's insert in the same statement; in statements built once per process."""
+        now = timezone.now()
+        prepared = connection.ops.adapt_datetimefield_value(now)
+        state = cls.State.CANCELLED
+        with transaction.atomic(savepoint=False):
+            values = {"now": prepared, "developer": token.owner_id, "requester": requester.e164, "target": target.pk}
+            found = list(cls.objects.raw(cls._cancel_sql(), values))
+            if not found:
+                return None
+            call_request = found[0]
             call_request.token, call_request.target = token, target
-            if call_request.change_to(cls.State.CANCELLED, refuse=False):
-                return call_request
-        return None
+            if connection.vendor != "postgresql":  # no INSERT inside a WITH: a statement of its own
+                CallRequestChange.objects.create(call_request=call_request, state=state, at=now)
+            changes.call_requests_changed(target.pk)
+            call_request.report(state, now)
+        return call_request
 
     @classmethod
     @cache
-    def _open_between_sql(cls):
-        """The developer's open request from a requester to a target: parameters developer, requester's E.164,
-        target and now."""
+    def _cancel_sql(cls):
+        """Cancels the open request of a developer from a requester to a target, and on PostgreSQL records the change:
+        named parameters now, developer, requester (E.164) and target; returns the request's columns."""
         quote, meta = connection.ops.quote_name, cls._meta
+        table, change = quote(meta.db_table), quote(CallRequestChange._meta.db_table)
         columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
         states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
-        return (
-            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE developer_id = %s AND requester_number = %s "
-            f"AND target_id = %s AND state IN ({states}) AND expires_at > %s"
+        update = (
+            f"UPDATE {table} SET state = '{cls.State.CANCELLED}', updated_at = %(now)s WHERE developer_id = %(developer)s "
+            f"AND requester_number = %(requester)s AND target_id = %(target)s AND state IN ({states}) "
+            f"AND expires_at > %(now)s RETURNING {columns}"
         )
+        if connection.vendor != "postgresql":
+            sql = update
+        else:
+            sql = (
+                f"WITH done AS ({update}), recorded AS (INSERT INTO {change} (call_request_id, state, at) "
+                f"SELECT id, '{cls.State.CANCELLED}', %(now)s FROM done) SELECT * FROM done"
+            )
+        return sql
 
     def change_to(self, state, refuse=True):
         """Moves the request to state if its current state allows it, and records the change, atomically.
@@ -462,7 +482,8 @@ class CallRequest(models.Model):
         """
         allowed = self.REACHED_FROM[state]
         now = timezone.now()
-        with transaction.atomic():
+        # No savepoint inside the caller's transaction (the API's call): a failure fails the whole of it anyway.
+        with transaction.atomic(savepoint=False):
             changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
             if changed:
                 CallRequestChange.objects.create(call_request=self, state=state, at=now)
