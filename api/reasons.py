@@ -136,7 +136,11 @@ REPLAYED_REQUEST = Reason(
     "REPLAYED_REQUEST",
     "replayed request",
     409,
-    _("An encrypted request with the same token, foot, action and parties was already received."),
+    _(
+        "An encrypted request with the same token and foot was already received, whatever its other fields (each "
+        "foot is accepted once per token). A client sending several requests at once gives each a foot of its own: "
+        "the next millisecond when this one is taken."
+    ),
 )
 TARGET_NOT_REGISTERED = Reason(
     "TARGET_NOT_REGISTERED",
