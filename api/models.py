@@ -651,11 +651,15 @@ class ApiRequestLog(models.Model):
         related_name="request_log",
         verbose_name=_("token"),
     )
+    # No constraint in the database (Django still sets it NULL when its call request is deleted): PostgreSQL's check
+    # of one would take a share lock on the call-request table for every entry, even one that names none, so that a
+    # lock held on that table would also stop the entries of the calls it fails (answered "service unavailable").
     call_request = models.ForeignKey(
         CallRequest,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_constraint=False,
         related_name="request_log",
         verbose_name=_("call request"),
     )

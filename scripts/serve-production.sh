@@ -252,7 +252,7 @@ $(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/pho
       # Never sent again to another server or worker: an API call (a GET callback too) is not idempotent.
       proxy_next_upstream off;
       # gunicorn restarting, gone or too slow: the API's own failure answer rather than nginx's HTML page.
-      error_page 502 504 @unavailable;
+      error_page 502 504 = @unavailable;  # answered with the status the named location returns
     }
     location @unavailable {
       default_type application/json;

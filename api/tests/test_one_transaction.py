@@ -205,3 +205,24 @@ def test_it_answers_an_encrypted_post_in_one_transaction_and_keeps_its_foot_used
     assert (first.status_code, json.loads(first.content)) == (503, UNAVAILABLE)
     assert json.loads(again.content) == failed("replayed request")  # the replay store's row outlived the rollback
     assert not CallRequest.objects.exists()
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="PostgreSQL's lock_timeout: the PostgreSQL pass"
+)
+def test_it_answers_service_unavailable_within_the_lock_timeout_and_leaves_nothing(client, value, target):
+    import psycopg
+
+    from tests.helpers import url_of_test_database
+
+    with psycopg.connect(url_of_test_database()) as holder:
+        holder.execute("LOCK TABLE api_callrequest IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        response, answer = call(client, CALLBACK.format(value=value))
+        took = time.monotonic() - started
+        holder.rollback()
+
+    assert (response.status_code, answer) == (503, UNAVAILABLE)
+    assert 2.5 < took < 4.5  # DB_LOCK_TIMEOUT_SECONDS (3 s)
+    assert not CallRequest.objects.exists()
+    assert entries() == [(response["X-Request-Id"], 503, "service unavailable", None)]
