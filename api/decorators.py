@@ -3,6 +3,7 @@
 import logging
 import secrets
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 
@@ -12,7 +13,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
-from api import callers, reasons, wire
+from api import callers, protocol, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog, CallRequest
@@ -152,9 +153,10 @@ def failure_of(exc, call):
     return failure(reasons.SERVICE_UNAVAILABLE)
 
 
-def carry_out(request, call, view, *args, **kwargs):
+def carry_out(request, call, view, *args, read_only=False, **kwargs):
     """Runs an admitted call's action and writes its request log entry in one transaction; returns the view's
-    (payload, call request) once committed, and keeps the answer in call.response.
+    (payload, call request) once committed, and keeps the answer in call.response. A read_only call (status)
+    changes nothing: its entry is written on its own, with no transaction around it.
 
     Whatever fails inside (a refusal, a statement cancelled by its timeout, the database gone, the log's insert)
     rolls the whole call back: nothing of it is committed, and answer() writes the entry of the failure after the
@@ -163,7 +165,7 @@ def carry_out(request, call, view, *args, **kwargs):
     answer is then what really happened, or "outcome unknown" when the database cannot tell in time."""
     committing = None
     try:
-        with transaction.atomic():
+        with nullcontext() if read_only else transaction.atomic():
             payload, call.call_request = view(request, call, *args, **kwargs)
             response = render(call, payload, 200, call.callback)
             write_call(request, call, response, payload, 200)
@@ -238,7 +240,7 @@ def token_in_path(view):
             if value and not api_token.allows_referer(value):
                 raise ApiError(reasons.HOST_MISMATCH)
         admit(call, api_token)
-        return carry_out(request, call, view, *args, **kwargs)
+        return carry_out(request, call, view, *args, read_only=kwargs.get("action") == protocol.STATUS, **kwargs)
 
     wrapper.refuses_bad_callback = True
     return wrapper
