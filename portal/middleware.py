@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from redis.exceptions import RedisError
 
 from api import reasons
@@ -132,8 +133,9 @@ def stale_answer(request):
         response["Access-Control-Allow-Origin"] = "*"
     elif request.path_info.startswith("/device/"):
         response = JsonResponse({"reason": device_reasons.SERVICE_UNAVAILABLE.text}, status=503)
-    else:
-        return service_unavailable(request)
+    else:  # before LocaleMiddleware: the visitor's language read here (cookie, Accept-Language)
+        with translation.override(translation.get_language_from_request(request)):
+            return service_unavailable(request)
     response["Retry-After"] = "5"
     response["Cache-Control"] = "no-store"
     return response
