@@ -169,7 +169,7 @@ def carry_out(request, call, view, *args, read_only=False, **kwargs):
             payload, call.call_request = view(request, call, *args, **kwargs)
             response = render(call, payload, 200, call.callback)
             write_call(request, call, response, payload, 200)
-            if call.deadline.passed():  # its caller is about to be told it failed: do not commit it now
+            if not read_only and call.deadline.passed():  # its caller is about to be told it failed: no commit now
                 raise DeadlinePassed(f"{-call.deadline.left():.3f} s past the call's deadline")
             committing = (backend_pid(),)
     except OUTAGE_ERRORS:
