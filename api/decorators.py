@@ -16,11 +16,11 @@ from accounts.models import ApiToken
 from api import callers, protocol, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
-from api.models import ApiRequestLog, CallRequest
+from api.models import ApiRequestLog, CallRequest, PendingEntry
 from api.outcome import DeadlinePassed, OutcomeUnknown, backend_pid, committed_or_not
 from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER
 from api.rate_limits import Window, limits
-from api.request_log import record_call, write_call
+from api.request_log import entry_values, record_call, write_call
 from lib.deadlines import Deadline
 from lib.outage import OUTAGE_ERRORS
 
@@ -52,6 +52,7 @@ class ApiCall:
     transport: str = ""  # as the request log names it
     started: float = 0.0  # time.monotonic() when the server began it
     response: HttpResponse | None = None  # its answer, once its transaction committed it and its log entry
+    entry: object = None  # makes its entry for the statement that carries it out (one_statement), or None
 
 
 def api_endpoint(method):
@@ -154,15 +155,21 @@ def failure_of(exc, call):
 
 
 def carry_out(request, call, view, *args, read_only=False, **kwargs):
-    """Runs an admitted call's action and writes its request log entry in one transaction; returns the view's
-    (payload, call request) once committed, and keeps the answer in call.response. A read_only call (status)
-    changes nothing: its entry is written on its own, with no transaction around it.
+    """Runs an admitted call's action with its request log entry, committed together or not at all; returns the
+    view's (payload, call request) once committed, and keeps the answer in call.response.
 
-    Whatever fails inside (a refusal, a statement cancelled by its timeout, the database gone, the log's insert)
-    rolls the whole call back: nothing of it is committed, and answer() writes the entry of the failure after the
-    rollback. So is a call whose deadline passed before its commit. When the commit's reply is lost (the
-    connection dropped during COMMIT), the call is looked up by its request ID (api.outcome.committed_or_not): its
-    answer is then what really happened, or "outcome unknown" when the database cannot tell in time."""
+    On PostgreSQL, when the token's webhooks listen to nothing, the statement that carries the call out also writes
+    its entry (one_statement): atomic by itself, with no transaction around it. Otherwise one transaction holds the
+    call's statements, its outbox events and its entry. A read_only call (status) changes nothing: its entry is
+    written on its own.
+
+    Whatever fails (a refusal, a statement cancelled by its timeout, the database gone, the entry's insert) leaves
+    nothing of the call behind, and answer() writes the entry of the failure after the rollback. So does a call
+    whose deadline passed before its commit. When the connection drops while the call is being committed, the
+    call is looked up by its request ID (api.outcome.committed_or_not): its answer is then what really happened,
+    or "outcome unknown" when the database cannot tell in time."""
+    if not read_only and connection.vendor == "postgresql" and not call.token.webhook_event_types:
+        return one_statement(request, call, view, *args, **kwargs)
     committing = None
     try:
         with nullcontext() if read_only else transaction.atomic():
@@ -182,6 +189,46 @@ def carry_out(request, call, view, *args, read_only=False, **kwargs):
         raise
     call.response = response
     return payload, call.call_request
+
+
+def one_statement(request, call, view, *args, **kwargs):
+    """carry_out() where the statement that does the call also inserts its entry (call.entry, made by the view
+    once it knows its answer): a success is committed with its entry by that one statement. A call that
+    changes nothing (refused, or an open request to cancel not found) wrote none: answer() writes it."""
+    offered = []  # (payload, PendingEntry, the server process that runs the statement)
+
+    def entry(payload):
+        if call.deadline.passed():  # not started now: its caller is about to be told it failed
+            raise DeadlinePassed(f"{-call.deadline.left():.3f} s past the call's deadline")
+        values = entry_values(request, call, render(call, payload, 200, call.callback), payload, 200)
+        offered.append((payload, PendingEntry(ApiRequestLog.objects.prepared(**values)), backend_pid()))
+        return offered[-1][1]
+
+    call.entry = entry
+    try:
+        payload, call.call_request = view(request, call, *args, **kwargs)
+    except OUTAGE_ERRORS:
+        # The statement's reply lost with the connection: it may have been committed. Otherwise (an error the
+        # database answered: a timeout, a lock) it was not.
+        if not (offered and connection_lost() and committed_or_not(call.request_id, call.deadline, offered[0][2])):
+            call.call_request = None
+            raise
+        payload = offered[0][0]
+        call.call_request = CallRequest.objects.filter(request_log__request_id=call.request_id).first()
+    except BaseException:
+        call.call_request = None
+        raise
+    else:
+        if not (offered and offered[0][1].written):  # a view whose statement took no entry (none): on its own
+            write_call(request, call, render(call, payload, 200, call.callback), payload, 200)
+    call.response = render(call, payload, 200, call.callback)
+    return payload, call.call_request
+
+
+def connection_lost():
+    """Whether this thread's database connection broke (its last statement's reply may have been lost)."""
+    raw = connection.connection
+    return raw is None or raw.closed or getattr(raw, "broken", False)
 
 
 def failure(reason):

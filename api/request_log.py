@@ -26,7 +26,12 @@ UNKNOWN_TOKEN_MASK = "[token]"
 def write_call(request, call, response, payload, status):
     """Writes the call (api.decorators.ApiCall) to the request log, in the caller's transaction if there is one;
     raises what the database raises."""
-    ApiRequestLog.objects.write(
+    ApiRequestLog.objects.write(**entry_values(request, call, response, payload, status))
+
+
+def entry_values(request, call, response, payload, status):
+    """The request log entry of the call answered so, as ApiRequestLog.objects.write() takes it."""
+    return dict(
         request_id=call.request_id,
         token=call.token,
         call_request=call.call_request,

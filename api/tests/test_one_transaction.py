@@ -4,12 +4,13 @@ call that failed is written after the rollback, and a COMMIT whose reply was los
 
 import json
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connections
 
-from api import decorators, outcome
-from api.models import ApiRequestLog, CallRequest, CallRequestChange
+from api import outcome
+from api.models import ApiRequestLog, CallRequest
 from tests.helpers import REQUESTER, SEED_SUCCESS, failed, now_millis, seed_body
 from webhooks.models import CALL_REQUEST_EVENTS, WebhookEndpoint, WebhookEvent
 
@@ -27,16 +28,41 @@ def listened(token, target):
     return WebhookEndpoint.add(token, "http://127.0.0.1:9/hook", CALL_REQUEST_EVENTS)
 
 
+FAIL_SUCCESS_ENTRIES = {
+    # A statement timeout at the entry's insert, after the call's effect was written (PostgreSQL's error class).
+    "postgresql": [
+        "CREATE FUNCTION cbn_fail_success_entry() RETURNS trigger AS $$ BEGIN IF NEW.status = 200 THEN "
+        "RAISE EXCEPTION 'injected: the entry''s insert failed' USING ERRCODE = '57014'; END IF; RETURN NEW; END $$ "
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER cbn_fail_success_entry BEFORE INSERT ON api_apirequestlog FOR EACH ROW "
+        "EXECUTE FUNCTION cbn_fail_success_entry()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER cbn_fail_success_entry BEFORE INSERT ON api_apirequestlog WHEN NEW.status = 200 "
+        "BEGIN SELECT RAISE(ABORT, 'injected: the entry''s insert failed'); END",
+    ],
+}
+UNDO = {
+    "postgresql": [
+        "DROP TRIGGER cbn_fail_success_entry ON api_apirequestlog",
+        "DROP FUNCTION cbn_fail_success_entry()",
+    ],
+    "sqlite": ["DROP TRIGGER cbn_fail_success_entry"],
+}
+
+
 @pytest.fixture
-def failing_log_insert(monkeypatch):
-    """The request log's insert inside the call's transaction fails, after the call request was written (a
-    database error at the last statement before COMMIT)."""
-
-    def fail(*args, **kwargs):
-        assert CallRequest.objects.exists() or CallRequestChange.objects.exists()  # the effect was written first
-        raise OperationalError("injected: the log's insert failed")
-
-    monkeypatch.setattr(decorators, "write_call", fail)
+def failing_log_insert(db):
+    """The database refuses the insert of a success's request log entry, which comes after the call's effect in its
+    transaction, or in its one statement (a trigger in the test database; the entry of a failure passes)."""
+    vendor = connections["default"].vendor
+    with connections["default"].cursor() as cursor:
+        for sql in FAIL_SUCCESS_ENTRIES[vendor]:
+            cursor.execute(sql)
+    yield
+    with connections["default"].cursor() as cursor:
+        for sql in UNDO[vendor]:
+            cursor.execute(sql)
 
 
 def call(client, path, **headers):
@@ -57,9 +83,13 @@ def test_it_commits_a_success_with_its_log_entry_and_its_outbox_event(client, va
     assert list(WebhookEvent.objects.values_list("type", "subject")) == [("call_request.created", created.public_id)]
 
 
+@pytest.mark.parametrize("webhooks", [True, False], ids=["in a transaction", "in one statement"])
 def test_it_leaves_nothing_of_a_callback_that_failed_after_its_request_was_written(
-    client, value, listened, failing_log_insert
+    client, value, target, webhooks, request, failing_log_insert
 ):
+    if webhooks:
+        request.getfixturevalue("listened")
+
     response, answer = call(client, CALLBACK.format(value=value))
 
     assert (response.status_code, answer) == (503, UNAVAILABLE)
@@ -69,10 +99,13 @@ def test_it_leaves_nothing_of_a_callback_that_failed_after_its_request_was_writt
     assert entries() == [(response["X-Request-Id"], 503, "service unavailable", None)]
 
 
-def test_it_leaves_an_open_request_open_when_its_cancel_failed(client, value, target, token, listened, monkeypatch):
+@pytest.mark.parametrize("webhooks", [True, False], ids=["in a transaction", "in one statement"])
+def test_it_leaves_an_open_request_open_when_its_cancel_failed(client, value, target, token, webhooks, request):
+    if webhooks:
+        request.getfixturevalue("listened")
     call_request, _created = CallRequest.request_call(REQUESTER, target, "hi", token)
     events = WebhookEvent.objects.count()
-    monkeypatch.setattr(decorators, "write_call", lambda *args: (_ for _ in ()).throw(OperationalError("injected")))
+    request.getfixturevalue("failing_log_insert")
 
     response, answer = call(client, CANCEL.format(value=value))
 
@@ -134,6 +167,27 @@ def test_it_starts_a_call_whose_wait_was_within_its_callers_patience(client, val
     assert CallRequest.objects.count() == 1
 
 
+@contextmanager
+def reply_lost(monkeypatch, committed):
+    """The reply of the call's commit is lost: the connection drops after the commit was done (committed) or before.
+    On PostgreSQL a call whose token's webhooks listen to nothing commits with its one statement (autocommit)."""
+    if connections["default"].vendor == "postgresql":
+
+        def drop(execute, sql, params, many, context):
+            if "logged AS" not in sql:  # not the call's one statement
+                return execute(sql, params, many, context)
+            if committed:
+                execute(sql, params, many, context)
+            context["connection"].connection.close()
+            raise OperationalError("injected: server closed the connection unexpectedly")
+
+        with connections["default"].execute_wrapper(drop):
+            yield
+    else:
+        lose_the_commits_reply(monkeypatch, committed)
+        yield
+
+
 def lose_the_commits_reply(monkeypatch, committed):
     """The next COMMIT's reply is lost: the connection drops after the commit was done (committed) or before."""
     wrapper = connections["default"]
@@ -151,9 +205,8 @@ def lose_the_commits_reply(monkeypatch, committed):
 
 
 def test_it_answers_success_when_a_lost_commit_was_done(client, value, target, monkeypatch):
-    lose_the_commits_reply(monkeypatch, committed=True)
-
-    response, answer = call(client, CALLBACK.format(value=value))
+    with reply_lost(monkeypatch, committed=True):
+        response, answer = call(client, CALLBACK.format(value=value))
 
     assert (response.status_code, answer) == (200, SEED_SUCCESS)
     created = CallRequest.objects.get()
@@ -162,9 +215,8 @@ def test_it_answers_success_when_a_lost_commit_was_done(client, value, target, m
 
 
 def test_it_answers_service_unavailable_when_a_lost_commit_was_not_done(client, value, target, monkeypatch):
-    lose_the_commits_reply(monkeypatch, committed=False)
-
-    response, answer = call(client, CALLBACK.format(value=value))
+    with reply_lost(monkeypatch, committed=False):
+        response, answer = call(client, CALLBACK.format(value=value))
 
     assert (response.status_code, answer) == (503, UNAVAILABLE)
     assert not CallRequest.objects.exists()
@@ -175,7 +227,6 @@ def test_it_answers_outcome_unknown_when_the_database_cannot_tell_by_the_deadlin
     client, value, target, monkeypatch, settings
 ):
     settings.REQUEST_DEADLINE_SECONDS, settings.DB_STATEMENT_TIMEOUT_SECONDS = 1, 0.5
-    lose_the_commits_reply(monkeypatch, committed=True)
 
     def unreachable(pid):  # the database does not answer again before the deadline
         raise OperationalError("injected: connection refused")
@@ -183,14 +234,19 @@ def test_it_answers_outcome_unknown_when_the_database_cannot_tell_by_the_deadlin
     monkeypatch.setattr(outcome, "_lookup_sql", unreachable)
     started = time.monotonic()
 
-    response, answer = call(client, CALLBACK.format(value=value))
+    with reply_lost(monkeypatch, committed=True):
+        response, answer = call(client, CALLBACK.format(value=value))
 
     assert (response.status_code, answer) == (504, failed("outcome unknown"))
     assert time.monotonic() - started < 1.5 + outcome.RETRY_SECONDS * 2  # within the deadline plus one statement
-    # It was committed with its own entry (the answer could not know it); no second entry says otherwise. The
-    # answer names the call request, whose status tells the caller what happened.
+    # It was committed with its own entry (the answer could not know it); no second entry says otherwise. In a
+    # transaction the answer names the call request, whose status tells the caller what happened; a lost reply
+    # of the one statement (PostgreSQL) never told which request it was: the request log tells.
     created = CallRequest.objects.get()
-    assert response["X-Call-Request-Id"] == created.public_id
+    if connections["default"].vendor == "postgresql":
+        assert "X-Call-Request-Id" not in response
+    else:
+        assert response["X-Call-Request-Id"] == created.public_id
     assert [(status, reason) for _id, status, reason, _cr in entries()] == [(200, "")]
 
 
