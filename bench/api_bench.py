@@ -254,8 +254,9 @@ class Feet:
     """Feet never used before by the caller's token, one millisecond apart, and at most 200 s in the past
     (the server accepts 300 s)."""
 
-    def __init__(self):
+    def __init__(self, open_requests=None):
         self.next = 0
+        self.open_requests = open_requests  # where the cancels of open requests come from (OpenRequests)
 
     def take(self, count):
         start = max(self.next, time.time_ns() // 10**6 - 200_000)
@@ -419,8 +420,7 @@ def run_child(database, seconds, rounds):
 
     token, value = prepare()
     owner = token.owner
-    feet = Feet()
-    feet.open_requests = OpenRequests(value)
+    feet = Feet(OpenRequests(value))
     answer = Client(headers={"Referer": REFERER}).get(f"/{value}/callback/{MY_NUMBER}/kr/{TARGET}/kr/hi")
     plan = scenarios(value, token.digest, answer["X-Call-Request-Id"])
     workdir = tempfile.mkdtemp(prefix="cbn-api-bench-wrk-")
