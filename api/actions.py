@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 
 from api import callers, play, reasons, testmode
 from api.models import CallRequest
@@ -38,24 +39,28 @@ class CallSpec:
         return fields
 
 
-def perform(token, spec):
+def perform(token, spec, entry=None):
     """Validates the call and carries it out; raises ApiError otherwise.
 
-    Returns (the success answer, the call request it created, refreshed or cancelled).
+    Returns (the success answer, the call request it created, refreshed or cancelled). entry(answer), when given,
+    makes the call's request log entry (api.models.PendingEntry) of that success, for the statement that carries
+    the call out to write with it.
     """
     requester, target_phone, message = _validated(spec)
     target, magic = _find_target(token, spec, target_phone)
-    if spec.action in REQUESTS:
-        call_request = _request(requester, target, message, token, magic)
-    else:
-        call_request = CallRequest.cancel_open(requester, target, token)
-        if call_request is None:
-            raise ApiError(reasons.NOTHING_PENDING)
     if target_phone is None:  # named by its ID: answered with its number
         iso, number = target.iso, target.national_number
     else:
         iso, number = spec.target_iso, spec.target_number
-    return {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}, call_request
+    answer = {"result": "success", "opname": target.operator, "iso": iso, "phone_number": number}
+    pending = entry(answer) if entry is not None else None
+    if spec.action in REQUESTS:
+        call_request = _request(requester, target, message, token, magic, pending)
+    else:
+        call_request = CallRequest.cancel_open(requester, target, token, entry=pending)
+        if call_request is None:
+            raise ApiError(reasons.NOTHING_PENDING)
+    return answer, call_request
 
 
 def status(token, public_id):
@@ -107,12 +112,12 @@ def _find_target(token, spec, target_phone):
     return found, None
 
 
-def _request(requester, target, message, token, magic):
+def _request(requester, target, message, token, magic, entry=None):
     """The call request sent (or refreshed); a magic target's new one is played to its outcome."""
     ttl = testmode.MAGIC_TTL_SECONDS if magic is not None else None
-    call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl)
-    if magic is not None and created:
-        play.magic_outcome(call_request, magic)
+    call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl, entry=entry)
+    if magic is not None and created:  # once the call's transaction commits: a rolled-back request is not played
+        transaction.on_commit(lambda: play.magic_outcome(call_request, magic))
     return call_request
 
 

@@ -12,7 +12,7 @@ from django.http import UnreadablePostError
 
 from api import callers, reasons
 from api.actions import ApiError, CallSpec
-from api.decorators import admit
+from api.decorators import admit, carry_out
 from api.models import SeenRequest
 from api.protocol import BY_ID, CANCEL, NEOCANCEL, POST_FIELDS
 from lib.aes import UndecryptableField, decrypt_field, decrypt_fields
@@ -53,7 +53,8 @@ def token_in_body(view):
         if not SeenRequest.objects.remember(fingerprint(token, foot), until):
             raise ApiError(reasons.REPLAYED_REQUEST)
         admit(call, token)  # only now: the caller holds the token and the request is fresh
-        return view(request, call, *args, **kwargs)
+        # The replay store's row stays committed whatever the call does next: a refused request is not replayed.
+        return carry_out(request, call, view, *args, **kwargs)
 
     return wrapper
 

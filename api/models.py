@@ -246,6 +246,16 @@ def inserted_fields(model):
     return [field for field in model._meta.concrete_fields if not field.primary_key]
 
 
+class PendingEntry:
+    """A call's request log entry offered to the statement that carries the call out (PostgreSQL): ApiRequestLog's
+    prepared() row; written is set when that statement inserted it (it did something, and named it)."""
+
+    __slots__ = ("row", "written")
+
+    def __init__(self, row):
+        self.row, self.written = row, False
+
+
 class CallRequestQuerySet(models.QuerySet):
     def open(self):
         """Not yet answered, declined, cancelled or expired, and not past their expiry."""
@@ -355,7 +365,7 @@ class CallRequest(models.Model):
         return self.state in self.OPEN_STATES
 
     @classmethod
-    def request_call(cls, requester, target, message, token, ttl_seconds=None):
+    def request_call(cls, requester, target, message, token, ttl_seconds=None, entry=None):
         """Creates the open request from requester to target, or refreshes (message, expiry) the one the same
         developer (the token's owner) already has open; another developer's request between the same numbers
         is not touched.
@@ -363,6 +373,9 @@ class CallRequest(models.Model):
         One statement, an upsert under the partial unique index of open requests, unless the open one is past
         its expiry (it is expired first) or the token's webhooks listen to the creation (the outbox's insert
         joins it in a transaction). Returns (call request, True when it was created).
+
+        entry (PostgreSQL, when nothing listens): the request log entry of the call, ApiRequestLog's prepared() row,
+        written by the same statement (atomic by itself: no transaction needed around the call's effect and entry).
         """
         listened = event_type_for_state(cls.State.PENDING) in token.webhook_event_types
         for _attempt in range(3):
@@ -383,7 +396,7 @@ class CallRequest(models.Model):
             )
             # The event is written in the request's transaction (the outbox); none is needed without one.
             with transaction.atomic(savepoint=False) if listened else nullcontext():
-                current = cls._create_or_refresh(candidate)
+                current = cls._create_or_refresh(candidate, None if listened else entry)
                 if current is not None:
                     current.token, current.target = token, target
                     created = current.public_id == candidate.public_id
@@ -401,13 +414,19 @@ class CallRequest(models.Model):
         raise IntegrityError("could not create or refresh the open call request")
 
     @classmethod
-    def _create_or_refresh(cls, candidate):
+    def _create_or_refresh(cls, candidate, entry=None):
         """INSERT … ON CONFLICT … DO UPDATE … RETURNING under one_open_call_request_per_developer_and_pair
         (PostgreSQL and SQLite alike): the new request, the refreshed open one, or None when the open one is
-        past its expiry."""
+        past its expiry. With entry (PostgreSQL), the call's log entry is inserted by the same statement, naming
+        the request (none when the open one was past its expiry)."""
         fields, sql = cls._upsert()
         values = [field.get_db_prep_save(field.pre_save(candidate, True), connection) for field in fields]
+        if entry is not None:
+            sql = f"WITH cr AS ({sql}), logged AS ({ApiRequestLog._insert_from_sql('cr')}) SELECT * FROM cr"
+            values += ApiRequestLog.params_from(entry.row)
         found = list(cls.objects.raw(sql, values))
+        if found and entry is not None:
+            entry.written = True
         return found[0] if found else None
 
     @classmethod
@@ -429,30 +448,72 @@ class CallRequest(models.Model):
         return fields, sql
 
     @classmethod
-    def cancel_open(cls, requester, target, token):
-        """Cancels the token's developer's open request from requester to target; returns it, or None."""
-        developer = token.owner_id
-        # Most cancels find nothing open: one read, in a statement built once per process.
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        found = cls.objects.raw(cls._open_between_sql(), [developer, requester.e164, target.pk, now])
-        for call_request in found:
+    def cancel_open(cls, requester, target, token, entry=None):
+        """Cancels the token's developer's open request from requester to target and records the change, atomically
+        (in the caller's transaction, if any); returns it, or None.
+
+        The API's cancel: one UPDATE … RETURNING of the open request (at most one: the partial unique index), and
+        on PostgreSQL the change's insert in the same statement; in statements built once per process. entry (on
+        PostgreSQL, when nothing listens to the cancellation): the call's request log entry, ApiRequestLog's
+        prepared() row, inserted by the same statement when it cancels one (atomic by itself)."""
+        now = timezone.now()
+        prepared = connection.ops.adapt_datetimefield_value(now)
+        state = cls.State.CANCELLED
+        if event_type_for_state(state) in token.webhook_event_types:
+            entry = None  # the event is written in the change's transaction (report)
+        with transaction.atomic(savepoint=False) if entry is None else nullcontext():
+            values = {"now": prepared, "developer": token.owner_id, "requester": requester.e164, "target": target.pk}
+            sql = cls._cancel_sql()
+            if entry is not None:
+                sql = sql.replace(" SELECT * FROM done", f", logged AS ({cls._log_from_done_sql()}) SELECT * FROM done")
+                values.update((f"e{n}", value) for n, value in enumerate(ApiRequestLog.params_from(entry.row)))
+            found = list(cls.objects.raw(sql, values))
+            if not found:
+                return None
+            if entry is not None:
+                entry.written = True
+            call_request = found[0]
             call_request.token, call_request.target = token, target
-            if call_request.change_to(cls.State.CANCELLED, refuse=False):
-                return call_request
-        return None
+            if connection.vendor != "postgresql":  # no INSERT inside a WITH: a statement of its own
+                CallRequestChange.objects.create(call_request=call_request, state=state, at=now)
+            changes.call_requests_changed(target.pk)
+            call_request.report(state, now)
+        return call_request
 
     @classmethod
     @cache
-    def _open_between_sql(cls):
-        """The developer's open request from a requester to a target: parameters developer, requester's E.164,
-        target and now."""
+    def _log_from_done_sql(cls):
+        """ApiRequestLog._insert_from_sql("done") with named parameters (e0, e1…), as _cancel_sql's are."""
+        sql, count = ApiRequestLog._insert_from_sql("done"), [0]
+
+        def named(_match):
+            count[0] += 1
+            return f"%(e{count[0] - 1})s"
+
+        return re.sub(r"%s", named, sql)
+
+    @classmethod
+    @cache
+    def _cancel_sql(cls):
+        """Cancels the open request of a developer from a requester to a target, and on PostgreSQL records the change:
+        named parameters now, developer, requester (E.164) and target; returns the request's columns."""
         quote, meta = connection.ops.quote_name, cls._meta
+        table, change = quote(meta.db_table), quote(CallRequestChange._meta.db_table)
         columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
         states = ", ".join(f"'{state}'" for state in cls.OPEN_STATES)
-        return (
-            f"SELECT {columns} FROM {quote(meta.db_table)} WHERE developer_id = %s AND requester_number = %s "
-            f"AND target_id = %s AND state IN ({states}) AND expires_at > %s"
+        update = (
+            f"UPDATE {table} SET state = '{cls.State.CANCELLED}', updated_at = %(now)s WHERE developer_id = %(developer)s "
+            f"AND requester_number = %(requester)s AND target_id = %(target)s AND state IN ({states}) "
+            f"AND expires_at > %(now)s RETURNING {columns}"
         )
+        if connection.vendor != "postgresql":
+            sql = update
+        else:
+            sql = (
+                f"WITH done AS ({update}), recorded AS (INSERT INTO {change} (call_request_id, state, at) "
+                f"SELECT id, '{cls.State.CANCELLED}', %(now)s FROM done) SELECT * FROM done"
+            )
+        return sql
 
     def change_to(self, state, refuse=True):
         """Moves the request to state if its current state allows it, and records the change, atomically.
@@ -462,7 +523,8 @@ class CallRequest(models.Model):
         """
         allowed = self.REACHED_FROM[state]
         now = timezone.now()
-        with transaction.atomic():
+        # No savepoint inside the caller's transaction (the API's call): a failure fails the whole of it anyway.
+        with transaction.atomic(savepoint=False):
             changed = type(self).objects.filter(pk=self.pk, state__in=allowed).update(state=state, updated_at=now)
             if changed:
                 CallRequestChange.objects.create(call_request=self, state=state, at=now)
@@ -579,9 +641,13 @@ class ApiRequestLogQuerySet(models.QuerySet):
         """Inserts one entry: what objects.create() writes (the same columns and defaults, the same values as
         each field prepares them), in a statement built once per process, with no model instance nor signals.
         The API writes one for every call: the ORM's building of an insert would cost a call half again."""
-        fields = inserted_fields(ApiRequestLog)
+        with connection.cursor() as cursor:
+            cursor.execute(ApiRequestLog._insert_sql(), self.prepared(**values))
+
+    def prepared(self, **values):
+        """The values of write()'s insert, in the order of inserted_fields(ApiRequestLog), as the database takes them."""
         row = []
-        for field in fields:
+        for field in inserted_fields(ApiRequestLog):
             value = values.pop(field.attname if field.attname in values else field.name, None)
             if hasattr(value, "pk"):
                 value = value.pk
@@ -590,8 +656,7 @@ class ApiRequestLogQuerySet(models.QuerySet):
             row.append(field.get_db_prep_save(value, connection))
         if values:
             raise TypeError(f"not fields of the request log: {', '.join(values)}")
-        with connection.cursor() as cursor:
-            cursor.execute(ApiRequestLog._insert_sql(), row)
+        return row
 
     def prune(self, older_than_days=None):
         """Deletes entries older than the retention period; returns how many."""
@@ -630,11 +695,15 @@ class ApiRequestLog(models.Model):
         related_name="request_log",
         verbose_name=_("token"),
     )
+    # No constraint in the database (Django still sets it NULL when its call request is deleted): PostgreSQL's check
+    # of one would take a share lock on the call-request table for every entry, even one that names none, so that a
+    # lock held on that table would also stop the entries of the calls it fails (answered "service unavailable").
     call_request = models.ForeignKey(
         CallRequest,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_constraint=False,
         related_name="request_log",
         verbose_name=_("call request"),
     )
@@ -677,6 +746,25 @@ class ApiRequestLog(models.Model):
         fields = inserted_fields(cls)
         columns = ", ".join(quote(field.column) for field in fields)
         return f"INSERT INTO {quote(cls._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+
+    @classmethod
+    @cache
+    def _insert_from_sql(cls, source):
+        """An INSERT of one entry per row of the CTE `source` (PostgreSQL), its call request being that row (id):
+        parameters, prepared()'s row but the call request's value."""
+        quote = connection.ops.quote_name
+        fields = inserted_fields(cls)
+        values = [
+            f"{source}.id" if field.name == "call_request" else f"%s::{field.db_type(connection)}" for field in fields
+        ]
+        columns = ", ".join(quote(field.column) for field in fields)
+        return f"INSERT INTO {quote(cls._meta.db_table)} ({columns}) SELECT {', '.join(values)} FROM {source}"
+
+    @staticmethod
+    def params_from(row):
+        """prepared()'s row as _insert_from_sql() takes it: without the call request's value."""
+        names = [field.name for field in inserted_fields(ApiRequestLog)]
+        return [value for name, value in zip(names, row, strict=True) if name != "call_request"]
 
 
 class SeenRequestQuerySet(models.QuerySet):

@@ -136,7 +136,11 @@ REPLAYED_REQUEST = Reason(
     "REPLAYED_REQUEST",
     "replayed request",
     409,
-    _("An encrypted request with the same token, foot, action and parties was already received."),
+    _(
+        "An encrypted request with the same token and foot was already received, whatever its other fields (each "
+        "foot is accepted once per token). A client sending several requests at once gives each a foot of its own: "
+        "the next millisecond when this one is taken."
+    ),
 )
 TARGET_NOT_REGISTERED = Reason(
     "TARGET_NOT_REGISTERED",
@@ -190,6 +194,18 @@ SERVICE_UNAVAILABLE = Reason(
     503,
     _("The service cannot reach its database or cache right now. Nothing was changed; try again shortly."),
 )
+OUTCOME_UNKNOWN = Reason(
+    "OUTCOME_UNKNOWN",
+    "outcome unknown",
+    504,
+    _(
+        "The call reached the service, but the database did not confirm in time whether it was carried out (its "
+        "answer was lost). It may have been done: look it up before you retry, in your request log or with the "
+        "status call and the X-Call-Request-Id header this answer carries when it names a call request. A retried "
+        "callback refreshes the open request rather than sending a second one; a retried cancel answers “nothing "
+        "pending to cancel” if the first one was done."
+    ),
+)
 
 ALL = [
     UNKNOWN_TOKEN,
@@ -218,4 +234,5 @@ ALL = [
     TEST_TOKEN_LIVE_TARGET,
     LIVE_TOKEN_TEST_TARGET,
     SERVICE_UNAVAILABLE,
+    OUTCOME_UNKNOWN,
 ]

@@ -23,26 +23,37 @@ MAX_FIELD = 2000
 UNKNOWN_TOKEN_MASK = "[token]"
 
 
-def record_call(request, call, transport, response, payload, status, started):
-    """Writes the call (api.decorators.ApiCall) to the request log; a database that is down loses the entry, not
-    the answer."""
+def write_call(request, call, response, payload, status):
+    """Writes the call (api.decorators.ApiCall) to the request log, in the caller's transaction if there is one;
+    raises what the database raises."""
+    ApiRequestLog.objects.write(**entry_values(request, call, response, payload, status))
+
+
+def entry_values(request, call, response, payload, status):
+    """The request log entry of the call answered so, as ApiRequestLog.objects.write() takes it."""
+    return dict(
+        request_id=call.request_id,
+        token=call.token,
+        call_request=call.call_request,
+        action=action_asked(request, call),
+        transport=call.transport,
+        result=payload["result"],
+        reason=payload.get("reason", ""),
+        status=status,
+        client_ip=call.address,
+        referer_host=(referer_host(request) or "")[:255],
+        duration_ms=int((time.monotonic() - call.started) * 1000),
+        received=received(request, call),
+        answer=storable(response.content.decode("utf-8", "replace"), MAX_ANSWER),
+        numbers=numbers_named(request, call),
+    )
+
+
+def record_call(request, call, response, payload, status):
+    """Writes the entry of a call that changed nothing (a refusal, a failure) on its own; a database that is down
+    loses the entry, not the answer."""
     try:
-        ApiRequestLog.objects.write(
-            request_id=call.request_id,
-            token=call.token,
-            call_request=call.call_request,
-            action=action_asked(request, call),
-            transport=transport,
-            result=payload["result"],
-            reason=payload.get("reason", ""),
-            status=status,
-            client_ip=call.address,
-            referer_host=(referer_host(request) or "")[:255],
-            duration_ms=int((time.monotonic() - started) * 1000),
-            received=received(request, call),
-            answer=storable(response.content.decode("utf-8", "replace"), MAX_ANSWER),
-            numbers=numbers_named(request, call),
-        )
+        write_call(request, call, response, payload, status)
     except OUTAGE_ERRORS as exc:
         log.warning("API call not logged: %s: %s", type(exc).__name__, exc)
     except Exception:

@@ -16,14 +16,14 @@ def path_call(request, call, action, params=None):
         return actions.status(call.token, status_id(params or "")), None
     spec = spec_from_path(action, params or "")
     call.action = spec.action
-    return actions.perform(call.token, spec)
+    return actions.perform(call.token, spec, call.entry)
 
 
 @api_endpoint("POST")
 @token_in_body
 def encrypted_call(request, call):
     """POST /callback/callback_api.php with the seed's PHP client's encrypted JSON body."""
-    return actions.perform(call.token, call_spec(call.fields))
+    return actions.perform(call.token, call_spec(call.fields), call.entry)
 
 
 def status_id(params):

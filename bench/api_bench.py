@@ -8,6 +8,8 @@ settings and middleware as the portal. Each API scenario is loaded against it in
   JSONP callback   /<token>/neocallback/01010041004/kr/airpagephone/hi?callback=cb
   POST callback    the seed's encrypted body, each with a foot of its own (new to the replay store)
   GET cancel       /<token>/cancel/01010041004/kr/01022222222/kr (a registered target, nothing open: 409)
+  GET cancel open  /<token>/cancel/<requester>/kr/01011111111/kr, each to an open request of its own (written
+                   in bulk before each run, one requester number each), which it really cancels
   GET status       /<token>/status/<the callback's call request ID>
 
 For each database it starts from an empty one (a SQLite file under /tmp; PostgreSQL database
@@ -74,6 +76,26 @@ function request()
     {["Content-Type"] = "application/json", ["Referer"] = "REFERER"}, body)
 end
 """.replace("REFERER", REFERER)
+
+# wrk's script for a cancel of an open request: each thread sends its own share of the paths, each once.
+PATHS_SCRIPT = """
+local next_id = 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+end
+function init(args)
+  paths, sent, step = {}, 0, tonumber(args[2])
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+function request()
+  local path = paths[id + 1 + sent * step]
+  sent = sent + 1
+  return wrk.format("GET", path, {["Referer"] = "REFERER"})
+end
+""".replace("REFERER", REFERER)
+# The scenario whose paths are written before each run (open_cancels), instead of one path.
+CANCEL_OPEN = "cancel-open"
 
 # Printed by every run: the latency percentiles in microseconds, read back by run_wrk().
 DONE_SCRIPT = """
@@ -190,12 +212,51 @@ def post_body(value, foot):
     return json.dumps({name: encrypt_field(value, text) for name, text in fields.items()})
 
 
+class OpenRequests:
+    """Open call requests to the demo target from requester numbers never used before (010-5NNN-NNNN), written
+    in bulk: the paths of their cancels, one each."""
+
+    def __init__(self, value):
+        self.value, self.next = value, 0
+
+    def paths(self, count):
+        from django.utils import timezone
+
+        from accounts.models import ApiToken
+        from api.models import CallRequest, Subscriber
+
+        token = ApiToken.objects.get(name="Bench")
+        target = Subscriber.objects.get(number="+82" + TARGET[1:])
+        now = timezone.now()
+        numbers = [f"0105{n:07d}" for n in range(self.next, self.next + count)]
+        self.next += count
+        CallRequest.objects.bulk_create(
+            [
+                CallRequest(
+                    requester_number="+82" + number[1:],
+                    requester_country="KR",
+                    target=target,
+                    message="hi",
+                    token=token,
+                    developer_id=token.owner_id,
+                    created_at=now,
+                    updated_at=now,
+                    expires_at=CallRequest._expiry(now),
+                )
+                for number in numbers
+            ],
+            batch_size=2000,
+        )
+        return [f"/{self.value}/cancel/{number}/kr/{TARGET}/kr" for number in numbers]
+
+
 class Feet:
     """Feet never used before by the caller's token, one millisecond apart, and at most 200 s in the past
     (the server accepts 300 s)."""
 
-    def __init__(self):
+    def __init__(self, open_requests=None):
         self.next = 0
+        self.open_requests = open_requests  # where the cancels of open requests come from (OpenRequests)
 
     def take(self, count):
         start = max(self.next, time.time_ns() // 10**6 - 200_000)
@@ -204,19 +265,21 @@ class Feet:
 
 
 def scenarios(value, digest, status_id):
-    """(name, path or None for the POST, expected status, (action, transport) in the request log); floor first."""
+    """(name, path (None: the POST, CANCEL_OPEN: cancels of open requests), expected status, (action, transport,
+    "open" for those cancels) in the request log); floor first."""
     return [
-        ("floor", f"/bench/floor/{digest}/", 200, ("", "GET")),
-        ("GET callback", f"/{value}/callback/{MY_NUMBER}/kr/{TARGET}/kr/hi", 200, ("callback", "GET")),
+        ("floor", f"/bench/floor/{digest}/", 200, ("", "GET", "")),
+        ("GET callback", f"/{value}/callback/{MY_NUMBER}/kr/{TARGET}/kr/hi", 200, ("callback", "GET", "")),
         (
             "JSONP callback",
             f"/{value}/neocallback/{MY_NUMBER}/kr/airpagephone/hi?callback=cb",
             200,
-            ("neocallback", "JSONP"),
+            ("neocallback", "JSONP", ""),
         ),
-        ("POST callback", None, 200, ("callback", "POST")),
-        ("GET cancel", f"/{value}/cancel/{MY_NUMBER}/kr/{QUIET_TARGET}/kr", 409, ("cancel", "GET")),
-        ("GET status", f"/{value}/status/{status_id}", 200, ("status", "GET")),
+        ("POST callback", None, 200, ("callback", "POST", "")),
+        ("GET cancel", f"/{value}/cancel/{MY_NUMBER}/kr/{QUIET_TARGET}/kr", 409, ("cancel", "GET", "")),
+        ("GET cancel open", CANCEL_OPEN, 200, ("cancel", "GET", "open")),
+        ("GET status", f"/{value}/status/{status_id}", 200, ("status", "GET", "")),
     ]
 
 
@@ -226,12 +289,13 @@ def statements_per_call(path, value, feet, calls=50):
     from django.test.utils import CaptureQueriesContext
 
     client = Client(headers={"Referer": REFERER})
+    paths = feet.open_requests.paths(calls) if path == CANCEL_OPEN else [path] * calls
     with CaptureQueriesContext(connection) as queries:
-        for foot in feet.take(calls):
+        for foot, each in zip(feet.take(calls), paths, strict=True):
             if path is None:
                 client.post("/callback/callback_api.php", post_body(value, foot), content_type="application/json")
             else:
-                client.get(path)
+                client.get(each)
     return len(queries) / calls
 
 
@@ -239,7 +303,13 @@ def run_wrk(base_url, path, seconds, value, feet, workdir, expected_rps):
     """One wrk run: {rps, p50, p99 (ms), requests, other_status, socket_errors}."""
     script = Path(workdir) / "done.lua"
     args = [WRK, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
-    if path is None:
+    if path == CANCEL_OPEN:
+        paths = Path(workdir) / "paths.txt"
+        count = int(max(expected_rps, 500) * seconds * 3) + 1000
+        paths.write_text("\n".join(feet.open_requests.paths(count)) + "\n")
+        script.write_text(PATHS_SCRIPT + DONE_SCRIPT)
+        args += ["-s", str(script), base_url, "--", str(paths), str(WRK_THREADS)]
+    elif path is None:
         bodies = Path(workdir) / "bodies.txt"
         count = int(max(expected_rps, 500) * seconds * 3) + 1000
         bodies.write_text("\n".join(post_body(value, foot) for foot in feet.take(count)) + "\n")
@@ -283,15 +353,19 @@ def wait_for(base_url, server, log_path):
 
 
 def answers_since(log_id):
-    """{(action, transport): {"status reason": count}} of the request log's entries after log_id."""
+    """{(action, transport, requester's first 4 digits): {"status reason": count}} of the request log's entries after
+    log_id (the cancels of open requests come from 0105…, every other call from 01010041004 or none)."""
     from django.db.models import Count
+    from django.db.models.functions import Substr
 
     from api.models import ApiRequestLog
 
     answers = {}
-    rows = ApiRequestLog.objects.filter(id__gt=log_id).values("action", "transport", "status", "reason")
+    rows = ApiRequestLog.objects.filter(id__gt=log_id).annotate(requester=Substr("numbers", 1, 4))
+    rows = rows.values("action", "transport", "status", "reason", "requester")
     for row in rows.annotate(n=Count("id")):
-        found = answers.setdefault((row["action"], row["transport"]), {})
+        kind = "open" if row["requester"] == "0105" else ""
+        found = answers.setdefault((row["action"], row["transport"], kind), {})
         found[f"{row['status']} {row['reason'] or 'success'}"] = row["n"]
     return answers
 
@@ -346,7 +420,7 @@ def run_child(database, seconds, rounds):
 
     token, value = prepare()
     owner = token.owner
-    feet = Feet()
+    feet = Feet(OpenRequests(value))
     answer = Client(headers={"Referer": REFERER}).get(f"/{value}/callback/{MY_NUMBER}/kr/{TARGET}/kr/hi")
     plan = scenarios(value, token.digest, answer["X-Call-Request-Id"])
     workdir = tempfile.mkdtemp(prefix="cbn-api-bench-wrk-")

@@ -14,13 +14,27 @@ run the journeys of bench/load.py without pause while, for each service in turn:
   after     the service is started again and nothing else is done: /healthz returns to 200 "ok" by
             itself and every answer is again the expected one.
 
+Then, for issue 22 (answers that tell the truth), three more faults under the same load, each followed by the
+books of every answer against the database:
+
+  lock      a transaction holds an exclusive lock on the call-request table for --lock-seconds (40 by default,
+            longer than every deadline): calls that need it wait for PostgreSQL's lock_timeout and are rolled back;
+  kill      PostgreSQL killed (pg_ctl -m immediate) and started again, --kills times in a row;
+  worker    a gunicorn worker killed (SIGKILL) in the middle of the load; nginx sends nothing again elsewhere.
+
+The books: each success has exactly one request log entry (by its X-Request-Id) and its call request (by its
+X-Call-Request-Id), cancelled for a cancel; each "service unavailable" left no call request, no state change and no
+webhook event (two of the load's three tokens have an endpoint listening to every event: their calls are a
+transaction each, the third token's one statement each on PostgreSQL); each "outcome unknown" is counted as done or
+not done, whichever the database says. The counts are printed per fault.
+
 Afterwards nothing is half-written: each call request in the database belongs to a journey whose
 call request was answered with success, in the state its answers promised (pending, or cancelled if
 its cancel succeeded), and no failed journey left one. The request log holds every request answered
 while PostgreSQL was up, and never more requests than were sent.
 
     .venv/bin/python bench/faults.py                      # prints the figures as JSON; exit 1 if a check fails
-    .venv/bin/python bench/faults.py --phase-seconds 1.5  # shorter phases (the test suite's run)
+    .venv/bin/python bench/faults.py --phase-seconds 1.5 --lock-seconds 8 --kills 3  # the test suite's run
 
 Needs redis-server, and PostgreSQL's initdb and pg_ctl (run as the postgres user when run as root).
 """
@@ -60,6 +74,7 @@ from bench.load import (  # noqa: E402
 )
 
 UNAVAILABLE = ("failed", "service unavailable")
+OUTCOME_UNKNOWN = ("failed", "outcome unknown")
 NOTHING_PENDING = ("failed", "nothing pending to cancel")
 
 
@@ -344,6 +359,218 @@ def half_written(sent):
     return wrong, strays
 
 
+# ---- answers that tell the truth (issue 22) ----------------------------------------------------
+
+
+def listens(sent, callers):
+    """Whether the journey's token has a webhook endpoint (listen_to_every_event): all but the last token, whose
+    calls on PostgreSQL are each one statement (api.decorators.one_statement) where the others' are a transaction."""
+    return sent.journey % callers < callers - 1
+
+
+def listen_to_every_event(plan):
+    """An endpoint on each load token but the last listening to every call request event: each change writes an
+    outbox event (never delivered: no worker runs), which the books then look for (ORM)."""
+    from accounts.models import ApiToken
+    from webhooks.models import CALL_REQUEST_EVENTS, WebhookEndpoint
+
+    for caller in plan.callers[:-1]:
+        token = ApiToken.objects.get(digest=caller.digest)
+        WebhookEndpoint.add(token, "https://hooks.callbacknow.test/faults", CALL_REQUEST_EVENTS)
+
+
+def hold_lock(url, seconds, held):
+    """Holds an exclusive lock on the call-request table for `seconds` (its own connection); sets `held` once taken."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        connection.execute("LOCK TABLE api_callrequest IN ACCESS EXCLUSIVE MODE")
+        held.set()
+        time.sleep(seconds)
+        connection.rollback()
+
+
+def gunicorn_workers(server):
+    """The pids of the portal's gunicorn workers under the server (children of its gunicorn master), from /proc."""
+
+    def children(pid):
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                return [int(child) for child in f.read().split()]
+        except OSError:
+            return []
+
+    def cmdline(pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                return f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return ""
+
+    masters = [pid for pid in children(server.process.pid) if "portal.wsgi:application" in cmdline(pid)]
+    return [worker for master in masters for worker in children(master)]
+
+
+@dataclass
+class Books:
+    """Every answer of a fault's load against the database, afterwards."""
+
+    fault: str
+    sent: int = 0
+    answers: dict = field(default_factory=dict)
+    answers_during_fault: dict = field(default_factory=dict)
+    slowest_answer_seconds: float = 0.0  # of the answers to requests sent during the fault
+    successes: int = 0
+    successes_with_one_log_entry: int = 0
+    successes_with_their_call_request: int = 0
+    unavailable: int = 0
+    unavailable_that_did_something: list = field(default_factory=list)
+    outcome_unknown_done: int = 0
+    outcome_unknown_not_done: int = 0
+    other_answers: int = 0
+    # The connection dropped with no whole answer (a worker killed as it wrote one): the caller knows it does not know.
+    dropped_done: int = 0
+    dropped_not_done: int = 0
+    not_an_api_answer: list = field(default_factory=list)  # HTML, 500s, anything but the API's JSON
+    events_without_their_call_request: int = 0  # an outbox event of a call that was rolled back
+
+    @property
+    def passed(self):
+        return (
+            self.successes_with_one_log_entry == self.successes
+            and self.successes_with_their_call_request == self.successes
+            and not self.unavailable_that_did_something
+            and not self.not_an_api_answer
+            and self.events_without_their_call_request == 0
+        )
+
+
+def pair_of(sent):
+    from lib import phones
+
+    return phones.normalise(sent.requester, "kr").e164, phones.normalise(sent.target.number, sent.target.iso).e164
+
+
+def read_books(fault, sent, callers):
+    """Books of every answer in `sent` (ORM, after recovery); callers: how many tokens the load used."""
+    from django.db import connection
+
+    from api.models import ApiRequestLog, CallRequest, CallRequestChange
+    from webhooks.models import WebhookEvent
+
+    connection.close()
+    books = Books(fault, sent=len(sent))
+    books.answers = dict(Counter(f"{s.status} {s.answer[0]}: {s.answer[1]}" if s.answer else s.error for s in sent))
+    books.answers_during_fault = dict(
+        Counter(f"{s.status} {s.answer[0]}: {s.answer[1]}" if s.answer else s.error for s in sent if s.phase == "fault")
+    )
+    during = [s.seconds for s in sent if s.phase == "fault"]
+    books.slowest_answer_seconds = round(max(during, default=0.0), 2)
+    entries = Counter()
+    for request_id, status in ApiRequestLog.objects.filter(
+        request_id__in=[s.request_id for s in sent if s.request_id]
+    ).values_list("request_id", "status"):
+        entries[(request_id, status)] += 1
+    requests = {
+        (requester, target): (public_id, state)
+        for requester, target, public_id, state in CallRequest.objects.values_list(
+            "requester_number", "target__number", "public_id", "state"
+        )
+    }
+    cancelled = set(
+        CallRequestChange.objects.filter(state="cancelled").values_list("call_request__public_id", flat=True)
+    )
+    events = Counter(WebhookEvent.objects.values_list("subject", "type"))
+    existing = {public_id for public_id, _state in requests.values()}
+    books.events_without_their_call_request = sum(
+        n for (subject, _type), n in events.items() if subject not in existing
+    )
+    for s in sent:
+        found = requests.get(pair_of(s))
+        is_cancel = "cancel" in s.step.action
+        if is_cancel:
+            done = found is not None and found[1] == "cancelled"
+            left_trace = done or (
+                found is not None and (found[0] in cancelled or events[(found[0], "call_request.cancelled")])
+            )
+        else:
+            done = found is not None
+            left_trace = done
+        if s.answer == SUCCESS:
+            books.successes += 1
+            books.successes_with_one_log_entry += entries[(s.request_id, 200)] == 1
+            ok = found is not None and found[0] == s.call_request_id and (not is_cancel or done)
+            event = (s.call_request_id, "call_request.cancelled" if is_cancel else "call_request.created")
+            ok = ok and events[event] == (1 if listens(s, callers) else 0)
+            books.successes_with_their_call_request += ok
+        elif s.answer == UNAVAILABLE:
+            books.unavailable += 1
+            if left_trace:
+                books.unavailable_that_did_something.append((s.step.transport, s.step.action, s.phase, found))
+        elif s.answer == OUTCOME_UNKNOWN:
+            if done:
+                books.outcome_unknown_done += 1
+            else:
+                books.outcome_unknown_not_done += 1
+        elif s.error:
+            if done:
+                books.dropped_done += 1
+            else:
+                books.dropped_not_done += 1
+        elif s.answer and s.answer[0] == "failed" and s.status is not None and s.status < 500:  # a refusal
+            books.other_answers += 1
+        else:
+            books.not_an_api_answer.append((s.step.transport, s.step.action, s.status, s.answer or s.error))
+    return books
+
+
+def run_truth_fault(server, plan, fault, apply, phase_seconds, concurrency, run_id):
+    """Load before, during and after `apply()` (which returns once the fault is over and the service back), then
+    the books of every answer."""
+    with ContinuousLoad(server.url, plan, concurrency, run_id) as load:
+        time.sleep(phase_seconds)
+        load.phase = "fault"
+        apply()
+        started_at = time.monotonic()
+        while health_body(server.url).get("status") != "ok" and time.monotonic() - started_at < 60:
+            time.sleep(0.1)
+        load.phase = "after"
+        time.sleep(phase_seconds)
+    return read_books(fault, load.sent(), len(plan.callers))
+
+
+def truth_faults(server, postgres, args, plan, run_id):
+    """The three faults of issue 22, each with its books."""
+    import threading as _threading
+
+    def lock():
+        held = _threading.Event()
+        holder = _threading.Thread(target=hold_lock, args=(postgres.url, args.lock_seconds, held), daemon=True)
+        holder.start()
+        held.wait(30)
+        holder.join()
+
+    def kill():
+        for _ in range(args.kills):
+            postgres.stop("immediate")
+            time.sleep(0.3)
+            postgres.start()
+            time.sleep(args.phase_seconds / 2)
+
+    def worker():
+        workers = gunicorn_workers(server)
+        if not workers:
+            raise RuntimeError("no gunicorn worker found")
+        os.kill(workers[0], 9)  # a worker of the server this run started
+        time.sleep(args.phase_seconds)
+
+    faults = [("lock", lock), ("kill", kill), ("worker", worker)]
+    return [
+        run_truth_fault(server, plan, name, apply, args.phase_seconds, args.concurrency, run_id * 10 + n)
+        for n, (name, apply) in enumerate(faults, start=5)
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--phase-seconds", type=float, default=4.0)
@@ -351,6 +578,8 @@ def main():
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--pg-port", type=int, default=0, help="0: a free port")
     parser.add_argument("--redis-port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--lock-seconds", type=float, default=40.0, help="how long the call-request table is locked")
+    parser.add_argument("--kills", type=int, default=10, help="times PostgreSQL is killed in a row")
     args = parser.parse_args()
     missing = missing_binaries()
     if missing:
@@ -382,6 +611,7 @@ def main():
         django.setup()
         call_command("migrate", verbosity=0)
         plan = prepare()
+        listen_to_every_event(plan)
         server = Server("gunicorn", env, workers=args.workers, log_path=workdir / "server.log").wait_until_up()
 
         run_id = int(time.time())
@@ -394,8 +624,9 @@ def main():
             )
             scenarios.append(scenario)
             everything += sent
-        server.stop()
         wrong, strays = half_written(everything)
+        truth = truth_faults(server, postgres, args, plan, run_id)
+        server.stop()
         output = server.output()
         result = {
             "server": f"gunicorn ({args.workers} workers), DEBUG off",
@@ -403,8 +634,11 @@ def main():
             "call_requests_disagreeing_with_answers": wrong[:10],
             "call_requests_from_failed_journeys": strays[:10],
             "server_500s": output.count("Internal Server Error"),
+            "books": [dict(vars(b), passed=b.passed) for b in truth],
         }
-        result["passed"] = all(s.passed for s in scenarios) and not wrong and not strays
+        result["passed"] = (
+            all(s.passed for s in scenarios) and not wrong and not strays and all(b.passed for b in truth)
+        )
         print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
         sys.exit(0 if result["passed"] else 1)
     finally:

@@ -217,6 +217,8 @@ class Sent:
     answer: tuple | None = None  # (result, reason) read from the body
     seconds: float = 0.0
     error: str = ""
+    request_id: str = ""  # the answer's X-Request-Id (none from nginx's own answers)
+    call_request_id: str = ""  # the answer's X-Call-Request-Id
 
 
 def call_path(caller, step, requester, target, plan):
@@ -278,6 +280,8 @@ def send(session, base_url, plan, sent):
         sent.seconds = time.perf_counter() - started
         sent.status = response.status_code
         sent.answer = read_answer(response)
+        sent.request_id = response.headers.get("X-Request-Id", "")
+        sent.call_request_id = response.headers.get("X-Call-Request-Id", "")
     except requests.RequestException as exc:
         sent.seconds = time.perf_counter() - started
         sent.error = type(exc).__name__

@@ -60,3 +60,58 @@ def check_support_email(app_configs, **kwargs):
             id="accounts.W002",
         )
     ]
+
+
+def timeout_chain():
+    """The chain of timeouts from the balancer down to the database (README, Timeouts), front first: (name, seconds)
+    pairs, each of which must be longer than the next. A call may commit until its deadline plus one statement."""
+    return [
+        ("BALANCER_TIMEOUT_SECONDS", settings.BALANCER_TIMEOUT_SECONDS),
+        ("FRONT_READ_TIMEOUT_SECONDS", settings.FRONT_READ_TIMEOUT_SECONDS),
+        ("SERVER_TIMEOUT_SECONDS", settings.SERVER_TIMEOUT_SECONDS),
+        (
+            "REQUEST_DEADLINE_SECONDS + DB_STATEMENT_TIMEOUT_SECONDS",
+            settings.REQUEST_DEADLINE_SECONDS + settings.DB_STATEMENT_TIMEOUT_SECONDS,
+        ),
+    ]
+
+
+@register(deploy=True)
+def check_timeout_chain(app_configs, **kwargs):
+    """Each layer must give up after the one behind it: a front that gives up first answers its caller "failed"
+    while the server may still commit the call (issue 22)."""
+    errors = []
+    chain = timeout_chain()
+    for (front, front_seconds), (behind, behind_seconds) in zip(chain, chain[1:], strict=False):
+        if front_seconds <= behind_seconds:
+            errors.append(
+                Error(
+                    f"{front} ({front_seconds:g} s) is not longer than {behind} ({behind_seconds:g} s): the front would "
+                    "give up on a call, and answer it failed, while the server behind it may still carry it out.",
+                    hint="Order the timeouts from the balancer down to the database (README, Timeouts).",
+                    id="portal.E001",
+                )
+            )
+    if settings.REQUEST_QUEUE_TIMEOUT_SECONDS >= settings.REQUEST_DEADLINE_SECONDS:
+        errors.append(
+            Error(
+                f"REQUEST_QUEUE_TIMEOUT_SECONDS ({settings.REQUEST_QUEUE_TIMEOUT_SECONDS:g} s) is not shorter than "
+                f"REQUEST_DEADLINE_SECONDS ({settings.REQUEST_DEADLINE_SECONDS:g} s): a request started that late "
+                "would have no time left to be done.",
+                hint="Keep the queue's timeout well under the deadline (5 s and 15 s by default).",
+                id="portal.E002",
+            )
+        )
+    postgres = settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+    statement, lock = settings.DB_STATEMENT_TIMEOUT_SECONDS, settings.DB_LOCK_TIMEOUT_SECONDS
+    if postgres and not (0 < lock <= statement):
+        errors.append(
+            Error(
+                f"DB_STATEMENT_TIMEOUT_SECONDS ({statement:g}) and DB_LOCK_TIMEOUT_SECONDS ({lock:g}) must both be set, "
+                "the lock's no longer than the statement's: a statement waiting on a lock without end holds its "
+                "call past every front's timeout.",
+                hint="The defaults are 5 s and 3 s; 0 (no limit) is for migrations only.",
+                id="portal.E003",
+            )
+        )
+    return errors

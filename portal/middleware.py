@@ -5,8 +5,15 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from redis.exceptions import RedisError
 
+from api import reasons
+from api.decorators import failure
+from api.routing import call_match
+from api.wire import json_body
+from device import reasons as device_reasons
+from lib.deadlines import waited
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -99,3 +106,36 @@ class ServiceOutageMiddleware:
             log.warning("%s %s: service unavailable: %s", request.method, request.path_info, exception)
             return service_unavailable(request)
         return None
+
+
+class StaleRequestMiddleware:
+    """Refuses, before any work, a request that waited in a queue (nginx's, the server's backlog) longer than
+    REQUEST_QUEUE_TIMEOUT_SECONDS: its caller has given up or is about to, and a call started now could be done
+    after its caller was told it failed. Answered 503 in the interface's own shape: the API's JSON failure
+    "service unavailable" (nothing was done; not logged, as no database is touched), the device API's JSON, else
+    the outage page. The time comes from nginx's X-Request-Start (lib.deadlines); without it nothing is refused."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = waited(request.META)
+        if seconds <= settings.REQUEST_QUEUE_TIMEOUT_SECONDS:
+            return self.get_response(request)
+        log.warning("%s refused unstarted: it waited %.1f s in a queue", request.method, seconds)
+        return stale_answer(request)
+
+
+def stale_answer(request):
+    if call_match(request.path_info) is not None:
+        body, status = failure(reasons.SERVICE_UNAVAILABLE)
+        response = HttpResponse(json_body(body), status=status, content_type="application/json; charset=utf-8")
+        response["Access-Control-Allow-Origin"] = "*"
+    elif request.path_info.startswith("/device/"):
+        response = JsonResponse({"reason": device_reasons.SERVICE_UNAVAILABLE.text}, status=503)
+    else:  # before LocaleMiddleware: the visitor's language read here (cookie, Accept-Language)
+        with translation.override(translation.get_language_from_request(request)):
+            return service_unavailable(request)
+    response["Retry-After"] = "5"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the load balancer probes machines by address over plain HTTP (no host check, no HTTPS redirect).
     "portal.middleware.HealthCheckMiddleware",
+    # Then: a request that waited in a queue past its caller's patience is refused before any work.
+    "portal.middleware.StaleRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,6 +143,30 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 
+# Deadlines (README, "Timeouts"): the chain from the balancer through nginx and the server down to the database,
+# each shorter than the one in front of it, so that nothing is committed after its caller was told it failed.
+# A statement running longer, or waiting longer for a lock, is cancelled by PostgreSQL itself (0: no limit;
+# scripts/serve-production.sh migrates with 0).
+DB_STATEMENT_TIMEOUT_SECONDS = float(os.environ.get("DB_STATEMENT_TIMEOUT_SECONDS", "5"))
+DB_LOCK_TIMEOUT_SECONDS = float(os.environ.get("DB_LOCK_TIMEOUT_SECONDS", "3"))
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT_SECONDS * 1000)} "
+        f"-c lock_timeout={int(DB_LOCK_TIMEOUT_SECONDS * 1000)}"
+    )
+# A request that waited longer than this in a queue before a server started it is refused at once (503): its caller
+# has given up or is about to (nginx stamps X-Request-Start). One that starts must commit within
+# REQUEST_DEADLINE_SECONDS of its arrival, or it is rolled back and answered "service unavailable".
+REQUEST_QUEUE_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_QUEUE_TIMEOUT_SECONDS", "5"))
+REQUEST_DEADLINE_SECONDS = float(os.environ.get("REQUEST_DEADLINE_SECONDS", "15"))
+# What stands in front (scripts/serve-production.sh exports them): the server's worker timeout, nginx's read timeout
+# of the server, and the balancer's idle timeout in front of nginx (the operator states it). check --deploy refuses
+# a chain out of order.
+SERVER_TIMEOUT_SECONDS = float(os.environ.get("SERVER_TIMEOUT_SECONDS", "30"))
+FRONT_READ_TIMEOUT_SECONDS = float(os.environ.get("FRONT_READ_TIMEOUT_SECONDS", "35"))
+BALANCER_TIMEOUT_SECONDS = float(os.environ.get("BALANCER_TIMEOUT_SECONDS", "60"))
+REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "2"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis in production (REDIS_URL) so limits and replay checks hold across
@@ -152,7 +178,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cbn"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
 else:

@@ -24,6 +24,10 @@
 #                     DEVICE_HELD_CONNECTIONS_PER_PROCESS (default 5000) of them
 #   PHONES_BIND       with FRONT=none: address:port of the phone servers (default 127.0.0.1:8001); the proxy in
 #                     front sends GET /device/v1/events and /device/v1/call-requests there, the rest to BIND
+#   SERVER_TIMEOUT_SECONDS     gunicorn's worker timeout (default 30), and FRONT_READ_TIMEOUT_SECONDS nginx's read
+#                     timeout of gunicorn (default 35); BALANCER_TIMEOUT_SECONDS the idle timeout of the balancer in
+#                     front (default 60). Each must be longer than the one behind it, down to the database's
+#                     (README, Timeouts): check --deploy refuses a chain out of order
 #   BEHIND_PROXY=true behind a TLS-terminating load balancer that sets X-Forwarded-Proto
 #                     (also set TRUSTED_PROXY_COUNT to the number of proxies that append X-Forwarded-For;
 #                     the script counts its own nginx on top)
@@ -65,6 +69,9 @@ case "$front" in
 esac
 
 export DEBUG=false
+# The chain of timeouts (README, Timeouts), exported for check --deploy, which refuses one out of order.
+export SERVER_TIMEOUT_SECONDS="${SERVER_TIMEOUT_SECONDS:-30}" FRONT_READ_TIMEOUT_SECONDS="${FRONT_READ_TIMEOUT_SECONDS:-35}"
+export BALANCER_TIMEOUT_SECONDS="${BALANCER_TIMEOUT_SECONDS:-60}"
 PY="${PYTHON:-.venv/bin/python}"
 cores=$(nproc 2>/dev/null || echo 1)
 workers="${WEB_CONCURRENCY:-$((2 * cores + 1))}"
@@ -74,8 +81,8 @@ bind="${BIND:-0.0.0.0:${PORT:-8000}}"
 if [ -n "$(find . -path ./.venv -prune -o -name '*.po' -print -quit)" ]; then
   "$PY" manage.py compilemessages --ignore=.venv --ignore=var -v0
 fi
-if [ "${RUN_MIGRATIONS:-1}" = 1 ]; then
-  "$PY" manage.py migrate --noinput -v0
+if [ "${RUN_MIGRATIONS:-1}" = 1 ]; then  # a migration may rewrite a big table: no statement or lock timeout
+  DB_STATEMENT_TIMEOUT_SECONDS=0 DB_LOCK_TIMEOUT_SECONDS=0 "$PY" manage.py migrate --noinput -v0
 fi
 # Hashed, compressed copies under staticfiles/, served by whitenoise from each machine's own disk.
 "$PY" manage.py collectstatic --noinput -v0
@@ -104,7 +111,8 @@ gunicorn=(
   --workers "$workers"
   --worker-class gthread
   --threads "$threads"
-  --timeout 30
+  --timeout "${SERVER_TIMEOUT_SECONDS%.*}"
+  --keep-alive 5
   --graceful-timeout 30
   --max-requests 5000
   --max-requests-jitter 500
@@ -171,6 +179,14 @@ http {
   upstream portal {
     server unix:$run_dir/gunicorn.sock;
     keepalive 16;
+    # Closed by nginx before gunicorn closes them (--keep-alive 5): a call is never sent on a connection
+    # gunicorn is closing, which would fail it after sending (answered "outcome unknown").
+    keepalive_timeout 2s;
+  }
+  # When the server failed a call (502, 504): had nginx sent it any of it? If so the call may have been done.
+  map \$upstream_bytes_sent \$upstream_was_sent {
+    ~^[0-9]*[1-9] 1;
+    default 0;
   }
   # Each phone to the same phone server every time (its key's hash): what that server remembers of the phone
   # (device.hub) answers its next idle wait without a query. max_fails=0: one slow answer does not take a phone
@@ -192,6 +208,7 @@ $(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/pho
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $forwarded_proto;
+      proxy_set_header X-Request-Start "t=\$msec";
       proxy_connect_timeout 5s;
       proxy_read_timeout 60s;  # heartbeats every DEVICE_HEARTBEAT_SECONDS (15 s)
       send_timeout 60s;
@@ -204,6 +221,7 @@ $(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/pho
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $forwarded_proto;
+      proxy_set_header X-Request-Start "t=\$msec";
       proxy_connect_timeout 5s;
       proxy_read_timeout 45s;  # longer than the longest wait (30 s)
       proxy_next_upstream off;
@@ -227,14 +245,24 @@ $(for i in $(seq 0 $((asgi_workers - 1))); do echo "    server unix:$run_dir/pho
       proxy_set_header X-Forwarded-Host $forwarded_host;
       proxy_set_header X-Forwarded-Protocol "";
       proxy_set_header X-Forwarded-Ssl "";
+      # When nginx handed it on: the server refuses, unstarted, a request that waited past its caller's patience.
+      proxy_set_header X-Request-Start "t=\$msec";
       proxy_redirect off;
       proxy_connect_timeout 5s;
-      proxy_read_timeout 35s;
-      # gunicorn restarting or gone: the API's own failure answer rather than nginx's HTML page.
-      error_page 502 504 =503 @unavailable;
+      proxy_read_timeout ${FRONT_READ_TIMEOUT_SECONDS%.*}s;
+      # Never sent again to another server or worker: an API call (a GET callback too) is not idempotent.
+      proxy_next_upstream off;
+      # gunicorn restarting, gone or too slow: the API's own failure answer rather than nginx's HTML page.
+      error_page 502 504 = @unavailable;  # answered with the status the named location returns
     }
     location @unavailable {
       default_type application/json;
+      add_header Cache-Control no-store always;
+      # Sent, then lost (a worker killed, no answer in time): the call may have been done.
+      if (\$upstream_was_sent) {
+        return 504 '{"result":"failed","reason":"outcome unknown"}';
+      }
+      # Never reached a server: nothing was done.
       return 503 '{"result":"failed","reason":"service unavailable"}';
     }
   }

@@ -70,3 +70,19 @@ def test_it_still_accepts_a_new_foot_from_the_same_client(client, value, target,
     assert post(client, seed_body(value, msg="two", foot=foot + 1)) == (200, SEED_SUCCESS)
 
     assert pending.get().message == "two"
+
+
+def test_it_takes_a_parallel_senders_second_request_only_on_a_millisecond_of_its_own(client, value, target):
+    """Two different legitimate callbacks in one millisecond: the second is refused as a replay would be (a splice
+    cannot be told from it), and passes with the next millisecond, as the docs tell a parallel sender to do."""
+    foot = now_millis()
+    first = seed_body(value, msg="one", foot=foot)
+    second = seed_body(value, msg="two", myphonenumber=OTHER_REQUESTER, foot=foot)
+    assert post(client, first) == (200, SEED_SUCCESS)
+
+    assert post(client, second) == (409, failed("replayed request"))
+    assert post(client, seed_body(value, msg="two", myphonenumber=OTHER_REQUESTER, foot=foot + 1)) == (
+        200,
+        SEED_SUCCESS,
+    )
+    assert sorted(CallRequest.objects.values_list("message", flat=True)) == ["one", "two"]

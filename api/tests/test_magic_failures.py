@@ -120,12 +120,16 @@ def test_it_refreshes_an_open_magic_request_rather_than_making_another(client, t
     assert queued() == scheduled  # the outcome is not played a second time
 
 
-def test_it_schedules_each_step_of_a_new_magic_request_and_its_expiry(client, test_issued):
+def test_it_schedules_each_step_of_a_new_magic_request_and_its_expiry_once_the_call_commits(
+    client, test_issued, django_capture_on_commit_callbacks
+):
     _token, plaintext = test_issued
     outcome = testmode.OUTCOMES[0]
     scheduled = queued()
 
-    send(client, "get", plaintext, "callback", outcome.national_number)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, "get", plaintext, "callback", outcome.national_number)
+        assert queued() == scheduled  # nothing played before the call request is committed
 
     assert queued() == scheduled + len(outcome.steps) + 1
 

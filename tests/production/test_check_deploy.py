@@ -79,3 +79,39 @@ def test_it_sends_mail_over_smtp_when_debug_is_off(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_it_fails_the_checklist_when_nginx_gives_up_before_the_server(production_env):
+    production_env.update(SERVER_TIMEOUT_SECONDS="30", FRONT_READ_TIMEOUT_SECONDS="25")
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "FRONT_READ_TIMEOUT_SECONDS (25 s)" in result.stderr
+
+
+def test_it_fails_the_checklist_when_a_call_may_commit_after_the_server_s_timeout(production_env):
+    production_env.update(REQUEST_DEADLINE_SECONDS="28", DB_STATEMENT_TIMEOUT_SECONDS="5")
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr and "REQUEST_DEADLINE_SECONDS + DB_STATEMENT_TIMEOUT_SECONDS" in result.stderr
+
+
+def test_it_fails_the_checklist_without_a_statement_or_lock_timeout(production_env):
+    production_env.update(DB_LOCK_TIMEOUT_SECONDS="0")
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "portal.E003" in result.stderr
+
+
+def test_it_fails_the_checklist_when_a_queued_request_may_start_with_no_time_left(production_env):
+    production_env.update(REQUEST_QUEUE_TIMEOUT_SECONDS="15", REQUEST_DEADLINE_SECONDS="15")
+
+    result = manage(production_env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr

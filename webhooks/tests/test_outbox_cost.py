@@ -1,5 +1,6 @@
 """What the outbox costs the API's hot path: a callback call of a token with a webhook endpoint runs one SQL
-statement more than without one (the event's insert), and nothing else."""
+statement more than without one (the event's insert), and nothing else; on PostgreSQL one more again, the request
+log entry's insert, which a call without webhooks folds into its upsert (api.decorators.one_statement)."""
 
 import pytest
 from django.db import connection
@@ -19,7 +20,9 @@ def statements_of_callbacks(client, value, first_requester):
         for n in range(first_requester, first_requester + CALLS):
             response = client.get(f"/{value}/callback/0104{n:07d}/kr/01011111111/kr/hi")
             assert response.json()["result"] == "success"
-    return [query["sql"] for query in queries]
+    # Not the bounds of the call's transaction (here a savepoint in the test's own, BEGIN and COMMIT on a server).
+    bounds = ("SAVEPOINT ", "RELEASE SAVEPOINT ")
+    return [query["sql"] for query in queries if not query["sql"].startswith(bounds)]
 
 
 def test_it_adds_one_insert_per_callback_call_with_an_endpoint_and_no_more(client, issued, target, settings):
@@ -32,6 +35,7 @@ def test_it_adds_one_insert_per_callback_call_with_an_endpoint_and_no_more(clien
     with_endpoint = statements_of_callbacks(client, value, 101)
 
     assert WebhookEvent.objects.count() == CALLS
-    assert len(with_endpoint) == len(without) + CALLS, (len(without) / CALLS, len(with_endpoint) / CALLS)
+    more = 2 if connection.vendor == "postgresql" else 1
+    assert len(with_endpoint) == len(without) + more * CALLS, (len(without) / CALLS, len(with_endpoint) / CALLS)
     assert sum(EVENT_INSERT in sql for sql in with_endpoint) == CALLS
     assert not any(EVENT_INSERT in sql for sql in without)
