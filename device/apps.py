@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class DeviceConfig(AppConfig):
     name = "device"
     verbose_name = _("CallbackNow app devices")
+
+    def ready(self):
+        from api import changes
+        from device.push import triggers
+
+        changes.listen_locally(triggers.on_change)

@@ -82,7 +82,7 @@ class EventStream(StreamingHttpResponse):
             with HUB.waiting(inbox.topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
                 sent, since = {}, cursor - CURSOR_MARGIN if cursor else None
                 while True:
-                    changed, expiry_in = await in_thread(inbox.changed_since, subscriber, since)
+                    changed, expiry_in = await in_thread(inbox.changed_since, subscriber, since, key)
                     since = max(
                         [since or datetime.now(UTC) - CURSOR_MARGIN, *(c.updated_at - CURSOR_MARGIN for c in changed)]
                     )
