@@ -300,6 +300,11 @@ class DeliveryStep(models.Model):
     def __str__(self):
         return f"{self.path} {self.outcome} {self.at:%H:%M:%S}"
 
+    @classmethod
+    def trace_of(cls, call_request_id):
+        """The call request's trace as the status answer shows it (api.delivery_trace)."""
+        return [step.as_json() for step in cls.objects.filter(call_request_id=call_request_id)]
+
     def as_json(self):
         found = {"path": self.path, "at": iso_time(self.at), "outcome": self.outcome}
         if self.action:

@@ -397,6 +397,8 @@ PUSH_APNS_URL = os.environ.get("PUSH_APNS_URL", "https://api.push.apple.com").rs
 PUSH_APNS_SANDBOX_URL = os.environ.get("PUSH_APNS_SANDBOX_URL", "https://api.sandbox.push.apple.com").rstrip("/")
 PUSH_VAPID_PRIVATE_KEY_FILE = os.environ.get("PUSH_VAPID_PRIVATE_KEY_FILE", "")
 PUSH_VAPID_SUBJECT = os.environ.get("PUSH_VAPID_SUBJECT", "")
+# Channels off on purpose (a comma-separated list of fcm, apns, webpush): `check --deploy` does not warn of them.
+PUSH_CHANNELS_OFF = env_list("PUSH_CHANNELS_OFF")
 PUSH_CA_BUNDLE = os.environ.get("PUSH_CA_BUNDLE", "")
 PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
 # Seconds between a push's attempts after a 429 or 5xx (a Retry-After that asks for longer wins), within the call
