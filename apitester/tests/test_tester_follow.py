@@ -123,3 +123,19 @@ def test_it_speaks_korean(owner_client, issued, target, api_on_live_server):
     followed = element(html.content.decode(), "followed")
     for phrase in ("전화요청", "대기 중", "전달됨", "아직", "상태 확인", "가상 전화 열기", "기기 키"):
         assert phrase in followed, phrase
+
+
+def test_its_timeline_shows_how_the_request_reached_the_phone(owner_client, issued, target, api_on_live_server):
+    from device.models import DeviceKey
+    from tests.helpers import bearer
+
+    send(owner_client, token=issued[0].pk)
+    call_request = CallRequest.objects.get()
+    _key, plaintext = DeviceKey.issue(target, "Phone")
+    Client().get("/device/v1/call-requests", **bearer(plaintext))  # the phone's long poll hands it over
+
+    html = owner_client.get("/tester/", {"follow": call_request.public_id}).content.decode()
+
+    timeline = element(html, "followed-timeline")
+    assert "How it reached the phone" in timeline
+    assert "long poll" in timeline and "handed to the phone" in timeline
