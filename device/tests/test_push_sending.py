@@ -281,3 +281,20 @@ def test_it_keeps_the_tokens_out_of_the_logs(push_standin, key, target, send, ca
     push_all(target)
 
     assert APNS_TOKEN not in caplog.text
+
+
+def test_a_test_phone_gets_the_same_pushes(push_standin, developer, issued):
+    from accounts.models import ApiToken
+    from api.models import Subscriber
+    from device.models import DeviceKey
+
+    phone = Subscriber.create_test_phone(developer)
+    test_key, _plaintext = DeviceKey.issue(phone, "Test phone")
+    register(push_standin, test_key, "fcm")
+    test_token, _value = ApiToken.issue(developer, "Tests", "localhost", test=True)
+    call_request = CallRequest.request_call(REQUESTER, phone, "please call", test_token)[0]
+
+    push_all(phone)
+
+    [received] = push_standin.received
+    assert received["message"]["data"]["call_request_id"] == call_request.public_id
