@@ -6,7 +6,9 @@ The database is the outbox: a request committed without its push (the enqueue af
 worker died) is found by the sweeper (device.tasks)."""
 
 import logging
+import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
@@ -98,6 +100,29 @@ def send(target, call_request, action, now=None):
     if target.kind == PushTarget.Kind.APNS:
         return apns.send(target.secret(), target.environment, call_request, action)
     return webpush.send(target.secret(), call_request, action, ttl)
+
+
+TEST_TITLE = "CallbackNow"
+TEST_BODY = "테스트 푸시입니다 · This is a test push"
+
+
+def test_push(device_key):
+    """Sends a test notification to the key's push target at once (staff, from the admin); its Outcome, or None when
+    the key has no target. A target the provider calls dead is removed, as for a call request's push."""
+    target = PushTarget.objects.filter(device_key=device_key).first()
+    if target is None:
+        return None
+    now = timezone.now()
+    sample = SimpleNamespace(
+        public_id=f"test_{secrets.token_hex(8)}",
+        requester_number=TEST_TITLE,
+        message=TEST_BODY,
+        expires_at=now + timedelta(minutes=5),
+    )
+    result = send(target, sample, Action.SEND, now)
+    if result.outcome == providers.DEAD:
+        PushTarget.objects.filter(pk=target.pk, secret_encrypted=target.secret_encrypted).delete()
+    return result
 
 
 def _why_not(job, call_request, target, now):
