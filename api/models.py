@@ -477,8 +477,8 @@ class CallRequest(models.Model):
         return False
 
     def mark_delivered(self, path=None):
-        """On the phone, handed over by path (the device API's "stream" or "long_poll"), which the delivered
-        webhook names."""
+        """On the phone, handed over by path (the device API's "stream" or "long_poll", the virtual phone's "page"),
+        which the delivered webhook names."""
         self.delivered_by = path
         return self.change_to(self.State.DELIVERED, refuse=False)
 

@@ -273,6 +273,7 @@ class DeliveryStep(models.Model):
         WEBPUSH = "webpush", "Web Push"
         STREAM = "stream", _("event stream")
         LONG_POLL = "long_poll", _("long poll")
+        PAGE = "page", _("virtual phone page")  # its list rendered by the server (a browser without JavaScript)
 
     call_request = models.ForeignKey(
         "api.CallRequest", on_delete=models.CASCADE, related_name="delivery_steps", verbose_name=_("call request")

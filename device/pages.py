@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from api.models import CallRequest, InvalidTransition, Subscriber
 from device import inbox, payloads, reasons
-from device.models import DeviceKey
+from device.models import DeliveryStep, DeviceKey
 from device.push import webpush
 from lib import countries
 
@@ -219,7 +219,7 @@ def show(request, key, form, plaintext=""):
     if key is not None:
         key.record_use()
         subscriber = key.subscriber
-        inbox.deliver(subscriber)  # as the API's list does: the phone now has them
+        inbox.deliver(subscriber, key, DeliveryStep.Path.PAGE)  # as the API's list does: the phone now has them
         closed = inbox.own(subscriber, request.GET.get("closed", ""))
         context.update(
             subscriber={

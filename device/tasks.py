@@ -14,12 +14,18 @@ SWEEP_GRACE_SECONDS = 30
 
 @db_task()
 def push_subscriber(subscriber_id):
+    """Plans the subscriber's pushes and makes their first attempts at once, in this task: a second trip through the
+    queue would add its polling delay to every push (bench/README.md, Pushes)."""
     for job_id in sending.plan(subscriber_id):
-        push(job_id)
+        attempt(job_id)
 
 
 @db_task()
 def push(job_id):
+    attempt(job_id)
+
+
+def attempt(job_id):
     delay = sending.attempt(job_id)
     if delay is not None:
         push.schedule((job_id,), delay=delay)

@@ -349,12 +349,15 @@ def _schemas(reasons):
                     "description": "The delivery trace, oldest first: each push attempt (fcm, apns or webpush: "
                     "send or withdraw, the provider's HTTP status and its answer or message ID; outcome sent, "
                     "retry, dead or failed) and the event stream or long poll that handed the request to the phone "
-                    "(outcome delivered). Added after the fields above.",
+                    "(outcome delivered; page: the virtual phone's page without JavaScript). Added after the fields above.",
                     "items": {
                         "type": "object",
                         "required": ["path", "at", "outcome"],
                         "properties": {
-                            "path": {"type": "string", "enum": ["fcm", "apns", "webpush", "stream", "long_poll"]},
+                            "path": {
+                                "type": "string",
+                                "enum": ["fcm", "apns", "webpush", "stream", "long_poll", "page"],
+                            },
                             "at": {"type": "string", "format": "date-time"},
                             "outcome": {"type": "string", "enum": ["delivered", "sent", "retry", "dead", "failed"]},
                             "action": {"type": "string", "enum": ["send", "withdraw"]},
