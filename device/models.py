@@ -197,6 +197,9 @@ class PushTarget(models.Model):
             "registered_at": timezone.now(),
         }
         target, _created = cls.objects.update_or_create(device_key=device_key, defaults=values)
+        from device.push import triggers  # which imports this module
+
+        triggers.targets_changed(device_key.subscriber_id)  # this process pushes to it from now on
         return target
 
     def secret(self):

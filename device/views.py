@@ -9,7 +9,7 @@ from device import inbox, payloads, reasons, stream
 from device.auth import DeviceApiError, device_api, failure, respond
 from device.held import Admission, in_thread
 from device.models import EVENT_TICKET_SECONDS, PushTarget
-from device.push import targets, triggers
+from device.push import targets
 
 MAX_WAIT_SECONDS = 30
 WAIT_PATTERN = re.compile(r"[0-9]{1,2}")
@@ -29,7 +29,6 @@ def push(request):
         return respond({"push": None})
     kind, secret, shown, environment = targets.parse(request.body)
     target = PushTarget.register(request.device_key, kind, secret, shown, environment)
-    triggers.targets_changed(request.subscriber.pk)
     return {"push": target.as_json()}
 
 

@@ -27,7 +27,8 @@ def on_change(topic):
 
 def has_targets(subscriber_id):
     """Whether a device of the subscriber has a push target: remembered a few seconds per process, so that a burst
-    of requests to one subscriber costs one query (a target registered meanwhile is found by the sweeper)."""
+    of requests to one subscriber costs one query. A target registered through another process is heard here
+    within MEMO_SECONDS; a request sent to it meanwhile is pushed by the sweeper (device.tasks)."""
     now = time.monotonic()
     found = _memo.get(subscriber_id)
     if found is None or found[1] < now:

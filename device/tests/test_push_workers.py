@@ -9,10 +9,12 @@ import pytest
 from api.models import CallRequest
 from device.models import DeliveryStep, PushJob, PushTarget
 from device.push import sending
+from lib.phones import normalise
 from tests.helpers import REQUESTER
 from tests.workers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
+REQUESTER_TWO = normalise("01010041005", "kr")
 
 
 def start_worker(workers, standin, **extra):
@@ -66,3 +68,16 @@ def test_the_sweeper_pushes_a_request_whose_enqueue_was_lost(push_standin, issue
         sending.attempt(job)
     assert push_standin.received[0]["message"]["data"]["call_request_id"] == call_request.public_id
     assert sending.overdue_work(grace_seconds=0) == ([], [])
+
+
+def test_a_request_to_a_subscriber_without_a_push_target_enqueues_nothing(push_standin, issued_key, target, send):
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    send(target)
+    assert HUEY.pending_count() == 0  # the API's answer paid one look-up, no enqueue
+
+    PushTarget.register(issued_key[0], "fcm", "fcm-token:" + "D" * 140, "…")
+    send(target, requester=REQUESTER_TWO)
+    assert HUEY.pending_count() == 1
+    HUEY.flush()
