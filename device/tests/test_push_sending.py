@@ -298,3 +298,42 @@ def test_a_test_phone_gets_the_same_pushes(push_standin, developer, issued):
 
     [received] = push_standin.received
     assert received["message"]["data"]["call_request_id"] == call_request.public_id
+
+
+def test_it_mints_a_new_fcm_access_token_after_a_401(push_standin, key, target, send):
+    from lib.phones import normalise
+
+    register(push_standin, key, "fcm")
+    send(target)
+    push_all(target)  # the first push mints an access token
+    push_standin.access_tokens.clear()  # which then expires at Google
+    send(target, requester=normalise("01010041005", "kr"))
+    [job] = sending.plan(target.pk)
+
+    assert sending.attempt(job) == 1  # 401: retried, with a new access token
+    PushJob.objects.filter(pk=job).update(next_attempt_at=timezone.now())
+    sending.attempt(job)
+
+    assert PushJob.objects.get(pk=job).state == "sent"
+    assert [record["status"] for record in push_standin.received] == [200, 200]  # the 401 is the stand-in's own
+    assert [step.status for step in DeliveryStep.objects.order_by("id")] == [200, 401, 200]
+    assert len(push_standin.access_tokens) == 1
+
+
+def test_it_signs_a_new_apns_provider_token_after_expired_provider_token(push_standin, key, target, send):
+    from device.push import apns
+
+    register(push_standin, key, "apns")
+    first = apns.provider_token()
+    push_standin.answer_next(APNS_TOKEN, 403, {"reason": "ExpiredProviderToken"})
+    send(target)
+    [job] = sending.plan(target.pk)
+
+    assert sending.attempt(job) == 1
+    assert apns._token == {}  # dropped: the next push signs a new one
+    PushJob.objects.filter(pk=job).update(next_attempt_at=timezone.now())
+    sending.attempt(job)
+
+    assert PushJob.objects.get().state == "sent"
+    assert apns.provider_token() != first
+    assert [record["status"] for record in push_standin.received] == [403, 200]
