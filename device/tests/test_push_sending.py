@@ -337,3 +337,28 @@ def test_it_signs_a_new_apns_provider_token_after_expired_provider_token(push_st
     assert PushJob.objects.get().state == "sent"
     assert apns.provider_token() != first
     assert [record["status"] for record in push_standin.received] == [403, 200]
+
+
+def test_a_push_whose_worker_died_mid_attempt_is_taken_up_again(push_standin, key, target, send):
+    register(push_standin, key, "webpush")
+    send(target)
+    [job] = sending.plan(target.pk)
+    lost = timezone.now() - timedelta(seconds=1)
+    PushJob.objects.filter(pk=job).update(state="sending", lease_until=lost)  # its worker was killed
+
+    assert sending.overdue_work(grace_seconds=30) == ([], [job])
+    sending.attempt(job)
+
+    assert PushJob.objects.get().state == "sent"
+    assert len(push_standin.received) == 1
+
+
+def test_a_push_under_a_live_lease_is_left_to_its_worker(push_standin, key, target, send):
+    register(push_standin, key, "fcm")
+    send(target)
+    [job] = sending.plan(target.pk)
+    PushJob.objects.filter(pk=job).update(state="sending", lease_until=timezone.now() + timedelta(seconds=60))
+
+    assert sending.attempt(job) is None
+    assert sending.overdue_work(grace_seconds=30) == ([], [])
+    assert push_standin.received == []
