@@ -27,8 +27,10 @@ class Outcome:
 
 
 def client(http2=False):
-    """One client per process and protocol, its connections kept alive (an APNs connection serves many pushes)."""
-    key = (http2, settings.PUSH_CA_BUNDLE, settings.PUSH_TIMEOUT_SECONDS)
+    """A client with its connections kept alive (an APNs connection serves many pushes): one per process for
+    HTTP/1.1, one per thread for HTTP/2, whose connection httpx does not share safely between threads (its header
+    compression table was seen mutated by two worker threads at once: bench/README.md, Pushes)."""
+    key = (http2, threading.get_ident() if http2 else None, settings.PUSH_CA_BUNDLE, settings.PUSH_TIMEOUT_SECONDS)
     with _lock:
         if key not in _clients:
             _clients[key] = httpx.Client(

@@ -75,7 +75,11 @@ def attempt(job_id):
         _set(job, State.SKIPPED)
         log.info("push %s of call request %s not sent: %s", job.pk, call_request.public_id, why_not)
         return None
-    result = send(target, call_request, job.action, now)
+    try:
+        result = send(target, call_request, job.action, now)
+    except Exception as exc:  # a bug or a library's surprise: retried like a network failure, not left leased
+        log.warning("push %s failed unexpectedly: %s", job.pk, type(exc).__name__, exc_info=exc)
+        result = providers.Outcome(providers.RETRY, None, f"{type(exc).__name__}: unexpected failure")
     DeliveryStep.objects.create(
         call_request=call_request,
         device_key=job.device_key,

@@ -362,3 +362,37 @@ def test_a_push_under_a_live_lease_is_left_to_its_worker(push_standin, key, targ
     assert sending.attempt(job) is None
     assert sending.overdue_work(grace_seconds=30) == ([], [])
     assert push_standin.received == []
+
+
+def test_an_unexpected_failure_is_retried_not_left_leased(push_standin, key, target, send, monkeypatch):
+    from device.push import fcm
+
+    register(push_standin, key, "fcm")
+    send(target)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("deque mutated during iteration")
+
+    monkeypatch.setattr(fcm, "send", broken)
+    [delay] = push_all(target).values()
+
+    assert delay == 1
+    job = PushJob.objects.get()
+    assert (job.state, job.lease_until) == ("retrying", None)
+    assert DeliveryStep.objects.get().answer == "RuntimeError: unexpected failure"
+
+
+def test_each_thread_has_its_own_http2_client(push_standin):
+    import threading
+
+    from device.push import providers
+
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(providers.client(http2=True))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert found[0] is not found[1]
+    assert providers.client() is providers.client()  # HTTP/1.1: one per process
