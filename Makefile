@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup system-deps messages messages-update migrate lint bench-api bench-load bench-faults bench-webhooks bench-longpoll bench-phones serve-production serve-worker
+.PHONY: run test setup system-deps messages messages-update migrate lint bench-api bench-load bench-faults bench-webhooks bench-push bench-longpoll bench-phones serve-production serve-worker
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,10 @@ bench-load: setup
 # Webhooks on PostgreSQL (cbn_webhooks_bench) and Redis: state change to receiver with 1 and 4 workers, the API's cost.
 bench-webhooks: setup
 	$(PY) bench/webhooks_bench.py
+
+# Pushes: call requests to devices of mixed kinds, real workers, the FCM/APNs/Web Push stand-ins (PostgreSQL + Redis).
+bench-push: setup
+	$(PY) bench/push_bench.py
 
 # Redis, then PostgreSQL, stopped and restarted under load (own throwaway instances on free ports).
 bench-faults: setup

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from api import callers, play, reasons, testmode
+from api import callers, delivery_trace, play, reasons, testmode
 from api.models import CallRequest
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
@@ -77,6 +77,7 @@ def status(token, public_id):
         "state": found.state,
         "history": history,
         "expires_at": iso_time(found.expires_at),
+        "delivery": delivery_trace.of(found.pk),  # added after the seed's fields: how it reached the phone
     }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import owned_token, test_mode_requested
 from accounts.models import ApiToken
-from api import reasons
+from api import delivery_trace, reasons
 from api.chart import daily_chart
 from api.models import ApiRequestLog
 from api.rate_limits import limits
@@ -144,7 +144,9 @@ def log_entry(request, token, entry_pk):
     entry = get_object_or_404(ApiRequestLog.objects.for_token(token).select_related("call_request"), pk=entry_pk)
     call_request = entry.call_request
     history = call_request.history() if call_request is not None else []
-    return render(request, "api/log_entry.html", {"token": token, "entry": entry, "history": history})
+    delivery = delivery_trace.of(call_request.pk) if call_request is not None else []
+    context = {"token": token, "entry": entry, "history": history, "delivery": delivery}
+    return render(request, "api/log_entry.html", context)
 
 
 class Echo:

@@ -538,7 +538,10 @@ class CallRequest(models.Model):
             raise InvalidTransition(self, state)
         return False
 
-    def mark_delivered(self):
+    def mark_delivered(self, path=None):
+        """On the phone, handed over by path (the device API's "stream" or "long_poll", the virtual phone's "page"),
+        which the delivered webhook names."""
+        self.delivered_by = path
         return self.change_to(self.State.DELIVERED, refuse=False)
 
     def mark_seen(self):
@@ -557,7 +560,10 @@ class CallRequest(models.Model):
         endpoint of the sending token listens to it."""
         event_type = event_type_for_state(state)
         if self.token_id is not None and event_type in self.token.webhook_event_types:
-            WebhookEvent.record(self.token, event_type, self.webhook_data(history), subject=self.public_id, now=now)
+            data = self.webhook_data(history)
+            if state == self.State.DELIVERED and getattr(self, "delivered_by", None):
+                data["delivered_by"] = self.delivered_by
+            WebhookEvent.record(self.token, event_type, data, subject=self.public_id, now=now)
 
     def webhook_data(self, history=None):
         """The call request as every webhook event carries it."""

@@ -16,6 +16,7 @@ from accounts.models import ApiToken
 from api.models import CallRequest
 from api.protocol import CALL_REQUEST_ID_HEADER, STATUS
 from apitester import wire
+from device.models import DeliveryStep
 from device.pages import may_open_any_phone
 from lib.times import history_for_json, iso_time
 
@@ -103,6 +104,7 @@ def follow(request, call_request):
     return {
         "call_request": call_request,
         "steps": timeline(call_request),
+        "delivery": DeliveryStep.trace_of(call_request.pk),  # the pushes, and the stream or long poll that delivered it
         "state_url": reverse("apitester:call_request_state", args=[call_request.public_id]),
         "status_url": reverse("apitester:check_status", args=[call_request.public_id]),
         "staff_phone": staff,

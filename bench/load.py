@@ -71,6 +71,7 @@ def server_env(database_url, redis_url=None, production=False, **extra):
         env.setdefault("API_BASE_URL", "http://127.0.0.1/")
         env.setdefault("SITE_URL", "http://127.0.0.1")  # the mails' links (none are sent under load)
         env.setdefault("SUPPORT_EMAIL", "support@callbacknow.test")  # check --deploy warns without it
+        env.setdefault("PUSH_CHANNELS_OFF", "fcm,apns,webpush")  # and of each push channel without credentials
         env.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     env.update(extra)
     return env

@@ -59,6 +59,7 @@ def production_env(database_url, redis_url, port, base=None, **extra):
         API_BASE_URL=f"http://127.0.0.1:{port}",
         SITE_URL=f"http://127.0.0.1:{port}",
         SUPPORT_EMAIL="support@callbacknow.test",
+        PUSH_CHANNELS_OFF="fcm,apns,webpush",
         BIND=f"127.0.0.1:{port}",
         BEHIND_PROXY="true",
         TRUSTED_PROXY_COUNT="1",

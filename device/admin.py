@@ -2,7 +2,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,11 +12,22 @@ from accounts import token_crypto
 from accounts.token_crypto import ShownSecret
 from api.admin import SubscriberAdmin
 from api.models import Subscriber
-from device.models import DeviceKey, looks_like_key
+from device.models import DeliveryStep, DeviceKey, PushTarget, looks_like_key
+from device.push import sending
 from lib.admin import ReadOnlyAdminMixin
 
 # What staff see of a key: never its digest; its text only once, on the page right after it is created.
-SHOWN_FIELDS = ["subscriber", "name", "masked", "created_at", "created_by", "last_used_at", "revoked_at"]
+SHOWN_FIELDS = [
+    "subscriber",
+    "name",
+    "masked",
+    "push_target",
+    "last_pushes",
+    "created_at",
+    "created_by",
+    "last_used_at",
+    "revoked_at",
+]
 
 
 @admin.register(DeviceKey)
@@ -25,7 +38,7 @@ class DeviceKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "subscriber__number", "subscriber__public_id", "=last4"]
     search_help_text = gettext_lazy("Name, subscriber number or ID, the last four characters, or a whole key.")
     raw_id_fields = ["subscriber"]
-    actions = ["revoke"]
+    actions = ["revoke", "send_test_push"]
 
     @admin.display(description=gettext_lazy("key"))
     def masked(self, key):
@@ -63,6 +76,28 @@ class DeviceKeyAdmin(admin.ModelAdmin):
         add_never_cache_headers(response)
         return response
 
+    @admin.display(description=gettext_lazy("push target"))
+    def push_target(self, key):
+        return shown_push_target(key)
+
+    @admin.display(description=gettext_lazy("last pushes"))
+    def last_pushes(self, key):
+        return shown_last_pushes(key, count=10)
+
+    @admin.action(description=gettext_lazy("Send a test push to the selected device keys"), permissions=["change"])
+    def send_test_push(self, request, queryset):
+        for key in queryset:
+            result = sending.test_push(key)
+            if result is None:
+                self.message_user(request, _("%(key)s: no push target.") % {"key": key}, messages.WARNING)
+            elif result.outcome == "sent":
+                text = _("%(key)s: test push accepted by the provider (%(answer)s).")
+                self.message_user(request, text % {"key": key, "answer": result.answer}, messages.SUCCESS)
+            else:
+                text = _("%(key)s: test push not delivered: %(outcome)s, %(answer)s.")
+                values = {"key": key, "outcome": result.outcome, "answer": result.answer or result.status}
+                self.message_user(request, text % values, messages.ERROR)
+
     @admin.action(description=gettext_lazy("Revoke the selected device keys"), permissions=["change"])
     def revoke(self, request, queryset):
         revoked = sum(key.revoke() for key in queryset)
@@ -77,7 +112,7 @@ class DeviceKeyAdmin(admin.ModelAdmin):
 
 class DeviceKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = DeviceKey
-    fields = ["name", "masked", "created_at", "created_by", "last_used_at", "revoked_at"]
+    fields = ["name", "masked", "push_target", "last_pushes", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -85,6 +120,40 @@ class DeviceKeyInline(ReadOnlyAdminMixin, admin.TabularInline):
     @admin.display(description=gettext_lazy("key"))
     def masked(self, key):
         return key.masked
+
+    @admin.display(description=gettext_lazy("push target"))
+    def push_target(self, key):
+        return shown_push_target(key)
+
+    @admin.display(description=gettext_lazy("last pushes"))
+    def last_pushes(self, key):
+        return shown_last_pushes(key)
+
+
+def shown_push_target(key):
+    target = PushTarget.objects.filter(device_key=key).first()
+    return str(target) if target else "—"
+
+
+def shown_last_pushes(key, count=3):
+    """The key's last push attempts, newest first: channel, outcome, the provider's status, time."""
+    steps = DeliveryStep.objects.filter(device_key=key).exclude(action="").order_by("-at", "-id")[:count]
+    return (
+        format_html_join(
+            mark_safe("<br>"),
+            "{} {} {} · {}",
+            (
+                (
+                    step.get_path_display(),
+                    step.outcome,
+                    step.status or "",
+                    localtime(step.at).strftime("%m-%d %H:%M:%S"),
+                )
+                for step in steps
+            ),
+        )
+        or "—"
+    )
 
 
 admin.site.unregister(Subscriber)

@@ -15,6 +15,7 @@ from api.models import CallRequest
 from device import payloads
 from device.held import in_thread, on_edge
 from device.hub import EVERYTHING, HUB
+from device.models import DeliveryStep
 
 
 def cursor(subscriber):
@@ -41,7 +42,7 @@ async def wait_for_change(subscriber, key, since, wait):
         return
     deadline = time.monotonic() + wait
     with HUB.waiting(topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
-        found = await current(subscriber, waiter.name)
+        found = await current(subscriber, key, waiter.name)
         if found["delivered"]:  # what was pending is on its way to the phone: answered at once
             return
         since = since or found["answer"]["cursor"]
@@ -52,10 +53,10 @@ async def wait_for_change(subscriber, key, since, wait):
             if fired & {f"k:{key.pk}", f"a:{subscriber.pk}", EVERYTHING} and not await in_thread(still_admitted, key):
                 return
             if fired:
-                found = await current(subscriber, waiter.name)
+                found = await current(subscriber, key, waiter.name)
 
 
-async def current(subscriber, origin=None):
+async def current(subscriber, key=None, origin=None):
     """The long poll's answer as it stands (snapshot()), from memory while nothing of the subscriber's changed
     and no listed request expired: an idle phone's next poll makes no query. Only on the phone servers
     (device.edge), where every change reaches the hub after its commit. `origin`: the held connection that
@@ -64,17 +65,17 @@ async def current(subscriber, origin=None):
     found = HUB.recall(name) if on_edge.get() else None
     if found is None or (found["soonest"] is not None and found["soonest"] <= timezone.now()):
         generation = HUB.generation
-        found = await in_thread(snapshot, subscriber, origin)
+        found = await in_thread(snapshot, subscriber, key, origin)
         HUB.remember(name, found, {f"s:{subscriber.pk}"}, generation)
     return found
 
 
-def snapshot(subscriber, origin=None):
-    """Pending requests delivered (on behalf of `origin`), then {"answer": the cursor (before listing: whatever
-    happens after it ends the next wait) and the open requests, "soonest": the soonest expiry among them, or
-    None}."""
+def snapshot(subscriber, key=None, origin=None):
+    """Pending requests delivered to `key`'s phone (on behalf of `origin`, its held connection), then {"answer": the
+    cursor (before listing: whatever happens after it ends the next wait) and the open requests, "soonest": the
+    soonest expiry among them, or None}."""
     with changes.originating(origin):
-        delivered = deliver(subscriber)
+        delivered = deliver(subscriber, key, DeliveryStep.Path.LONG_POLL)
     current_cursor = cursor(subscriber)
     listed = list(open_requests(subscriber))
     return {
@@ -84,13 +85,14 @@ def snapshot(subscriber, origin=None):
     }
 
 
-def changed_since(subscriber, since, origin=None, due=None):
-    """For the event stream (`origin`: its name): pending requests delivered and overdue ones expired (unless
-    `due`, the soonest expiry known, is still to come), then (the requests updated after `since`, or the open ones
-    without it, oldest change first with their histories; the soonest expiry of an open one, or None)."""
+def changed_since(subscriber, since, key=None, origin=None, due=None):
+    """For the event stream of `key`'s phone (`origin`: its name): pending requests delivered and overdue ones
+    expired (unless `due`, the soonest expiry known, is still to come), then (the requests updated after `since`,
+    or the open ones without it, oldest change first with their histories; the soonest expiry of an open one, or
+    None)."""
     mine = CallRequest.objects.for_subscriber(subscriber)
     with changes.originating(origin):
-        deliver(subscriber)
+        deliver(subscriber, key, DeliveryStep.Path.STREAM)
         if due is None or due <= timezone.now():
             mine.expire_due()
     listed = mine.filter(updated_at__gt=since) if since else mine.open()
@@ -103,11 +105,22 @@ def still_admitted(key):
     return type(key).objects.filter(pk=key.pk, revoked_at__isnull=True, subscriber__active=True).exists()
 
 
-def deliver(subscriber):
-    """Marks the subscriber's pending requests delivered (the phone now has them); returns how many."""
-    return sum(
-        call_request.mark_delivered() for call_request in CallRequest.objects.for_subscriber(subscriber).pending()
-    )
+def deliver(subscriber, key=None, path=None):
+    """Marks the subscriber's pending requests delivered (the phone now has them), each with the path that handed it
+    over in its delivery trace; returns how many."""
+    delivered = 0
+    for call_request in CallRequest.objects.for_subscriber(subscriber).pending():
+        if call_request.mark_delivered(path):
+            delivered += 1
+            if path:
+                DeliveryStep.objects.create(
+                    call_request=call_request,
+                    device_key=key,
+                    path=path,
+                    at=call_request.updated_at,
+                    outcome="delivered",
+                )
+    return delivered
 
 
 def open_requests(subscriber):

@@ -1,6 +1,7 @@
 import logging
 import re
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -13,6 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import token_crypto
 from api import changes
 from api.models import Subscriber
+from lib.times import iso_time
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +158,163 @@ class DeviceKey(models.Model):
         if first_in_window:
             self.last_used_at = timezone.now()
             type(self).objects.filter(pk=self.pk).update(last_used_at=self.last_used_at)
+
+
+class PushTarget(models.Model):
+    """Where a push wakes the phone of a device key when its app sleeps: an FCM registration token, an APNs device
+    token (and its environment) or a Web Push subscription. The token or subscription is personal data: stored
+    encrypted (TOKEN_ENCRYPTION_KEY), shown masked, never logged."""
+
+    class Kind(models.TextChoices):
+        FCM = "fcm", "FCM"
+        APNS = "apns", "APNs"
+        WEBPUSH = "webpush", "Web Push"
+
+    device_key = models.OneToOneField(
+        DeviceKey, on_delete=models.CASCADE, related_name="push_target", verbose_name=_("device key")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    environment = models.CharField(_("APNs environment"), max_length=16, blank=True)
+    secret_encrypted = models.TextField(editable=False)
+    shown = models.CharField(_("push target"), max_length=120, editable=False)  # masked: host and last characters
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("push target")
+        verbose_name_plural = _("push targets")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.shown}"
+
+    @classmethod
+    def register(cls, device_key, kind, secret, shown, environment=""):
+        """Registers (or replaces) the key's push target; secret is the token, or the subscription's JSON."""
+        values = {
+            "kind": kind,
+            "environment": environment,
+            "secret_encrypted": token_crypto.encrypt_secret(secret),
+            "shown": shown,
+            "registered_at": timezone.now(),
+        }
+        target, _created = cls.objects.update_or_create(device_key=device_key, defaults=values)
+        from device.push import triggers  # which imports this module
+
+        triggers.targets_changed(device_key.subscriber_id)  # this process pushes to it from now on
+        return target
+
+    def secret(self):
+        return token_crypto.decrypt_secret(self.secret_encrypted)
+
+    def as_json(self):
+        shown = {"kind": self.kind, "target": self.shown}
+        if self.kind == self.Kind.APNS:
+            shown["environment"] = self.environment
+        return shown
+
+
+class PushJobQuerySet(models.QuerySet):
+    def overdue(self, grace_seconds):
+        """Jobs that should have been attempted by now: their task was lost (a worker died, the enqueue failed)."""
+        now = timezone.now()
+        waiting = models.Q(state__in=[PushJob.State.PENDING, PushJob.State.RETRYING])
+        stale = models.Q(state=PushJob.State.SENDING, lease_until__lt=now)
+        due = models.Q(next_attempt_at__lt=now - timedelta(seconds=grace_seconds))
+        return self.filter((waiting & due) | stale)
+
+
+class PushJob(models.Model):
+    """One push of one call request to one device (sending it, or withdrawing it after a cancel): at most one of
+    each, whatever the number of workers; its state and attempts."""
+
+    class Action(models.TextChoices):
+        SEND = "send", _("Send")
+        WITHDRAW = "withdraw", _("Withdraw")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent to the provider")
+        RETRYING = "retrying", _("Retrying")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent")
+
+    call_request = models.ForeignKey(
+        "api.CallRequest", on_delete=models.CASCADE, related_name="push_jobs", verbose_name=_("call request")
+    )
+    device_key = models.ForeignKey(
+        DeviceKey, on_delete=models.CASCADE, related_name="push_jobs", verbose_name=_("device key")
+    )
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempt_count = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = PushJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("push")
+        verbose_name_plural = _("pushes")
+        constraints = [
+            models.UniqueConstraint(fields=["call_request", "device_key", "action"], name="one_push_job_per_action")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="push_job_due")]
+
+    def __str__(self):
+        return f"{self.action} {self.call_request_id} → {self.device_key_id} ({self.state})"
+
+
+class DeliveryStep(models.Model):
+    """The delivery trace of a call request: each push attempt (its channel, time and the provider's answer or
+    message ID) and the event stream or long poll that handed the request to the phone."""
+
+    class Path(models.TextChoices):
+        FCM = "fcm", "FCM"
+        APNS = "apns", "APNs"
+        WEBPUSH = "webpush", "Web Push"
+        STREAM = "stream", _("event stream")
+        LONG_POLL = "long_poll", _("long poll")
+        PAGE = "page", _("virtual phone page")  # its list rendered by the server (a browser without JavaScript)
+
+    call_request = models.ForeignKey(
+        "api.CallRequest", on_delete=models.CASCADE, related_name="delivery_steps", verbose_name=_("call request")
+    )
+    device_key = models.ForeignKey(
+        DeviceKey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="delivery_steps",
+        verbose_name=_("device key"),
+    )
+    path = models.CharField(_("path"), max_length=12, choices=Path.choices)
+    action = models.CharField(_("action"), max_length=8, blank=True)  # a push's send or withdraw
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16)  # delivered, sent, retry, dead, failed
+    answer = models.CharField(_("provider's answer"), max_length=300, blank=True)  # message ID or error, no token
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("delivery step")
+        verbose_name_plural = _("delivery steps")
+
+    def __str__(self):
+        return f"{self.path} {self.outcome} {self.at:%H:%M:%S}"
+
+    @classmethod
+    def trace_of(cls, call_request_id):
+        """The call request's trace as the status answer shows it (api.delivery_trace)."""
+        return [step.as_json() for step in cls.objects.filter(call_request_id=call_request_id)]
+
+    def as_json(self):
+        found = {"path": self.path, "at": iso_time(self.at), "outcome": self.outcome}
+        if self.action:
+            found["action"] = self.action
+        if self.status is not None:
+            found["status"] = self.status
+        if self.answer:
+            found["answer"] = self.answer
+        return found

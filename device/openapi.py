@@ -111,6 +111,7 @@ def _paths():
     }
     paths = {
         _path("me"): {"get": _operation("deviceMe", "The subscriber this device key belongs to", "DeviceMe")},
+        _path("push"): _push_operations(),
         _path("call_requests"): {
             "get": _operation(
                 "listCallRequests",
@@ -172,6 +173,26 @@ def _paths():
             )
         }
     return paths
+
+
+def _push_operations():
+    put = _operation(
+        "registerPushTarget",
+        "Registers or replaces where a push wakes this phone when its app sleeps",
+        "DevicePushAnswer",
+        failures=reasons.PUSH_FAILURES,
+        description="On a new call request the server sends an FCM message (Android, priority high), an APNs alert "
+        "(iOS, interruption-level time-sensitive) or a Web Push message (a browser) to this target, with the "
+        "requester's number, the message and the request's ID; on a cancel it withdraws it. The token is personal "
+        "data: stored encrypted, shown masked. A target the provider calls dead (unregistered) is removed: "
+        "GET /device/v1/me then shows none, and the app registers a fresh one.",
+    )
+    put["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DevicePushTarget"}}},
+    }
+    delete = _operation("removePushTarget", "Removes this phone's push target", "DevicePushAnswer")
+    return {"put": put, "delete": delete}
 
 
 def _events_operation():
@@ -278,8 +299,73 @@ def _schemas():
         "DeviceCallRequest": call_request,
         "DeviceMe": {
             "type": "object",
-            "required": ["subscriber"],
-            "properties": {"subscriber": {"$ref": "#/components/schemas/DeviceSubscriber"}},
+            "required": ["subscriber", "push"],
+            "properties": {
+                "subscriber": {"$ref": "#/components/schemas/DeviceSubscriber"},
+                "push": {"$ref": "#/components/schemas/DevicePushShown"},
+            },
+        },
+        "DevicePushTarget": {
+            "description": "Where a push wakes the phone when its app sleeps: one of three kinds.",
+            "oneOf": [
+                {
+                    "type": "object",
+                    "title": "FCM (Android)",
+                    "required": ["kind", "token"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["fcm"]},
+                        "token": {"type": "string", "description": "The FCM registration token"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "title": "APNs (iOS)",
+                    "required": ["kind", "token", "environment"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["apns"]},
+                        "token": {"type": "string", "description": "The APNs device token, hexadecimal"},
+                        "environment": {"type": "string", "enum": ["production", "sandbox"]},
+                    },
+                },
+                {
+                    "type": "object",
+                    "title": "Web Push (browsers)",
+                    "required": ["kind", "subscription"],
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["webpush"]},
+                        "subscription": {
+                            "type": "object",
+                            "description": "PushSubscription.toJSON(): an https endpoint that passes the webhook "
+                            "URLs' address rules, and its keys",
+                            "required": ["endpoint", "keys"],
+                            "properties": {
+                                "endpoint": {"type": "string", "format": "uri"},
+                                "keys": {
+                                    "type": "object",
+                                    "required": ["p256dh", "auth"],
+                                    "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
+                },
+            ],
+        },
+        "DevicePushShown": {
+            "type": "object",
+            "nullable": True,
+            "description": "The push target, its token masked; null without one.",
+            "required": ["kind", "target"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["fcm", "apns", "webpush"]},
+                "target": {"type": "string", "example": "…D4fF"},
+                "environment": {"type": "string", "enum": ["production", "sandbox"]},
+            },
+        },
+        "DevicePushAnswer": {
+            "type": "object",
+            "required": ["push"],
+            "properties": {"push": {"$ref": "#/components/schemas/DevicePushShown"}},
         },
         "DeviceCallRequestList": {
             "type": "object",

@@ -7,12 +7,13 @@ localStorage for the script; never in a URL.
 """
 
 from datetime import datetime
+from pathlib import Path
 
 import phonenumbers
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,7 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from api.models import CallRequest, InvalidTransition, Subscriber
 from device import inbox, payloads, reasons
-from device.models import DeviceKey
+from device.models import DeliveryStep, DeviceKey
+from device.push import webpush
 from lib import countries
 
 COOKIE = "phone_key"
@@ -88,6 +90,11 @@ def script_strings():
         "poll": str(_("New call requests appear here as they arrive, through long polling.")),
         "dropped": str(_("The connection dropped; the phone picks it up again by itself.")),
         "unopened": str(_("The event stream did not open.")),
+        "push": {
+            "on": str(_("Notifications on: a request arriving while this tab is hidden shows one.")),
+            "denied": str(_("Notifications are blocked for this site: allow them in the browser's settings.")),
+            "unreachable": str(_("This browser cannot reach a push service: no notifications.")),
+        },
     }
 
 
@@ -206,12 +213,13 @@ def show(request, key, form, plaintext=""):
         "key_plaintext": plaintext,
         "api_root": reverse("device:me").removesuffix("me"),
         "strings": script_strings(),
+        "vapid_public_key": webpush.public_key(),
         "countries": {country.code: country.name(get_language()) for country in countries.countries()},
     }
     if key is not None:
         key.record_use()
         subscriber = key.subscriber
-        inbox.deliver(subscriber)  # as the API's list does: the phone now has them
+        inbox.deliver(subscriber, key, DeliveryStep.Path.PAGE)  # as the API's list does: the phone now has them
         closed = inbox.own(subscriber, request.GET.get("closed", ""))
         context.update(
             subscriber={
@@ -223,6 +231,15 @@ def show(request, key, form, plaintext=""):
             closed=card(closed) if closed is not None and not closed.is_open else None,
         )
     return render(request, "device/phone.html", context)
+
+
+def service_worker(request):
+    """/sw.js: the virtual phone's service worker, served from the site's root so that its scope is the whole site
+    (a push's notification opens /phone/)."""
+    script = (Path(__file__).parent / "static" / "device" / "sw.js").read_text()
+    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_POST

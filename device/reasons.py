@@ -71,6 +71,68 @@ REFUSED_CHANGE_TEXTS = [
     f"call request is {state}" for state in CallRequest.State.values if state not in CallRequest.OPEN_STATES
 ]
 
+# PUT /device/v1/push: a push target that cannot be registered (device.push.targets).
+PUSH_BODY = Reason(
+    "PUSH_BODY",
+    "body must be a JSON object with kind fcm, apns or webpush",
+    400,
+    "The body is not a JSON object, or its kind is not fcm, apns or webpush.",
+)
+PUSH_FCM_TOKEN = Reason(
+    "PUSH_FCM_TOKEN",
+    "token must be an FCM registration token",
+    400,
+    "token is missing, or is not an FCM registration token (letters, digits, '-', '_' and ':', up to 4096).",
+)
+PUSH_APNS_TOKEN = Reason(
+    "PUSH_APNS_TOKEN",
+    "token must be an APNs device token in hexadecimal",
+    400,
+    "token is missing, or is not an APNs device token: hexadecimal, 64 to 200 digits.",
+)
+PUSH_APNS_ENVIRONMENT = Reason(
+    "PUSH_APNS_ENVIRONMENT",
+    "environment must be production or sandbox",
+    400,
+    "An APNs target names the environment its token comes from: production (App Store, TestFlight) or sandbox.",
+)
+PUSH_SUBSCRIPTION = Reason(
+    "PUSH_SUBSCRIPTION",
+    "subscription must have an endpoint and keys p256dh and auth",
+    400,
+    "A Web Push target is the browser's PushSubscription as JSON: {endpoint, keys: {p256dh, auth}}.",
+)
+PUSH_ENDPOINT_HTTPS = Reason(
+    "PUSH_ENDPOINT_HTTPS",
+    "endpoint must be an https URL",
+    400,
+    "The subscription's endpoint is not an https URL with a host (and no user name or password).",
+)
+PUSH_ENDPOINT_ADDRESS = Reason(
+    "PUSH_ENDPOINT_ADDRESS",
+    "endpoint's host does not resolve to a public address",
+    400,
+    "The endpoint's host does not resolve, or resolves to a loopback, private, link-local or reserved address: "
+    "the same rules as webhook URLs.",
+)
+PUSH_KEYS = Reason(
+    "PUSH_KEYS",
+    "keys must be a P-256 public key (p256dh) and a 16-byte secret (auth) in base64url",
+    400,
+    "p256dh is the subscription's uncompressed P-256 public key (65 bytes) and auth its 16-byte authentication "
+    "secret, both in base64url as PushSubscription.toJSON() gives them.",
+)
+PUSH_FAILURES = [
+    PUSH_BODY,
+    PUSH_FCM_TOKEN,
+    PUSH_APNS_TOKEN,
+    PUSH_APNS_ENVIRONMENT,
+    PUSH_SUBSCRIPTION,
+    PUSH_ENDPOINT_HTTPS,
+    PUSH_ENDPOINT_ADDRESS,
+    PUSH_KEYS,
+]
+
 ALL = [
     MISSING_KEY,
     UNKNOWN_KEY,
@@ -85,4 +147,5 @@ ALL = [
     METHOD_NOT_ALLOWED,
     REFUSED_CHANGE,
     SERVICE_UNAVAILABLE,
+    *PUSH_FAILURES,
 ]

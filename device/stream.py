@@ -83,7 +83,7 @@ class EventStream(StreamingHttpResponse):
             with HUB.waiting(inbox.topics(subscriber, key)) as waiter:  # first: a change from now on wakes it
                 sent, since, due = {}, cursor - CURSOR_MARGIN if cursor else None, None
                 while True:
-                    changed, soonest = await in_thread(inbox.changed_since, subscriber, since, waiter.name, due)
+                    changed, soonest = await in_thread(inbox.changed_since, subscriber, since, key, waiter.name, due)
                     due = soonest or NOTHING_OPEN  # what can expire before the next wake is known
                     expiry_in = None if soonest is None else (soonest - datetime.now(UTC)).total_seconds()
                     since = max(

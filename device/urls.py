@@ -7,6 +7,7 @@ from device import views
 app_name = "device"
 urlpatterns = [
     path("me", views.me, name="me"),
+    path("push", views.push, name="push"),
     path("call-requests", views.call_requests, name="call_requests"),
     path("events", views.events, name="events"),
     path("events/tickets", views.event_tickets, name="event_tickets"),

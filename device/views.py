@@ -8,7 +8,8 @@ from api.models import CallRequest, InvalidTransition
 from device import inbox, payloads, reasons, stream
 from device.auth import DeviceApiError, device_api, failure, respond
 from device.held import Admission
-from device.models import EVENT_TICKET_SECONDS
+from device.models import EVENT_TICKET_SECONDS, PushTarget
+from device.push import targets
 
 MAX_WAIT_SECONDS = 30
 WAIT_PATTERN = re.compile(r"[0-9]{1,2}")
@@ -16,7 +17,19 @@ WAIT_PATTERN = re.compile(r"[0-9]{1,2}")
 
 @device_api("GET")
 def me(request):
-    return {"subscriber": payloads.subscriber(request.subscriber)}
+    target = PushTarget.objects.filter(device_key=request.device_key).first()
+    return {"subscriber": payloads.subscriber(request.subscriber), "push": target.as_json() if target else None}
+
+
+@device_api("PUT", "DELETE")
+def push(request):
+    """Registers (PUT) or removes (DELETE) where a push wakes this phone when its app sleeps."""
+    if request.method == "DELETE":
+        PushTarget.objects.filter(device_key=request.device_key).delete()
+        return respond({"push": None})
+    kind, secret, shown, environment = targets.parse(request.body)
+    target = PushTarget.register(request.device_key, kind, secret, shown, environment)
+    return {"push": target.as_json()}
 
 
 @device_api("GET")
@@ -29,7 +42,7 @@ async def call_requests(request):
             await inbox.wait_for_change(request.subscriber, request.device_key, request.GET.get("cursor", ""), wait)
         finally:
             await admission.give_back()
-    return (await inbox.current(request.subscriber))["answer"]
+    return (await inbox.current(request.subscriber, request.device_key))["answer"]
 
 
 @device_api("GET", tickets=True)

@@ -216,6 +216,17 @@ STATUS_EXAMPLE = {
         {"state": "answered", "at": "2026-12-01T09:24:09.517Z"},
     ],
     "expires_at": "2026-12-02T09:24:00.120Z",
+    "delivery": [
+        {
+            "path": "fcm",
+            "at": "2026-12-01T09:24:00.160Z",
+            "outcome": "sent",
+            "action": "send",
+            "status": 200,
+            "answer": "projects/callbacknow-app/messages/0:1796203440170000%8f3a",
+        },
+        {"path": "long_poll", "at": "2026-12-01T09:24:00.410Z", "outcome": "delivered"},
+    ],
 }
 
 
@@ -312,7 +323,7 @@ def _schemas(reasons):
         },
         "Status": {
             "type": "object",
-            "required": ["result", "id", "state", "history", "expires_at"],
+            "required": ["result", "id", "state", "history", "expires_at", "delivery"],
             "properties": {
                 "result": {"type": "string", "enum": ["success"]},
                 "id": {
@@ -334,6 +345,28 @@ def _schemas(reasons):
                     },
                 },
                 "expires_at": {"type": "string", "format": "date-time"},
+                "delivery": {
+                    "type": "array",
+                    "description": "The delivery trace, oldest first: each push attempt (fcm, apns or webpush: "
+                    "send or withdraw, the provider's HTTP status and its answer or message ID; outcome sent, "
+                    "retry, dead or failed) and the event stream or long poll that handed the request to the phone "
+                    "(outcome delivered; page: the virtual phone's page without JavaScript). Added after the fields above.",
+                    "items": {
+                        "type": "object",
+                        "required": ["path", "at", "outcome"],
+                        "properties": {
+                            "path": {
+                                "type": "string",
+                                "enum": ["fcm", "apns", "webpush", "stream", "long_poll", "page"],
+                            },
+                            "at": {"type": "string", "format": "date-time"},
+                            "outcome": {"type": "string", "enum": ["delivered", "sent", "retry", "dead", "failed"]},
+                            "action": {"type": "string", "enum": ["send", "withdraw"]},
+                            "status": {"type": "integer"},
+                            "answer": {"type": "string"},
+                        },
+                    },
+                },
             },
         },
         "JsonpBody": {

@@ -13,6 +13,7 @@ from api.decorators import failure
 from api.routing import call_match
 from api.wire import json_body
 from device import reasons as device_reasons
+from device.push import providers
 from lib.deadlines import waited
 from lib.outage import OUTAGE_ERRORS
 
@@ -25,7 +26,8 @@ class HealthCheckMiddleware:
     """Answers the load balancer's GET /healthz: 200 while the database answers, 503 otherwise.
 
     The cache's outage does not stop the API (its rate limits are then counted per process), so it is
-    reported as "degraded" with a 200: a balancer must not take every machine out for it.
+    reported as "degraded" with a 200: a balancer must not take every machine out for it. "push" says which push
+    channels have their credentials (an "off" one wakes no phone; it does not make the machine unhealthy).
     It sits first in MIDDLEWARE because balancers probe each machine by its address over plain HTTP:
     the probe must pass neither the ALLOWED_HOSTS check nor the HTTPS redirect.
     """
@@ -43,6 +45,7 @@ class HealthCheckMiddleware:
             status = "ok" if checks["cache"] else "degraded"
         body = {"status": status}
         body.update({name: "ok" if up else "unavailable" for name, up in checks.items()})
+        body["push"] = {channel: "on" if on else "off" for channel, on in providers.channels().items()}
         response = JsonResponse(body, status=503 if status == "unavailable" else 200)
         response["Cache-Control"] = "no-store"
         return response

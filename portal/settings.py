@@ -283,6 +283,12 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         # Also on the loggers that print request paths, so that any other handler gets them redacted too.
         "django.request": {"filters": ["redact_tokens"]},
+        # The push clients' request lines and traces carry push tokens (APNs puts the token in the path, Web Push in
+        # the endpoint) and access tokens: personal data and secrets, never logged.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "hpack": {"level": "WARNING"},
+        "google.auth": {"level": "WARNING"},
         "django.server": {
             "handlers": ["console"],
             "level": "WARNING",
@@ -404,3 +410,23 @@ WEBHOOK_ENDPOINTS_PER_TOKEN = env_int("WEBHOOK_ENDPOINTS_PER_TOKEN", 5)
 
 # Home page
 APP_STORE_URL = os.environ.get("APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow")
+
+# Push (device.push): FCM, APNs and Web Push wake a phone whose app sleeps. A channel without its credentials is off
+# (`check --deploy` warns, /healthz says so under "push"). The providers' base URLs default to the real services.
+PUSH_FCM_SERVICE_ACCOUNT_FILE = os.environ.get("PUSH_FCM_SERVICE_ACCOUNT_FILE", "")
+PUSH_FCM_URL = os.environ.get("PUSH_FCM_URL", "https://fcm.googleapis.com").rstrip("/")
+PUSH_APNS_KEY_FILE = os.environ.get("PUSH_APNS_KEY_FILE", "")
+PUSH_APNS_KEY_ID = os.environ.get("PUSH_APNS_KEY_ID", "")
+PUSH_APNS_TEAM_ID = os.environ.get("PUSH_APNS_TEAM_ID", "")
+PUSH_APNS_TOPIC = os.environ.get("PUSH_APNS_TOPIC", "")
+PUSH_APNS_URL = os.environ.get("PUSH_APNS_URL", "https://api.push.apple.com").rstrip("/")
+PUSH_APNS_SANDBOX_URL = os.environ.get("PUSH_APNS_SANDBOX_URL", "https://api.sandbox.push.apple.com").rstrip("/")
+PUSH_VAPID_PRIVATE_KEY_FILE = os.environ.get("PUSH_VAPID_PRIVATE_KEY_FILE", "")
+PUSH_VAPID_SUBJECT = os.environ.get("PUSH_VAPID_SUBJECT", "")
+# Channels off on purpose (a comma-separated list of fcm, apns, webpush): `check --deploy` does not warn of them.
+PUSH_CHANNELS_OFF = env_list("PUSH_CHANNELS_OFF")
+PUSH_CA_BUNDLE = os.environ.get("PUSH_CA_BUNDLE", "")
+PUSH_TIMEOUT_SECONDS = float(os.environ.get("PUSH_TIMEOUT_SECONDS", "10"))
+# Seconds between a push's attempts after a 429 or 5xx (a Retry-After that asks for longer wins), within the call
+# request's life.
+PUSH_RETRY_DELAYS = [int(part) for part in os.environ.get("PUSH_RETRY_DELAYS", "1,5,30,120,600").split(",")]

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from device import pages as device_pages
 from portal.views import favicon
 
 admin.site.login = secure_admin_login(admin.site.login)
@@ -10,6 +11,7 @@ handler500 = "portal.views.server_error"
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("sw.js", device_pages.service_worker, name="service_worker"),  # the virtual phone's, scoped to the site
     path("", include("docs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -179,6 +179,7 @@ CONTROLLED = (
     "API_BASE_URL",
     "SITE_URL",
     "SUPPORT_EMAIL",
+    "PUSH_CHANNELS_OFF",
     "REDIS_URL",
     "VAR_DIR",
     "STATIC_ROOT",

@@ -67,6 +67,13 @@ def _payload_schema(event):
     else:
         data = _call_request_data()
         data["properties"]["state"] = {**data["properties"]["state"], "enum": [event.state]}
+        if event.type == EventType.DELIVERED:  # after the fields every event has: the path that handed it over
+            data["properties"]["delivered_by"] = {
+                "type": "string",
+                "enum": ["stream", "long_poll", "page"],
+                "description": "How it reached the phone: the device API's event stream or long poll, or the "
+                "virtual phone's page",
+            }
     return _object(
         {
             "type": {"type": "string", "enum": [event.type]},

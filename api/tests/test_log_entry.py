@@ -136,3 +136,24 @@ def test_it_speaks_korean(owner_client, token, value, target):
     page = owner_client.get(url(token, ApiRequestLog.objects.get()), headers={"Accept-Language": "ko"})
 
     assert "받은 그대로의 요청" in page.content.decode() and "전화요청의 상태" in page.content.decode()
+
+
+def test_it_shows_how_the_call_request_reached_the_phone(owner_client, token, value, target):
+    from device import inbox
+    from device.models import DeliveryStep, DeviceKey
+
+    owner_client.get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
+    assert "No push was sent and no phone has fetched it yet." in text(
+        owner_client.get(url(token, ApiRequestLog.objects.get()))
+    )
+    key, _plaintext = DeviceKey.issue(target, "Phone")
+    # What the phone's long poll reads (the async view itself cannot run under the test client once a browser test
+    # has an event loop in this thread).
+    inbox.snapshot(target, key)
+
+    response = owner_client.get(url(token, ApiRequestLog.objects.get()), headers={"Accept-Language": "ko"})
+
+    trace = re.search(r'<table class="log-fields delivery-trace".*?</table>', response.content.decode(), re.S).group(0)
+    step = DeliveryStep.objects.get()
+    assert step.at.strftime("%H:%M:%S") in trace
+    assert "롱 폴링" in trace and 'class="delivery-delivered"' in trace

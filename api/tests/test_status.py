@@ -34,10 +34,11 @@ def test_it_answers_the_state_and_history_in_the_seed_s_style(client, value, tar
     body = json.loads(response.content)
 
     assert code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
-    assert list(body) == ["result", "id", "state", "history", "expires_at"]
+    assert list(body) == ["result", "id", "state", "history", "expires_at", "delivery"]  # delivery: added last
     assert (body["result"], body["id"], body["state"]) == ("success", public_id, "answered")
     assert [entry["state"] for entry in body["history"]] == ["pending", "delivered", "seen", "answered"]
     assert all(ISO_MS.match(entry["at"]) for entry in body["history"]) and ISO_MS.match(body["expires_at"])
+    assert body["delivery"] == []  # marked delivered by no phone's stream or long poll, and no push
 
 
 def test_it_answers_by_jsonp_too(client, value, target):

@@ -123,3 +123,21 @@ def test_it_speaks_korean(owner_client, issued, target, api_on_live_server):
     followed = element(html.content.decode(), "followed")
     for phrase in ("전화요청", "대기 중", "전달됨", "아직", "상태 확인", "가상 전화 열기", "기기 키"):
         assert phrase in followed, phrase
+
+
+def test_its_timeline_shows_how_the_request_reached_the_phone(owner_client, issued, target, api_on_live_server):
+    from device import inbox
+    from device.models import DeviceKey
+
+    send(owner_client, token=issued[0].pk)
+    call_request = CallRequest.objects.get()
+    key, _plaintext = DeviceKey.issue(target, "Phone")
+    # What the phone's long poll reads (the async view itself cannot run under the test client once a browser test
+    # has an event loop in this thread).
+    inbox.snapshot(target, key)
+
+    html = owner_client.get("/tester/", {"follow": call_request.public_id}).content.decode()
+
+    timeline = element(html, "followed-timeline")
+    assert "How it reached the phone" in timeline
+    assert "long poll" in timeline and "handed to the phone" in timeline

@@ -85,3 +85,31 @@ def stream():
     yield open_stream
     for each in opened:
         each.close()
+
+
+@pytest.fixture
+def push_standin(settings, tmp_path):
+    """The local stand-ins for FCM, APNs and Web Push (tests.push_standins), every channel's settings pointing at
+    them; the channels' cached credentials and clients dropped before and after."""
+    from tests.push_standins import StandIn
+
+    standin = StandIn(tmp_path / "push").start()
+    for name, value in standin.settings().items():
+        setattr(settings, name, value)
+    settings.WEBHOOK_ALLOW_PRIVATE_URLS = True
+    _forget_push_state()
+    yield standin
+    _forget_push_state()  # the clients' connections closed first: the stand-in then stops at once
+    standin.stop()
+
+
+def _forget_push_state():
+    from device.push import apns, fcm, providers, triggers, webpush
+
+    fcm._credentials.clear()
+    apns._token.clear()
+    webpush._vapid.cache_clear()
+    for client in providers._clients.values():
+        client.close()
+    providers._clients.clear()
+    triggers._memo.clear()

@@ -110,3 +110,62 @@ def test_it_speaks_korean_to_korean_staff(staff_client, target):
 
 def test_it_hides_the_keys_from_developers(owner_client):
     assert owner_client.get("/admin/device/devicekey/").status_code == 302
+
+
+FCM_TOKEN = "fcm-token:" + "C" * 130 + "Zq9x"
+
+
+def test_it_shows_each_device_s_push_target_masked_and_its_last_pushes(staff_client, target, push_standin, send):
+    from device.models import PushTarget
+    from device.push import sending
+
+    key, _plaintext = DeviceKey.issue(target, "Pixel 9")
+    PushTarget.register(key, "fcm", FCM_TOKEN, "…Zq9x")
+    send(target)
+    for job in sending.plan(target.pk):
+        sending.attempt(job)
+
+    page = staff_client.get(f"/admin/api/subscriber/{target.pk}/change/").content.decode()
+
+    assert "FCM …Zq9x" in page
+    assert re.search(r"FCM sent 200 · \d\d-\d\d \d\d:\d\d:\d\d", page)
+    assert FCM_TOKEN not in page
+
+
+def test_staff_send_a_test_push(staff_client, target, push_standin):
+    from device.models import PushTarget
+
+    key, _plaintext = DeviceKey.issue(target, "Pixel 9")
+    PushTarget.register(key, "fcm", FCM_TOKEN, "…Zq9x")
+    bare, _plaintext = DeviceKey.issue(target, "No push")
+
+    response = staff_client.post(
+        "/admin/device/devicekey/",
+        {"action": "send_test_push", "_selected_action": [key.pk, bare.pk]},
+        follow=True,
+    )
+
+    [received] = push_standin.received
+    assert received["message"]["token"] == FCM_TOKEN
+    assert received["message"]["notification"] == {
+        "title": "CallbackNow",
+        "body": "테스트 푸시입니다 · This is a test push",
+    }
+    page = response.content.decode()
+    assert "test push accepted by the provider (projects/callbacknow-test/messages/" in page
+    assert "No push (cbnd_…" in page and "no push target." in page
+
+
+def test_a_test_push_to_a_dead_target_removes_it(staff_client, target, push_standin):
+    from device.models import PushTarget
+
+    key, _plaintext = DeviceKey.issue(target, "Pixel 9")
+    PushTarget.register(key, "fcm", FCM_TOKEN, "…Zq9x")
+    push_standin.answer_next(FCM_TOKEN, 404, {"error": {"code": 404, "status": "NOT_FOUND"}})
+
+    response = staff_client.post(
+        "/admin/device/devicekey/", {"action": "send_test_push", "_selected_action": [key.pk]}, follow=True
+    )
+
+    assert "test push not delivered: dead, NOT_FOUND." in response.content.decode()
+    assert not PushTarget.objects.filter(device_key=key).exists()

@@ -19,7 +19,8 @@ def test_it_names_the_key_s_subscriber(phone):
             "operator": "SRTelecom",
             "public_id": "airpagephone",
             "test": False,
-        }
+        },
+        "push": None,
     }
 
 

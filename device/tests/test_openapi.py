@@ -11,6 +11,7 @@ from docs.tests.schema import errors, resolve
 
 DEVICE_PATHS = {
     "/device/v1/me": {"get"},
+    "/device/v1/push": {"put", "delete"},
     "/device/v1/call-requests": {"get"},
     "/device/v1/events": {"get"},
     "/device/v1/events/tickets": {"post"},
@@ -92,7 +93,9 @@ def test_it_agrees_with_the_real_endpoints(live_server, target, issued_key, issu
     key = {"Authorization": f"Bearer {plaintext}"}
     sent = requests.get(f"{live_server.url}/{token}/callback/01010041004/kr/01011111111/kr/hello", timeout=10)
     call_request_id = sent.headers["X-Call-Request-Id"]
-    order = ["get", "post"]  # list (delivering) first, then the changes: seen, answer, and a refused decline
+    # list (delivering) first, then the changes: seen, answer, and a refused decline; then the push target (a PUT
+    # without a body is refused with its reason)
+    order = ["get", "post", "put", "delete"]
     seen_statuses = set()
     for path, method, operation in sorted(device_operations(document), key=lambda o: (order.index(o[1]), o[0])):
         url = live_server.url + path.replace("{call_request_id}", call_request_id)
@@ -103,11 +106,11 @@ def test_it_agrees_with_the_real_endpoints(live_server, target, issued_key, issu
             call(url, headers=key, timeout=10),
             call(url, timeout=10),
             call(url, headers={"Authorization": "Bearer cbnd_" + "x" * 32}, timeout=10),
-            requests.put(url, headers=key, timeout=10, stream=True),
+            requests.patch(url, headers=key, timeout=10, stream=True),
         ):
             assert_documented(document, operation, response)
             seen_statuses.add(response.status_code)
         if "{call_request_id}" in path:
             other = url.replace(call_request_id, "cr_nosuchrequest0000000000")
             assert_documented(document, operation, call(other, headers=key, timeout=10))
-    assert seen_statuses == {200, 201, 401, 405, 409}  # decline after answer: refused
+    assert seen_statuses == {200, 201, 400, 401, 405, 409}  # decline after answer: refused

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from api.models import CallRequest, Subscriber
-from device.models import DeviceKey
+from device.models import DeliveryStep, DeviceKey
 from device.pages import COOKIE
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +86,8 @@ def test_it_lists_the_subscriber_s_open_requests_after_a_reload(phone_page, issu
     assert CallRequest.objects.get(public_id=call_request_id).state == "delivered"
     assert CallRequest.objects.get(target=other).state == "pending"
     assert "please call me back" in again
+    step = DeliveryStep.objects.get()  # its delivery trace: handed over by this page
+    assert (step.call_request.public_id, step.path, step.outcome) == (call_request_id, "page", "delivered")
 
 
 def test_it_refuses_a_key_it_does_not_know_with_a_form_error(client, device_key):

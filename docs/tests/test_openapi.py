@@ -75,6 +75,7 @@ def test_it_documents_the_seed_s_paths_and_the_status_call(document):
         "/callback/callback_api.php",
         "/{token}/status/{call_request_id}",
         "/device/v1/me",
+        "/device/v1/push",
         "/device/v1/call-requests",
         "/device/v1/events",
         "/device/v1/events/tickets",

@@ -56,3 +56,20 @@ def test_it_refuses_production_without_the_site_s_address(production, value):
 def test_it_lets_development_run_on_local_memory_and_the_browser_s_address(settings):
     settings.DEBUG, settings.SITE_URL = True, ""
     assert ids(include_deployment_checks=True) == set()
+
+
+def test_it_warns_of_each_push_channel_without_credentials(production):
+    warnings = {
+        problem.id for problem in run_checks(include_deployment_checks=True) if problem.id.startswith("device.")
+    }
+    assert warnings == {"device.W001", "device.W002", "device.W003"}
+    production.PUSH_FCM_SERVICE_ACCOUNT_FILE = "/etc/callbacknow/fcm.json"
+    warnings = {
+        problem.id for problem in run_checks(include_deployment_checks=True) if problem.id.startswith("device.")
+    }
+    assert warnings == {"device.W002", "device.W003"}
+    production.PUSH_CHANNELS_OFF = ["webpush"]  # off on purpose
+    warnings = {
+        problem.id for problem in run_checks(include_deployment_checks=True) if problem.id.startswith("device.")
+    }
+    assert warnings == {"device.W002"}

@@ -20,6 +20,7 @@ def production_env(tmp_path):
         API_BASE_URL="https://developers.callbacknow.test",
         SITE_URL="https://developers.callbacknow.test",
         SUPPORT_EMAIL="developers@callbacknow.test",
+        PUSH_CHANNELS_OFF="fcm,apns,webpush",  # no push credentials on a test machine: off on purpose
         REDIS_URL="redis://127.0.0.1:6379/0",
         VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),

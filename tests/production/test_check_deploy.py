@@ -36,6 +36,16 @@ def test_it_fails_the_checklist_without_the_site_s_address_for_mail_links(produc
     assert "accounts.E005" in result.stderr and "SITE_URL" in result.stderr
 
 
+def test_it_warns_of_a_push_channel_without_credentials_unless_it_is_off_on_purpose(production_env):
+    production_env["PUSH_CHANNELS_OFF"] = "fcm,webpush"
+
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "device.W002" in result.stderr and "PUSH_APNS_KEY_FILE" in result.stderr
+    assert "device.W001" not in result.stderr and "device.W003" not in result.stderr
+
+
 def test_it_warns_when_production_leaves_the_support_address_to_a_guess(production_env):
     del production_env["SUPPORT_EMAIL"]
 

@@ -3,13 +3,15 @@
 import pytest
 from django.test import override_settings
 
+PUSH_OFF = {"fcm": "off", "apns": "off", "webpush": "off"}
+
 
 @pytest.mark.django_db
 def test_it_answers_ok_when_the_database_and_cache_answer(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "push": PUSH_OFF}
     assert response["Cache-Control"] == "no-store"
 
 
@@ -29,7 +31,12 @@ def test_it_says_degraded_but_serves_on_when_redis_does_not_answer(client, unrea
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "push": PUSH_OFF,
+    }
 
 
 @pytest.mark.django_db
@@ -43,4 +50,21 @@ def test_it_answers_503_when_the_database_does_not(client, monkeypatch):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "cache": "ok",
+        "push": PUSH_OFF,
+    }
+
+
+@pytest.mark.django_db
+def test_it_says_which_push_channels_have_their_credentials(client, settings):
+    settings.PUSH_VAPID_PRIVATE_KEY_FILE, settings.PUSH_VAPID_SUBJECT = (
+        "/etc/callbacknow/vapid.pem",
+        "mailto:ops@x.test",
+    )
+
+    response = client.get("/healthz")
+
+    assert (response.status_code, response.json()["push"]) == (200, {"fcm": "off", "apns": "off", "webpush": "on"})

@@ -85,13 +85,16 @@
   }
 
   // One call of the device API: the key as a bearer token, JSON back; an ApiError for any answer but 2xx.
-  async function call(method, path, signal) {
+  async function call(method, path, signal, json) {
     const started = performance.now();
+    const headers = { Authorization: "Bearer " + key, Accept: "application/json" };
+    if (json !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
       response = await fetch(API + path, {
         method: method,
-        headers: { Authorization: "Bearer " + key, Accept: "application/json" },
+        headers: headers,
+        body: json === undefined ? undefined : JSON.stringify(json),
         credentials: "omit", // the API knows the phone by its key alone, never by a cookie
         cache: "no-store",
         keepalive: method === "POST", // an answer still arrives when tapping "Call back" leaves the page
@@ -354,8 +357,55 @@
     empty.hidden = true; // until the first list arrives
     keyView.hidden = true;
     screen.hidden = false;
+    offerPush(me.push);
     listen(signal);
   }
+
+  // Web Push: a request that arrives while this tab is hidden (or closed) shows a notification. The browser is
+  // asked for permission on a click, never on load; the service worker (/sw.js, at the site's root) shows it.
+  const pushBox = $("#phone-push"), pushButton = $("#phone-push-button"), pushStatus = $("#phone-push-status");
+  const pushSupported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+
+  function offerPush(target) {
+    if (!pushBox || !pushSupported || !pushBox.dataset.vapid) return;
+    pushBox.hidden = false;
+    pushStatus.textContent = target && target.kind === "webpush" ? T.push.on : "";
+  }
+
+  function applicationServerKey(text) {
+    const raw = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(raw, (character) => character.charCodeAt(0));
+  }
+
+  async function turnOnPush() {
+    const permission = await Notification.requestPermission();
+    if (permission !== "granted") {
+      pushStatus.textContent = T.push.denied;
+      return;
+    }
+    let subscription;
+    try {
+      const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+      await navigator.serviceWorker.ready;
+      subscription =
+        (await registration.pushManager.getSubscription()) ||
+        (await registration.pushManager.subscribe({
+          userVisibleOnly: true,
+          applicationServerKey: applicationServerKey(pushBox.dataset.vapid),
+        }));
+    } catch (error) {
+      pushStatus.textContent = T.push.unreachable; // no push service reachable from this browser
+      return;
+    }
+    try {
+      await call("PUT", "push", session.controller.signal, { kind: "webpush", subscription: subscription.toJSON() });
+      pushStatus.textContent = T.push.on;
+    } catch (failure) {
+      if (failure.name !== "AbortError") pushStatus.textContent = plainWords(failure);
+    }
+  }
+
+  if (pushButton) pushButton.addEventListener("click", () => turnOnPush());
 
   // The key does not work (unknown, revoked): forget it and ask for one, saying why; for a test phone, saying how
   // to open it again (its developer does that in Test mode, with no staff involved).
