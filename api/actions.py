@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from api import callers, play, reasons, testmode
+from api import callers, guards, play, reasons, testmode
 from api.models import CallRequest
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
@@ -15,9 +15,10 @@ from lib.times import history_for_json, iso_time
 class ApiError(Exception):
     """Ends an API call with a failure answer (one of api.reasons)."""
 
-    def __init__(self, reason):
+    def __init__(self, reason, retry_after=None):
         super().__init__(reason.text)
         self.reason = reason
+        self.retry_after = retry_after  # seconds, for the Retry-After header of a limit
 
 
 @dataclass
@@ -44,8 +45,11 @@ def perform(token, spec):
     Returns (the success answer, the call request it created, refreshed or cancelled).
     """
     requester, target_phone, message = _validated(spec)
+    if spec.action in REQUESTS:
+        guards.check_callback_number(token, requester)
     target, magic = _find_target(token, spec, target_phone)
     if spec.action in REQUESTS:
+        guards.check_target(token, target)
         call_request = _request(requester, target, message, token, magic)
     else:
         call_request = CallRequest.cancel_open(requester, target, token)

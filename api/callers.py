@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Reach
 from api.models import Subscriber
 
 MAX_ENTRIES = 10_000  # a caller spraying tokens or hosts cannot grow a process without bound
@@ -30,7 +30,7 @@ def token_for_secret(value):
 
 def tokens_for_host(host):
     """The tokens whose host pattern allows this host (ApiTokenQuerySet.for_host)."""
-    return _remembered("token", ("host", host), lambda: list(ApiToken.objects.for_host(host)))
+    return _remembered("token", ("host", host), lambda: list(ApiToken.objects.for_host(host).with_reach()))
 
 
 def subscriber_for_number(e164, test=False):
@@ -67,9 +67,12 @@ def _remembered(kind, key, load):
 @receiver(post_delete, sender=ApiToken)
 @receiver(post_save, sender=Subscriber)
 @receiver(post_delete, sender=Subscriber)
+@receiver(post_save, sender=Reach)
+@receiver(post_delete, sender=Reach)
 def forget(sender=None, **_kwargs):
     """Drops what this process remembers of the kind saved (of every kind without a sender)."""
-    kinds = ["subscriber"] if sender is Subscriber else ["token"] if sender is ApiToken else list(_entries)
+    # A token is read with its account's target countries (Reach).
+    kinds = {Subscriber: ["subscriber"], ApiToken: ["token"], Reach: ["token"]}.get(sender, list(_entries))
     for kind in kinds:
         _generation[kind] += 1
         _entries[kind].clear()

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
-from api import callers, reasons, wire
+from api import callers, guards, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog, CallRequest
@@ -43,6 +43,7 @@ class ApiCall:
     admitted: bool = False  # proved to hold its token and counted against its rate limit
     window: Window | None = None  # where the caller stands in the rate limit the answer reports
     call_request: CallRequest | None = None  # the call request it sent or withdrew
+    retry_after: int | None = None  # seconds, when a limit other than the rate limit refused it (api.guards)
 
 
 def api_endpoint(method):
@@ -110,6 +111,7 @@ def answer(request, view, method, *args, **kwargs):
         status = 200
     except ApiError as error:
         payload, status = failure(error.reason)
+        call.retry_after = error.retry_after
         if not call.admitted:
             call.window = count_refusal(call.address)
     except OUTAGE_ERRORS as exc:  # one line per call: an outage would otherwise log a traceback each
@@ -154,6 +156,8 @@ def render(call, payload, status, callback=None):
             response[name] = value
         if payload.get("reason") == reasons.RATE_LIMITED.text:
             response["Retry-After"] = str(window.retry_after)
+    if call.retry_after is not None:
+        response["Retry-After"] = str(call.retry_after)
     return response
 
 
@@ -175,11 +179,7 @@ def token_in_path(view):
             raise ApiError(reasons.UNKNOWN_TOKEN)
         if not (api_token.is_active and api_token.accepts(token)):
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
-        # A page's request names its site; a server-to-server call has neither header (the token is the secret).
-        for header in ("Origin", "Referer"):
-            value = request.headers.get(header)
-            if value and not api_token.allows_referer(value):
-                raise ApiError(reasons.HOST_MISMATCH)
+        guards.check_caller(api_token, request)  # its restriction: a page of its host, or its servers
         admit(call, api_token)
         return view(request, call, *args, **kwargs)
 
