@@ -96,3 +96,16 @@ def legacy_tokens():
         send_in_both_languages("accounts/mail/legacy_tokens", context, [owner.email])
         sent += 1
     return sent
+
+
+def suspended_for_review(developer, tokens, reporters):
+    """Tells the developer and staff that recipients' spam reports suspended the developer's tokens for review."""
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    links = [(token, settings.SITE_URL + reverse("accounts:token_detail", args=[token.pk])) for token in tokens]
+    context = {"developer": developer, "tokens": links, "reporters": reporters, "support_email": support_email()}
+    if developer.email:
+        send_in_both_languages("accounts/mail/suspended_for_review", context, [developer.email])
+    recipients = list(staff.values_list("email", flat=True))
+    if recipients:
+        admin = settings.SITE_URL + reverse("admin:api_spamreport_changelist") + f"?developer__id__exact={developer.pk}"
+        send_in_both_languages("accounts/mail/suspended_for_review_staff", {**context, "admin": admin}, recipients)

@@ -49,7 +49,7 @@ def perform(token, spec):
         guards.check_callback_number(token, requester)
     target, magic = _find_target(token, spec, target_phone)
     if spec.action in REQUESTS:
-        guards.check_target(token, target)
+        guards.check_target(token, target, requester)
         call_request = _request(requester, target, message, token, magic)
     else:
         call_request = CallRequest.cancel_open(requester, target, token)

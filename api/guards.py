@@ -5,7 +5,7 @@ raised before anything is written."""
 from django.conf import settings
 
 from accounts.restrictions import Refusal
-from api import actions, reasons
+from api import actions, callers, reasons
 from api.rate_limits import limits
 from lib import phones
 from lib.client_ip import client_ip
@@ -34,11 +34,14 @@ def check_callback_number(token, requester):
         raise actions.ApiError(reasons.CALLBACK_NUMBER_NOT_ALLOWED)
 
 
-def check_target(token, target):
+def check_target(token, target, requester):
     """Refuses a call request the token's account may not send this target now: a country the account does not
-    reach, or past the target's limits."""
+    reach, a sender the target blocked (its developer, or this callback number), or past the target's limits."""
     if not token.is_test and not token.reaches_country(target.country):
         raise actions.ApiError(reasons.TARGET_COUNTRY_NOT_ENABLED)
+    blocks_someone = getattr(target, "has_blocks", True)  # read with the target (api.callers), else asked
+    if blocks_someone and callers.blocks_of(target.pk).stop(token.owner_id, requester.e164):
+        raise actions.ApiError(reasons.BLOCKED_BY_RECIPIENT)
     count_toward_target(token, target)
 
 

@@ -229,6 +229,15 @@ TARGET_RATE_LIMITED = Reason(
         "Retry-After says in how many seconds to try again."
     ),
 )
+BLOCKED_BY_RECIPIENT = Reason(
+    "BLOCKED_BY_RECIPIENT",
+    "blocked by the recipient",
+    403,
+    _(
+        "The target blocked your account, or this callback number (or reported one of your requests as spam). "
+        "Nothing was sent; do not retry."
+    ),
+)
 SERVICE_UNAVAILABLE = Reason(
     "SERVICE_UNAVAILABLE",
     "service unavailable",
@@ -268,5 +277,6 @@ ALL = [
     CALLBACK_NUMBER_NOT_ALLOWED,
     TARGET_COUNTRY_NOT_ENABLED,
     TARGET_RATE_LIMITED,
+    BLOCKED_BY_RECIPIENT,
     SERVICE_UNAVAILABLE,
 ]

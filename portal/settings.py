@@ -330,6 +330,9 @@ API_MESSAGE_MAX_LENGTH = env_int("API_MESSAGE_MAX_LENGTH", 200)
 # Call requests one account's live tokens together may send one target (sliding windows, as the rate limits).
 API_PER_TARGET_PER_HOUR = env_int("API_PER_TARGET_PER_HOUR", 10)
 API_PER_TARGET_PER_DAY = env_int("API_PER_TARGET_PER_DAY", 30)
+# A developer reported as spam by this many different subscribers within SPAM_REPORT_DAYS is suspended for review.
+SPAM_REPORTS_TO_SUSPEND = env_int("SPAM_REPORTS_TO_SUSPEND", 5)
+SPAM_REPORT_DAYS = env_int("SPAM_REPORT_DAYS", 30)
 CALL_REQUEST_TTL_SECONDS = env_int("CALL_REQUEST_TTL_SECONDS", 60 * 60 * 24)
 API_LOG_RETENTION_DAYS = env_int("API_LOG_RETENTION_DAYS", 90)
 
