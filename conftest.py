@@ -104,7 +104,21 @@ def staff(db):
 
 @pytest.fixture
 def issued(developer):
-    """An active token for example.com owned by `developer`: (token, plaintext)."""
+    """An active token for example.com owned by `developer`, as issued before key restrictions (legacy: a header
+    present must name the host, a call with none passes), the rule the wire protocol's tests were written for:
+    (token, plaintext). website_token and server_token are tokens issued today."""
+    from accounts.models import ApiToken
+    from accounts.restrictions import Restriction
+
+    token, plaintext = ApiToken.issue(developer, "My site", "example.com")
+    ApiToken.objects.filter(pk=token.pk).update(restriction=Restriction.LEGACY)
+    token.refresh_from_db()
+    return token, plaintext
+
+
+@pytest.fixture
+def website_token(developer):
+    """A live token for example.com restricted to websites, as one is issued by default: (token, plaintext)."""
     from accounts.models import ApiToken
 
     return ApiToken.issue(developer, "My site", "example.com")

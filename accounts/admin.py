@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts import notify, token_crypto
 from accounts.forms import HostField, ReasonForm
-from accounts.models import ApiToken, TokenEvent, TokenStateError
+from accounts.models import ApiToken, Reach, TokenEvent, TokenStateError
 from accounts.templatetags.tokens import event_detail, host_display
 from lib.admin import ReadOnlyAdminMixin, mode_filter
 from lib.client_ip import client_ip
+from lib.countries import by_code
 
 # How staff may paste a masked token: "cbn_…AbCd" or "cbn_...AbCd".
 MASKED = re.compile(r"^(?P<prefix>[A-Za-z0-9_]{1,8})(?:…|\.\.\.)(?P<last4>[A-Za-z0-9]{4})$")
@@ -313,6 +314,41 @@ class ApiTokenInline(ReadOnlyAdminMixin, admin.TabularInline):
         return token.masked
 
 
+class ReachForm(forms.ModelForm):
+    countries = forms.CharField(
+        label=gettext_lazy("countries"),
+        required=False,
+        help_text=gettext_lazy("ISO 3166 codes separated by commas, such as KR, JP. Ignored with every country."),
+    )
+
+    class Meta:
+        model = Reach
+        fields = ["every_country", "countries"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["countries"] = ", ".join(self.instance.countries or [])
+
+    def clean_countries(self):
+        codes = [code.strip().upper() for code in self.cleaned_data["countries"].split(",") if code.strip()]
+        unknown = [code for code in codes if by_code(code) is None]
+        if unknown:
+            raise forms.ValidationError(
+                gettext_lazy("Not a country code: %(codes)s"), params={"codes": ", ".join(unknown)}
+            )
+        return list(dict.fromkeys(codes))
+
+
+class ReachInline(admin.StackedInline):
+    """The countries a developer's live tokens reach: none of its own (no row) is every country."""
+
+    model = Reach
+    form = ReachForm
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = gettext_lazy("target countries (none set: every country)")
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -321,7 +357,7 @@ admin.site.unregister(User)
 class DeveloperAdmin(UserAdmin):
     """Developers with their tokens: a count linking to their list, and the tokens themselves on each page."""
 
-    inlines = [*UserAdmin.inlines, ApiTokenInline]
+    inlines = [*UserAdmin.inlines, ReachInline, ApiTokenInline]
     list_display = ["email", "username", "tokens", "is_staff", "date_joined"]
 
     def get_queryset(self, request):

@@ -3,7 +3,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken
+from accounts.restrictions import MAX_ADDRESSES, MAX_CALLBACK_NUMBERS, Restriction
+from lib.client_ip import normalise_network
 from lib.hosts import InvalidHost, host_of_address, normalise_host
+from lib.phones import callback_number_pattern
 from lib.text import has_control_characters
 
 
@@ -99,3 +102,87 @@ class ReasonForm(forms.Form):
     def __init__(self, *args, required=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = required
+
+
+def _lines(value):
+    """The entries of a box that takes one per line (commas also separate them)."""
+    return [part.strip() for part in value.replace(",", "\n").splitlines() if part.strip()]
+
+
+class RestrictionForm(forms.Form):
+    """A token's application restriction (accounts.restrictions): websites, or servers with their addresses."""
+
+    restriction = forms.ChoiceField(
+        label=_("Who may call with this token"),
+        choices=[
+            (Restriction.WEBSITES, _("Websites: pages of its host (Origin or Referer must name it)")),
+            (Restriction.SERVERS, _("Servers: calls from the IP addresses below only")),
+        ],
+        initial=Restriction.WEBSITES,
+        required=False,  # none chosen: websites, the default
+        widget=forms.RadioSelect,
+    )
+    addresses = forms.CharField(
+        label=_("Server addresses"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("IPv4 or IPv6 addresses or CIDR ranges, one a line, such as 203.0.113.7 or 2001:db8::/48."),
+    )
+
+    def clean_restriction(self):
+        return self.cleaned_data["restriction"] or Restriction.WEBSITES
+
+    def clean_addresses(self):
+        networks = []
+        for entry in _lines(self.cleaned_data["addresses"]):
+            try:
+                networks.append(normalise_network(entry))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(entry)s” is not an IP address or CIDR range."), code="invalid", params={"entry": entry}
+                ) from None
+        if len(networks) > MAX_ADDRESSES:
+            raise ValidationError(_("At most %(count)d addresses."), params={"count": MAX_ADDRESSES})
+        return list(dict.fromkeys(networks))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("restriction") == Restriction.SERVERS and not cleaned.get("addresses") and not self.errors:
+            self.add_error("addresses", _("Enter at least one address of the servers that will call."))
+        return cleaned
+
+    def restriction_values(self):
+        return {"restriction": self.cleaned_data["restriction"], "addresses": self.cleaned_data["addresses"]}
+
+
+class ApplyRestrictedForm(RestrictionForm, ApplyForm):
+    """A live token's application: its name, host and restriction."""
+
+    field_order = ["name", "host", "restriction", "addresses"]
+
+
+class CallbackNumbersForm(forms.Form):
+    numbers = forms.CharField(
+        label=_("Allowed callback numbers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The numbers your calls may give as “my number”, in international form, one a line: +821012345678, "
+            "or a prefix ending in * such as +82215* . Empty: any number that costs nothing to call."
+        ),
+    )
+
+    def clean_numbers(self):
+        numbers = []
+        for entry in _lines(self.cleaned_data["numbers"]):
+            try:
+                numbers.append(callback_number_pattern(entry))
+            except ValueError:
+                raise ValidationError(
+                    _("“%(entry)s” is not a number in international form (+ and the country code) or such a prefix."),
+                    code="invalid",
+                    params={"entry": entry},
+                ) from None
+        if len(numbers) > MAX_CALLBACK_NUMBERS:
+            raise ValidationError(_("At most %(count)d numbers."), params={"count": MAX_CALLBACK_NUMBERS})
+        return list(dict.fromkeys(numbers))

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from allauth.account.utils import has_verified_email
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from accounts import token_crypto
+from accounts.restrictions import Restriction, refusal
 from lib.hosts import host_from_header, host_matches, patterns_for_host
 
 
@@ -42,6 +44,10 @@ class ApiTokenQuerySet(models.QuerySet):
     def for_owner(self, user):
         return self.filter(owner=user)
 
+    def with_reach(self):
+        """Read with the account's target countries (Reach), in the same statement: the API asks on every call."""
+        return self.select_related("owner__reach")
+
     def counting_toward_cap(self):
         return self.exclude(state__in=[ApiToken.State.REVOKED, ApiToken.State.REJECTED])
 
@@ -65,7 +71,7 @@ class ApiTokenManager(models.Manager.from_queryset(ApiTokenQuerySet)):
         if not value:
             return None
         hashed = token_crypto.digest(value)
-        token = self.filter(Q(digest=hashed) | Q(previous_digest=hashed)).first()
+        token = self.filter(Q(digest=hashed) | Q(previous_digest=hashed)).with_reach().first()
         if token is not None:
             token.matched_previous = token.digest != hashed
         return token
@@ -115,6 +121,17 @@ class ApiToken(models.Model):
     # Test mode (cbn_test_…): reaches only test subscribers (the magic numbers and its developer's test phones);
     # active at once, even where live tokens wait for staff approval. A live token never reaches a test subscriber.
     is_test = models.BooleanField(_("test token"), default=False, db_index=True, editable=False)
+
+    # Who may call with it (accounts.restrictions): a page of its host, its servers' addresses, or legacy's rule.
+    restriction = models.CharField(
+        _("application restriction"), max_length=16, choices=Restriction.choices, default=Restriction.WEBSITES
+    )
+    allowed_addresses = models.JSONField(_("allowed addresses"), default=list, blank=True)  # servers: IPs, CIDRs
+    # E.164 numbers ("+821012345678") and prefixes ("+82212*") that "my number" may be; empty: any it may dial.
+    allowed_callback_numbers = models.JSONField(_("allowed callback numbers"), default=list, blank=True)
+    legacy_notified_at = models.DateTimeField(
+        _("told of its legacy restriction"), null=True, blank=True, editable=False
+    )
 
     rate_limit_per_minute = models.PositiveIntegerField(
         _("rate limit per minute"), null=True, blank=True, help_text=_("Empty: the site default.")
@@ -193,6 +210,22 @@ class ApiToken(models.Model):
         """Whether a Referer/Origin header value names a host this token is bound to."""
         return host_matches(self.host, host_from_header(header_value))
 
+    def refusal_of_caller(self, origin, referer, address):
+        """Why the token's restriction refuses a caller with these headers from this address, or None."""
+        return refusal(self, origin, referer, address)
+
+    def reaches_country(self, country):
+        """Whether the token's account may reach people of this country (an account without Reach: every one)."""
+        try:
+            reach = self.owner.reach
+        except ObjectDoesNotExist:
+            return True
+        return reach.allows(country)
+
+    @property
+    def is_legacy(self):
+        return self.restriction == Restriction.LEGACY
+
     def rate_limit(self):
         return self.rate_limit_per_minute or settings.API_RATE_LIMIT_PER_MINUTE
 
@@ -206,11 +239,16 @@ class ApiToken(models.Model):
 
     @classmethod
     @sensitive_variables("plaintext")
-    def issue(cls, owner, name, host, actor=None, ip=None, test=False):
+    def issue(cls, owner, name, host, actor=None, ip=None, test=False, restriction=None, addresses=()):
         """Creates a token for a developer and returns (token, plaintext); the plaintext is never stored.
 
-        A test token is active at once, whatever TOKEN_APPROVAL says, and counts toward its own cap.
+        A test token is active at once, whatever TOKEN_APPROVAL says, and counts toward its own cap. Its restriction
+        is none unless given; a live token's is websites unless given (never legacy: that is for older tokens).
         """
+        if restriction is None:
+            restriction = Restriction.NONE if test else Restriction.WEBSITES
+        if restriction == Restriction.LEGACY:
+            raise ValueError("legacy is for tokens issued before restrictions")
         with transaction.atomic():
             # Lock the owner's row so two concurrent applications cannot both pass the cap.
             owner._meta.model.objects.select_for_update().filter(
@@ -221,11 +259,13 @@ class ApiToken(models.Model):
                 raise TokenLimitReached
             auto = test or settings.TOKEN_APPROVAL == TokenApproval.AUTO
             state = cls.State.ACTIVE if auto else cls.State.PENDING
-            token = cls(owner=owner, name=name, host=host, state=state, is_test=test)
+            token = cls(owner=owner, name=name, host=host, state=state, is_test=test, restriction=restriction)
+            token.allowed_addresses = list(addresses) if restriction == Restriction.SERVERS else []
             plaintext = token_crypto.generate_token(test=test)
             token._set_secret(plaintext)
             token.save()
-            TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, host=host)
+            issued = {"host": host, "restriction": restriction, "addresses": token.allowed_addresses or None}
+            TokenEvent.record(token, TokenEvent.Kind.ISSUED, actor or owner, ip, **issued)
             if auto:
                 TokenEvent.record(token, TokenEvent.Kind.APPROVED, automatic=True)
         return token, plaintext
@@ -336,6 +376,43 @@ class ApiToken(models.Model):
             TokenEvent.record(self, TokenEvent.Kind.LIMIT_CHANGED, actor, ip, old_limit=old, new_limit=limit)
         return True
 
+    def restrict(self, restriction, addresses=(), actor=None, ip=None):
+        """Sets the token's application restriction (never back to legacy), kept in its activity log. Returns
+        whether it changed."""
+        self._refuse_if_closed()
+        if restriction == Restriction.LEGACY:
+            raise ValueError("legacy is for tokens issued before restrictions")
+        addresses = list(addresses) if restriction == Restriction.SERVERS else []
+        if restriction == self.restriction and addresses == self.allowed_addresses:
+            return False
+        old = self.restriction
+        with transaction.atomic():
+            self.restriction, self.allowed_addresses = restriction, addresses
+            self.save(update_fields=["restriction", "allowed_addresses", "updated_at"])
+            changed = {"old_restriction": old, "new_restriction": restriction, "addresses": addresses or None}
+            TokenEvent.record(self, TokenEvent.Kind.RESTRICTED, actor, ip, **changed)
+        return True
+
+    def set_callback_numbers(self, numbers, actor=None, ip=None):
+        """The callback numbers ("my number") the token may send, exact or as prefixes; empty: any. Returns whether
+        they changed."""
+        self._refuse_if_closed()
+        numbers = list(numbers)
+        if numbers == self.allowed_callback_numbers:
+            return False
+        with transaction.atomic():
+            self.allowed_callback_numbers = numbers
+            self.save(update_fields=["allowed_callback_numbers", "updated_at"])
+            TokenEvent.record(self, TokenEvent.Kind.CALLBACK_NUMBERS, actor, ip, numbers=numbers)
+        return True
+
+    def allows_callback_number(self, e164):
+        """Whether "my number" (E.164) is one of the token's allowed callback numbers, or it lists none."""
+        allowed = self.allowed_callback_numbers
+        if not allowed:
+            return True
+        return any(e164.startswith(each[:-1]) if each.endswith("*") else e164 == each for each in allowed)
+
     @classmethod
     def test_token_for(cls, owner):
         """The developer's active test token, issued now if they have none (test mode needs no approval).
@@ -391,13 +468,15 @@ class TokenEvent(models.Model):
         RENAMED = "renamed", pgettext_lazy("event", "Renamed")
         HOST_CHANGED = "host_changed", pgettext_lazy("event", "Host changed")
         LIMIT_CHANGED = "limit_changed", pgettext_lazy("event", "Rate limit changed")
+        RESTRICTED = "restricted", pgettext_lazy("event", "Restriction changed")
+        CALLBACK_NUMBERS = "callback_numbers", pgettext_lazy("event", "Callback numbers changed")
 
     # Where a token was revealed, when not on its own page (data["where"] of a REVEALED event).
     TEST_PAGE = "test_page"
 
     # The values each kind of event may keep in `data`.
     DATA_KEYS = {
-        Kind.ISSUED: {"host"},
+        Kind.ISSUED: {"host", "restriction", "addresses"},
         Kind.APPROVED: {"automatic"},
         Kind.REJECTED: {"reason"},
         Kind.SUSPENDED: {"reason"},
@@ -406,6 +485,8 @@ class TokenEvent(models.Model):
         Kind.RENAMED: {"old_name", "new_name"},
         Kind.HOST_CHANGED: {"old_host", "new_host", "awaits_approval"},
         Kind.LIMIT_CHANGED: {"old_limit", "new_limit"},  # a missing one: the site default
+        Kind.RESTRICTED: {"old_restriction", "new_restriction", "addresses"},
+        Kind.CALLBACK_NUMBERS: {"numbers"},
     }
 
     token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="events", verbose_name=_("token"))
@@ -447,3 +528,25 @@ class TokenEvent(models.Model):
             raise TypeError(f"a {kind} event keeps no {', '.join(sorted(unknown))}")
         label = "system" if actor is None else (getattr(actor, "email", "") or str(actor))
         return cls.objects.create(token=token, kind=kind, actor=actor, actor_label=label, ip=ip or None, data=data)
+
+
+class Reach(models.Model):
+    """The target countries a developer account's live tokens may reach. An account without a row reaches every
+    country (accounts made before target countries); a new account starts with the country it signed up from, and
+    staff may enable more or restrict it in the admin."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reach", verbose_name=_("developer")
+    )
+    every_country = models.BooleanField(_("every country"), default=False)
+    countries = models.JSONField(_("countries"), default=list, blank=True, help_text=_("ISO 3166 codes, such as KR."))
+
+    class Meta:
+        verbose_name = _("target countries")
+        verbose_name_plural = _("target countries")
+
+    def __str__(self):
+        return str(_("every country")) if self.every_country else ", ".join(self.countries)
+
+    def allows(self, country):
+        return self.every_country or country.upper() in self.countries

@@ -13,9 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.adapter import site_url
+from accounts.models import ApiToken
+from accounts.restrictions import Restriction
 
 log = logging.getLogger(__name__)
 BOTH_LANGUAGES = ("ko", "en")
@@ -72,3 +74,38 @@ def send_in_both_languages(template, context, recipients):
         send_mail(subject, "\n\n-----\n\n".join(bodies) + "\n", None, recipients)
     except Exception as exc:  # the mail server is down: the decision stands, staff can tell the developer
         log.warning("Token mail %s to %d recipient(s) not sent: %s", template, len(recipients), exc)
+
+
+def legacy_tokens():
+    """Tells each developer once about their live tokens still under the legacy restriction (one mail listing them
+    all); marks each token told. Returns how many mails went out."""
+    untold = ApiToken.objects.live().filter(restriction=Restriction.LEGACY, legacy_notified_at__isnull=True)
+    untold = untold.exclude(state__in=[ApiToken.State.REVOKED, ApiToken.State.REJECTED]).select_related("owner")
+    by_owner = {}
+    for token in untold:
+        by_owner.setdefault(token.owner, []).append(token)
+    sent = 0
+    for owner, tokens in by_owner.items():
+        # Marked first: a mail that fails is logged, never sent twice (the token's page says it all the same).
+        ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(legacy_notified_at=timezone.now())
+        if not owner.email:
+            continue
+        # Sent by the scheduler, with no request: on SITE_URL (required in production), a path in development.
+        links = [(token, settings.SITE_URL + reverse("accounts:token_detail", args=[token.pk])) for token in tokens]
+        context = {"tokens": links, "support_email": support_email()}
+        send_in_both_languages("accounts/mail/legacy_tokens", context, [owner.email])
+        sent += 1
+    return sent
+
+
+def suspended_for_review(developer, tokens, reporters):
+    """Tells the developer and staff that recipients' spam reports suspended the developer's tokens for review."""
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="")
+    links = [(token, settings.SITE_URL + reverse("accounts:token_detail", args=[token.pk])) for token in tokens]
+    context = {"developer": developer, "tokens": links, "reporters": reporters, "support_email": support_email()}
+    if developer.email:
+        send_in_both_languages("accounts/mail/suspended_for_review", context, [developer.email])
+    recipients = list(staff.values_list("email", flat=True))
+    if recipients:
+        admin = settings.SITE_URL + reverse("admin:api_spamreport_changelist") + f"?developer__id__exact={developer.pk}"
+        send_in_both_languages("accounts/mail/suspended_for_review_staff", {**context, "admin": admin}, recipients)

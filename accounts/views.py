@@ -12,8 +12,17 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts import notify
 from accounts.access import owned_token, test_mode_requested
-from accounts.forms import ApplyForm, HostForm, RenameForm, RollForm
+from accounts.forms import (
+    ApplyForm,
+    ApplyRestrictedForm,
+    CallbackNumbersForm,
+    HostForm,
+    RenameForm,
+    RestrictionForm,
+    RollForm,
+)
 from accounts.models import ApiToken, TokenApproval, TokenLimitReached, TokenStateError
+from accounts.restrictions import Restriction
 from accounts.show_once import secret_page, show_once
 from lib.client_ip import client_ip
 
@@ -70,11 +79,19 @@ def token_apply(request):
         addresses = EmailAddress.objects.filter(user=request.user)
         return render(request, "accounts/verify_email_first.html", {"addresses": addresses})
     test = test_mode_requested(request)
-    form = ApplyForm(request.POST or None, initial={"host": "localhost"} if test else None)
+    # A live token chooses who may call with it (websites unless told); a test token reaches only test phones.
+    form_class = ApplyForm if test else ApplyRestrictedForm
+    form = form_class(request.POST or None, initial={"host": "localhost"} if test else None)
     if request.method == "POST" and form.is_valid():
+        restriction = {} if test else form.restriction_values()
         try:
             token, plaintext = ApiToken.issue(
-                request.user, form.cleaned_data["name"], form.cleaned_data["host"], test=test, **_actor(request)
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["host"],
+                test=test,
+                **restriction,
+                **_actor(request),
             )
         except TokenLimitReached:
             cap = settings.TEST_TOKENS_PER_DEVELOPER if test else settings.TOKENS_PER_DEVELOPER
@@ -114,6 +131,9 @@ def _render_detail(request, token, **forms):
         "rename_form": forms.get("rename_form") or RenameForm(initial={"name": token.name}),
         "host_form": forms.get("host_form") or HostForm(initial={"host": token.host}),
         "roll_form": forms.get("roll_form") or RollForm(),
+        "restriction_form": forms.get("restriction_form") or RestrictionForm(initial=_restriction_initial(token)),
+        "numbers_form": forms.get("numbers_form")
+        or CallbackNumbersForm(initial={"numbers": "\n".join(token.allowed_callback_numbers)}),
         "support_email": notify.support_email(),
     }
     return render(request, "accounts/token_detail.html", context)
@@ -157,6 +177,41 @@ def token_change_host(request, token):
         )
     else:
         messages.success(request, _("The token now works for %(host)s.") % {"host": token.host})
+    return redirect("accounts:token_detail", token.pk)
+
+
+def _restriction_initial(token):
+    chosen = token.restriction if token.restriction in (Restriction.WEBSITES, Restriction.SERVERS) else None
+    return {"restriction": chosen or Restriction.WEBSITES, "addresses": "\n".join(token.allowed_addresses)}
+
+
+@owned_token(WRITE)
+def token_restrict(request, token):
+    """Sets who may call with the token; a legacy token's page posts websites here in one step."""
+    form = RestrictionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, token, restriction_form=form)
+    try:
+        token.restrict(**form.restriction_values(), **_actor(request))
+    except TokenStateError:
+        return _refused(request, token)
+    if token.restriction == Restriction.SERVERS:
+        messages.success(request, _("The token now takes calls from its servers' addresses only."))
+    else:
+        messages.success(request, _("The token now takes calls from pages of %(host)s only.") % {"host": token.host})
+    return redirect("accounts:token_detail", token.pk)
+
+
+@owned_token(WRITE)
+def token_callback_numbers(request, token):
+    form = CallbackNumbersForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, token, numbers_form=form)
+    try:
+        token.set_callback_numbers(form.cleaned_data["numbers"], **_actor(request))
+    except TokenStateError:
+        return _refused(request, token)
+    messages.success(request, _("The token's allowed callback numbers are saved."))
     return redirect("accounts:token_detail", token.pk)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from api import callers, delivery_trace, play, reasons, testmode
+from api import callers, delivery_trace, guards, play, reasons, testmode
 from api.models import CallRequest
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
@@ -16,9 +16,10 @@ from lib.times import history_for_json, iso_time
 class ApiError(Exception):
     """Ends an API call with a failure answer (one of api.reasons)."""
 
-    def __init__(self, reason):
+    def __init__(self, reason, retry_after=None):
         super().__init__(reason.text)
         self.reason = reason
+        self.retry_after = retry_after  # seconds, for the Retry-After header of a limit
 
 
 @dataclass
@@ -47,7 +48,11 @@ def perform(token, spec, entry=None):
     the call out to write with it.
     """
     requester, target_phone, message = _validated(spec)
+    if spec.action in REQUESTS:
+        guards.check_callback_number(token, requester)
     target, magic = _find_target(token, spec, target_phone)
+    if spec.action in REQUESTS:
+        guards.check_target(token, target, requester)
     if target_phone is None:  # named by its ID: answered with its number
         iso, number = target.iso, target.national_number
     else:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from api.models import ApiRequestLog, CallRequest, Subscriber
+from api.recipients import Block, SpamReport
 from lib.admin import ReadOnlyAdminMixin, mode_filter
 
 
@@ -50,3 +51,24 @@ class ApiRequestLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["token__name", "token__host", "token__prefix", "client_ip", "referer_host", "reason"]
     list_select_related = ["token"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SpamReport)
+class SpamReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Subscribers' spam reports, for staff reviewing a developer suspended by them (SPAM_REPORTS_TO_SUSPEND)."""
+
+    list_display = ["created_at", "developer", "subscriber", "call_request"]
+    list_filter = ["developer"]
+    search_fields = ["developer__email", "subscriber__number"]
+    list_select_related = ["developer", "subscriber", "call_request"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Block)
+class BlockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Subscribers' blocks, read-only: only the subscriber makes and undoes them."""
+
+    list_display = ["created_at", "subscriber", "kind", "number", "developer", "label"]
+    list_filter = ["kind"]
+    search_fields = ["subscriber__number", "number", "developer__email"]
+    list_select_related = ["subscriber", "developer"]

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
-from api import callers, protocol, reasons, wire
+from api import callers, guards, protocol, reasons, wire
 from api.actions import ApiError
 from api.attribution import caller_address
 from api.models import ApiRequestLog, CallRequest, PendingEntry
@@ -53,6 +53,7 @@ class ApiCall:
     started: float = 0.0  # time.monotonic() when the server began it
     response: HttpResponse | None = None  # its answer, once its transaction committed it and its log entry
     entry: object = None  # makes its entry for the statement that carries it out (one_statement), or None
+    retry_after: int | None = None  # seconds, when a limit other than the rate limit refused it (api.guards)
 
 
 def api_endpoint(method):
@@ -141,6 +142,7 @@ def failure_of(exc, call):
     """(payload, status) of a call that failed with exc: a refusal's reason, "outcome unknown" when its commit's
     reply was lost, else (an outage, its deadline passed, a bug) "service unavailable"."""
     if isinstance(exc, ApiError):
+        call.retry_after = exc.retry_after
         if not call.admitted:
             call.window = count_refusal(call.address)
         return failure(exc.reason)
@@ -260,6 +262,8 @@ def render(call, payload, status, callback=None):
             response[name] = value
         if payload.get("reason") == reasons.RATE_LIMITED.text:
             response["Retry-After"] = str(window.retry_after)
+    if call.retry_after is not None:
+        response["Retry-After"] = str(call.retry_after)
     return response
 
 
@@ -281,11 +285,7 @@ def token_in_path(view):
             raise ApiError(reasons.UNKNOWN_TOKEN)
         if not (api_token.is_active and api_token.accepts(token)):
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
-        # A page's request names its site; a server-to-server call has neither header (the token is the secret).
-        for header in ("Origin", "Referer"):
-            value = request.headers.get(header)
-            if value and not api_token.allows_referer(value):
-                raise ApiError(reasons.HOST_MISMATCH)
+        guards.check_caller(api_token, request)  # its restriction: a page of its host, or its servers
         admit(call, api_token)
         return carry_out(request, call, view, *args, read_only=kwargs.get("action") == protocol.STATUS, **kwargs)
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import UnreadablePostError
 
-from api import callers, reasons
+from api import callers, guards, reasons
 from api.actions import ApiError, CallSpec
 from api.decorators import admit, carry_out
 from api.models import SeenRequest
@@ -46,6 +46,7 @@ def token_in_body(view):
             call.fields, call.action = plain, call_spec(plain).action
         if not token.is_active:
             raise ApiError(reasons.TOKEN_NOT_ACTIVE)
+        guards.check_caller(token, request)  # the Referer chose the token; a servers token is judged by address
         if plain is None:
             raise ApiError(reasons.UNDECRYPTABLE_FIELD)
         foot = foot_millis(plain.get("foot", ""))

@@ -835,3 +835,7 @@ def clear_test_data(developer):
     log_entries, _by_model = ApiRequestLog.objects.filter(token__in=tokens).delete()
     WebhookEvent.objects.filter(token__in=tokens).delete()
     return {"call_requests": call_requests, "log_entries": log_entries}
+
+
+# A subscriber's blocks and spam reports: models of this app, beside their rules.
+from api.recipients import Block, SpamReport  # noqa: E402, F401

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 from limits.util import WindowStats
@@ -58,10 +58,11 @@ class Window:
     allowed: bool
     remaining: int
     reset_seconds: int
+    seconds: int = 60  # the window's length
 
     def headers(self):
         return {
-            "RateLimit-Policy": f'"{self.policy}";q={self.quota};w=60',
+            "RateLimit-Policy": f'"{self.policy}";q={self.quota};w={self.seconds}',
             "RateLimit": f'"{self.policy}";r={self.remaining};t={self.reset_seconds}',
         }
 
@@ -111,9 +112,9 @@ class Limits:
                 return result
         return operation(self.local)
 
-    def hit(self, policy, key, quota):
-        """Counts one call against the quota unless it is used up; the Window after it."""
-        item = RateLimitItemPerMinute(quota)
+    def hit(self, policy, key, quota, seconds=60):
+        """Counts one call against the quota (of a window of `seconds`) unless it is used up; the Window after it."""
+        item = _item(quota, seconds)
 
         def count(limiter):
             if limiter is self.shared:
@@ -122,7 +123,7 @@ class Limits:
             return allowed, limiter.get_window_stats(item, policy, key)
 
         allowed, stats = self._run(count)
-        window = _window(policy, quota, allowed, stats)
+        window = _window(policy, quota, allowed, stats, seconds)
         if not window.remaining:
             if len(self.used_up) >= MAX_USED_UP:
                 self.used_up.clear()
@@ -141,11 +142,15 @@ class Limits:
             return None
         return Window(policy, quota, False, 0, min(60, max(1, math.ceil(left))))
 
-    def peek(self, policy, key, quota):
+    def peek(self, policy, key, quota, seconds=60):
         """The Window of the quota without counting a call; allowed while one is left."""
-        item = RateLimitItemPerMinute(quota)
+        item = _item(quota, seconds)
         stats = self._run(lambda limiter: limiter.get_window_stats(item, policy, key))
-        return _window(policy, quota, stats.remaining > 0, stats)
+        return _window(policy, quota, stats.remaining > 0, stats, seconds)
+
+
+def _item(quota, seconds):
+    return RateLimitItemPerMinute(quota) if seconds == 60 else RateLimitItemPerSecond(quota, seconds)
 
 
 def _hit_in_one_round_trip(limiter, item, *identifiers):
@@ -204,10 +209,10 @@ def _run_scripts(storage, calls):
     return results
 
 
-def _window(policy, quota, allowed, stats):
+def _window(policy, quota, allowed, stats, seconds=60):
     # In whole seconds within the window: the counter's arithmetic can land on 0 or just past it.
-    reset = min(60, max(1, math.ceil(stats.reset_time - time.time())))
-    return Window(policy, quota, allowed, stats.remaining, reset)
+    reset = min(seconds, max(1, math.ceil(stats.reset_time - time.time())))
+    return Window(policy, quota, allowed, stats.remaining, reset, seconds)
 
 
 _limits = [None]

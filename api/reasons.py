@@ -188,6 +188,60 @@ LIVE_TOKEN_TEST_TARGET = Reason(
         "those are reached with a test token only."
     ),
 )
+REFERER_OR_ORIGIN_REQUIRED = Reason(
+    "REFERER_OR_ORIGIN_REQUIRED",
+    "referer or origin required",
+    403,
+    _(
+        "The token is restricted to websites and the request carries neither an Origin nor a Referer naming its "
+        "host. Call from a page of that host, or restrict the token to your servers' addresses."
+    ),
+)
+ADDRESS_NOT_ALLOWED = Reason(
+    "ADDRESS_NOT_ALLOWED",
+    "address not allowed",
+    403,
+    _("The token is restricted to servers and the request comes from an address outside its list of IP addresses."),
+)
+COSTLY_CALLBACK_NUMBER = Reason(
+    "COSTLY_CALLBACK_NUMBER",
+    "callback number charges the caller",
+    400,
+    _(
+        "My number is a premium-rate or shared-cost number: whoever dials it pays for it, so no one is asked to "
+        "call it."
+    ),
+)
+CALLBACK_NUMBER_NOT_ALLOWED = Reason(
+    "CALLBACK_NUMBER_NOT_ALLOWED",
+    "callback number not allowed",
+    403,
+    _("My number is not one of the token's allowed callback numbers (set on the token's page)."),
+)
+TARGET_COUNTRY_NOT_ENABLED = Reason(
+    "TARGET_COUNTRY_NOT_ENABLED",
+    "target country not enabled",
+    403,
+    _("The target's country is not one your account may reach. Staff enable countries for an account on request."),
+)
+TARGET_RATE_LIMITED = Reason(
+    "TARGET_RATE_LIMITED",
+    "too many requests to this target",
+    429,
+    _(
+        "Your account's tokens together sent this target as many call requests as an hour or a day allows. "
+        "Retry-After says in how many seconds to try again."
+    ),
+)
+BLOCKED_BY_RECIPIENT = Reason(
+    "BLOCKED_BY_RECIPIENT",
+    "blocked by the recipient",
+    403,
+    _(
+        "The target blocked your account, or this callback number (or reported one of your requests as spam). "
+        "Nothing was sent; do not retry."
+    ),
+)
 SERVICE_UNAVAILABLE = Reason(
     "SERVICE_UNAVAILABLE",
     "service unavailable",
@@ -233,6 +287,13 @@ ALL = [
     UNKNOWN_CALL_REQUEST,
     TEST_TOKEN_LIVE_TARGET,
     LIVE_TOKEN_TEST_TARGET,
+    REFERER_OR_ORIGIN_REQUIRED,
+    ADDRESS_NOT_ALLOWED,
+    COSTLY_CALLBACK_NUMBER,
+    CALLBACK_NUMBER_NOT_ALLOWED,
+    TARGET_COUNTRY_NOT_ENABLED,
+    TARGET_RATE_LIMITED,
+    BLOCKED_BY_RECIPIENT,
     SERVICE_UNAVAILABLE,
     OUTCOME_UNKNOWN,
 ]

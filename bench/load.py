@@ -42,6 +42,8 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 SUCCESS = ("success", "")
 NOT_REGISTERED = ("failed", "target number is not registered to callbacknow")
 
+LOOPBACK = ["127.0.0.0/8", "::1/128"]  # the bench calls from this machine: a servers token
+
 
 # ---- the server under load ---------------------------------------------------------------------
 
@@ -53,11 +55,13 @@ def free_port():
 
 
 def server_env(database_url, redis_url=None, production=False, **extra):
-    """Environment of the server under load: its own database and cache prefix, a rate limit out of the way."""
+    """Environment of the server under load: its own database and cache prefix, the rate limits out of the way."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         API_RATE_LIMIT_PER_MINUTE="10000000",
+        API_PER_TARGET_PER_HOUR="10000000",  # a load sends the same targets again and again
+        API_PER_TARGET_PER_DAY="10000000",
         CACHE_KEY_PREFIX=f"cbn-load-{os.getpid()}",
         PYTHONUNBUFFERED="1",
     )
@@ -176,7 +180,7 @@ def prepare(callers=3, extra_targets=3):
         user, _created = get_user_model().objects.get_or_create(username=f"load-{n}", defaults={"email": email})
         EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         host = f"load-{n}.callbacknow.test"
-        token, plaintext = ApiToken.issue(user, f"Load {n}", host)
+        token, plaintext = ApiToken.issue(user, f"Load {n}", host, restriction="servers", addresses=LOOPBACK)
         plan.callers.append(Caller(plaintext, host, token.digest))
     return plan
 

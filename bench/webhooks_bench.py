@@ -53,6 +53,8 @@ TARGET = "01011111111"
 _requesters = itertools.count(1)
 _requesters_lock = threading.Lock()
 
+LOOPBACK = ["127.0.0.0/8", "::1/128"]  # the bench calls from this machine: a servers token
+
 
 def next_requester():
     """A valid Korean mobile number never used before in the run (010-4NNN-NNNN): each call creates a request."""
@@ -237,7 +239,7 @@ def prepare(receiver_url):
         email = f"bench-{name}@callbacknow.test"
         user = get_user_model().objects.create_user(f"bench-{name}", email)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        tokens.append(ApiToken.issue(user, f"Bench {name}", "127.0.0.1"))
+        tokens.append(ApiToken.issue(user, f"Bench {name}", "127.0.0.1", restriction="servers", addresses=LOOPBACK))
     _endpoint, secret = WebhookEndpoint.add(tokens[1][0], receiver_url, CALL_REQUEST_EVENTS)
     return (*tokens[0], *tokens[1], secret)
 
@@ -331,7 +333,14 @@ def main():
     os.environ.update(
         {
             name: env[name]
-            for name in ("TOKEN_ENCRYPTION_KEY", "SECRET_KEY", "CACHE_KEY_PREFIX", "API_RATE_LIMIT_PER_MINUTE")
+            for name in (
+                "TOKEN_ENCRYPTION_KEY",
+                "SECRET_KEY",
+                "CACHE_KEY_PREFIX",
+                "API_RATE_LIMIT_PER_MINUTE",
+                "API_PER_TARGET_PER_HOUR",
+                "API_PER_TARGET_PER_DAY",
+            )
         }
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")

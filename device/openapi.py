@@ -11,6 +11,7 @@ from django.urls import reverse
 from api.models import CallRequest
 from device import reasons
 from device.auth import CHALLENGE
+from device.controls import BLOCKED_NUMBER
 from device.models import EVENT_TICKET_SECONDS
 from device.views import MAX_WAIT_SECONDS
 
@@ -245,6 +246,102 @@ def _events_operation():
 _TIME = {"type": "string", "format": "date-time"}
 
 
+def _control_paths():
+    """The subscriber's controls (device.controls): blocks and spam reports."""
+    block_id = {"name": "block_id", "in": "path", "required": True, "schema": {"type": "string"}}
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeviceNewBlock"}}},
+    }
+    create = _operation(
+        "createBlock",
+        "Blocks a callback number or a developer account: its call requests are refused from now on",
+        "DeviceBlockAnswer",
+        failures=[reasons.BAD_BLOCK, reasons.UNKNOWN_CALL_REQUEST],
+        status="201",
+        description="The sender is refused with “blocked by the recipient” and no call request is made. Blocking "
+        "twice is one block.",
+    )
+    create["requestBody"] = body
+    return {
+        _path("blocks"): {
+            "get": _operation("listBlocks", "The subscriber's blocks, newest first", "DeviceBlockList"),
+            "post": create,
+        },
+        _path("block", "block_id"): {
+            "delete": _operation(
+                "deleteBlock",
+                "Undoes a block; answers the block removed",
+                "DeviceBlockAnswer",
+                failures=[reasons.UNKNOWN_BLOCK],
+                parameters=[block_id],
+            )
+        },
+        _path("spam", "call_request_id"): {
+            "post": _operation(
+                "reportSpam",
+                "Reports a call request as spam: its developer is blocked, the request declined if open, and the "
+                "report counts against the developer (enough of them suspend its tokens for review)",
+                "DeviceCallRequestAnswer",
+                failures=_ONE_FAILURES,
+                parameters=[_ID_PARAMETER],
+                description="No body.",
+            )
+        },
+    }
+
+
+def _control_schemas():
+    block = {
+        "type": "object",
+        "required": ["id", "kind", "created_at"],
+        "properties": {
+            "id": {"type": "string", "example": "blk_8Hq2Xw3Zr4TtYb0c1D2e3F"},
+            "kind": {"type": "string", "enum": ["number", "developer"]},
+            "number": {"type": "string", "description": "A blocked callback number (E.164)"},
+            "developer": {"type": "string", "description": "A blocked developer, by the app name that sent"},
+            "created_at": _TIME,
+        },
+    }
+    return {
+        "DeviceBlock": block,
+        "DeviceBlockAnswer": {
+            "type": "object",
+            "required": ["block"],
+            "properties": {"block": {"$ref": "#/components/schemas/DeviceBlock"}},
+        },
+        "DeviceBlockList": {
+            "type": "object",
+            "required": ["blocks"],
+            "properties": {"blocks": {"type": "array", "items": {"$ref": "#/components/schemas/DeviceBlock"}}},
+        },
+        "DeviceNewBlock": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "description": "Block the callback number or the developer of one of the subscriber's requests",
+                    "required": ["kind", "call_request"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["number", "developer"]},
+                        "call_request": {"type": "string", "pattern": "^cr_[A-Za-z0-9]{22}$"},
+                    },
+                },
+                {
+                    "type": "object",
+                    "description": "Block a callback number typed in, in international form",
+                    "required": ["kind", "number"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "kind": {"type": "string", "enum": ["number"]},
+                        "number": {"type": "string", "pattern": BLOCKED_NUMBER.pattern, "example": "+821077776666"},
+                    },
+                },
+            ]
+        },
+    }
+
+
 def _schemas():
     subscriber = {
         "type": "object",
@@ -407,8 +504,8 @@ def _schemas():
 def paths_and_components():
     """{"paths", "schemas", "security_schemes", "tags"}: the device API's share of the OpenAPI document."""
     return {
-        "paths": _paths(),
-        "schemas": _schemas(),
+        "paths": {**_paths(), **_control_paths()},
+        "schemas": {**_schemas(), **_control_schemas()},
         "security_schemes": {
             SECURITY_SCHEME: {
                 "type": "http",

@@ -48,6 +48,14 @@ UNKNOWN_CALL_REQUEST = Reason(
     404,
     "No call request with this ID was sent to this key's subscriber.",
 )
+BAD_BLOCK = Reason(
+    "BAD_BLOCK",
+    "invalid block",
+    400,
+    'The body is not {"kind": "number" or "developer", "call_request": an ID of yours} or {"kind": "number", '
+    '"number": a phone number in international form}.',
+)
+UNKNOWN_BLOCK = Reason("UNKNOWN_BLOCK", "unknown block", 404, "No block with this ID is the subscriber's.")
 NOT_FOUND = Reason("NOT_FOUND", "not found", 404, "The device API has no such path.")
 METHOD_NOT_ALLOWED = Reason(
     "METHOD_NOT_ALLOWED", "method not allowed", 405, "The path does not take this method; see the Allow header."
@@ -143,6 +151,8 @@ ALL = [
     KEY_BUSY,
     SERVER_BUSY,
     UNKNOWN_CALL_REQUEST,
+    BAD_BLOCK,
+    UNKNOWN_BLOCK,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     REFUSED_CHANGE,

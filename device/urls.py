@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from device import views
+from device import controls, views
 
 app_name = "device"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("call-requests/<str:call_request_id>/seen", views.seen, name="seen"),
     path("call-requests/<str:call_request_id>/answer", views.answer, name="answer"),
     path("call-requests/<str:call_request_id>/decline", views.decline, name="decline"),
+    path("call-requests/<str:call_request_id>/spam", controls.spam, name="spam"),
+    path("blocks", controls.blocks, name="blocks"),
+    path("blocks/<str:block_id>", controls.block, name="block"),
     # JSON everywhere under /device/v1/, even for a path that does not exist.
     re_path(r"", views.unknown_path, name="unknown_path"),
 ]

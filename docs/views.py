@@ -71,6 +71,8 @@ def home(request):
         "token_text": code["token"],
         "host": referer_host(code["host_pattern"]),
         "window_seconds": settings.API_FOOT_WINDOW_SECONDS,
+        "per_target_hour": settings.API_PER_TARGET_PER_HOUR,
+        "per_target_day": settings.API_PER_TARGET_PER_DAY,
         "token": token,
         "signed_in": request.user.is_authenticated,
         "get_template": _named(GET_TEMPLATE),

@@ -23,3 +23,20 @@ def valid_ip(value):
         return ipaddress.ip_address((value or "")[:45]).compressed
     except ValueError:
         return None
+
+
+def normalise_network(text):
+    """An IP address or CIDR range as typed ("203.0.113.7", "2001:db8::/48", "192.0.2.9/24"), in its compressed
+    network form ("192.0.2.0/24"); ValueError for anything else."""
+    return ipaddress.ip_network(text.strip(), strict=False).compressed
+
+
+def address_in(address, networks):
+    """Whether an address falls in one of the networks (normalise_network's forms); an IPv4-mapped IPv6 address
+    (a dual-stack socket's view of an IPv4 caller) is judged as its IPv4 address."""
+    if not address:
+        return False
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return any(ip in ipaddress.ip_network(network) for network in networks)

@@ -58,3 +58,30 @@ def national_digits(e164):
     parsed = phonenumbers.parse(e164, None)
     national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return "".join(ch for ch in national if ch.isdigit())
+
+
+COSTLY_TYPES = (phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.SHARED_COST)
+
+
+@lru_cache(maxsize=4096)
+def charges_the_caller(e164):
+    """Whether dialling this (valid) number costs whoever dials it more than a call: premium-rate or shared-cost."""
+    return phonenumbers.number_type(phonenumbers.parse(e164, None)) in COSTLY_TYPES
+
+
+def callback_number_pattern(text):
+    """An allowed callback number as typed: a valid number in international form ("+82 10-1234-5678" →
+    "+821012345678") or a prefix ending in "*" ("+82215*", at least the country code and a digit); ValueError."""
+    text = text.strip()
+    if text.endswith("*"):
+        digits = text[:-1].replace("-", "").replace(" ", "")
+        if not (digits.startswith("+") and digits[1:].isdigit() and len(digits) >= 4):
+            raise ValueError(text)
+        return digits + "*"
+    try:
+        parsed = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(text) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(text)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

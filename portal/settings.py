@@ -309,6 +309,7 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.signup.SignupForm"  # the country a new account's live tokens reach
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -358,6 +359,12 @@ API_FOOT_WINDOW_SECONDS = env_int("API_FOOT_WINDOW_SECONDS", 300)
 # Calls refused before they prove a token (unknown token, stale or replayed POST, …) allowed per client address.
 API_REFUSED_PER_ADDRESS_PER_MINUTE = env_int("API_REFUSED_PER_ADDRESS_PER_MINUTE", 60)
 API_MESSAGE_MAX_LENGTH = env_int("API_MESSAGE_MAX_LENGTH", 200)
+# Call requests one account's live tokens together may send one target (sliding windows, as the rate limits).
+API_PER_TARGET_PER_HOUR = env_int("API_PER_TARGET_PER_HOUR", 10)
+API_PER_TARGET_PER_DAY = env_int("API_PER_TARGET_PER_DAY", 30)
+# A developer reported as spam by this many different subscribers within SPAM_REPORT_DAYS is suspended for review.
+SPAM_REPORTS_TO_SUSPEND = env_int("SPAM_REPORTS_TO_SUSPEND", 5)
+SPAM_REPORT_DAYS = env_int("SPAM_REPORT_DAYS", 30)
 CALL_REQUEST_TTL_SECONDS = env_int("CALL_REQUEST_TTL_SECONDS", 60 * 60 * 24)
 API_LOG_RETENTION_DAYS = env_int("API_LOG_RETENTION_DAYS", 90)
 
@@ -381,7 +388,7 @@ HUEY = {
     "immediate": False,
     "utc": True,
     # A short poll when idle: a webhook leaves within a fraction of a second of its change (Redis blocks instead).
-    "consumer": {"workers": env_int("HUEY_WORKERS", 4), "worker_type": "thread", "max_delay": 0.5, "periodic": True},
+    "consumer": {"workers": env_int("HUEY_WORKERS", 8), "worker_type": "thread", "max_delay": 0.5, "periodic": True},
 }
 if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
@@ -397,6 +404,8 @@ else:
 # http:// URLs and loopback/private addresses as endpoints: for development only.
 WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Attempts in flight to one endpoint at once: a slow endpoint waits in its own lane, never holding every worker thread.
+WEBHOOK_IN_FLIGHT_PER_ENDPOINT = env_int("WEBHOOK_IN_FLIGHT_PER_ENDPOINT", 2)
 WEBHOOK_MAX_RESPONSE_BYTES = env_int("WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024)
 # Seconds between the attempts of a delivery after each failure: about immediately, then 5 s, 5 min, 30 min,
 # 2 h, 5 h, 10 h, 10 h; after the last the event is failed.
@@ -407,6 +416,9 @@ WEBHOOK_DISABLE_AFTER_SECONDS = env_int("WEBHOOK_DISABLE_AFTER_SECONDS", 3 * 24 
 WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 30)
 WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 30)
 WEBHOOK_ENDPOINTS_PER_TOKEN = env_int("WEBHOOK_ENDPOINTS_PER_TOKEN", 5)
+# Test events and resends a developer may ask for in an hour, per endpoint and per account.
+WEBHOOK_MANUAL_SENDS_PER_ENDPOINT_PER_HOUR = env_int("WEBHOOK_MANUAL_SENDS_PER_ENDPOINT_PER_HOUR", 10)
+WEBHOOK_MANUAL_SENDS_PER_ACCOUNT_PER_HOUR = env_int("WEBHOOK_MANUAL_SENDS_PER_ACCOUNT_PER_HOUR", 30)
 
 # Home page
 APP_STORE_URL = os.environ.get("APP_STORE_URL", "https://play.google.com/store/apps/details?id=org.airpage.callbacknow")

@@ -10,11 +10,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from webhooks import notify, sender, signing
-from webhooks.models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import EventType, ManualSend, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 log = logging.getLogger(__name__)
 State = WebhookDelivery.State
-ORDER_WAIT_SECONDS = 1
+# A delivery waiting for a place in its endpoint's lane, or for an earlier event of its call request, is released
+# at once by the attempt that frees it (release()); this is only the fallback, should that release be lost.
+PARKED_SECONDS = 5
 
 
 def dispatch(event_id):
@@ -56,20 +58,26 @@ def attempt(delivery_id):
     due = Q(state__in=[State.PENDING, State.RETRYING], next_attempt_at__lte=now)
     abandoned = Q(state=State.DELIVERING, lease_until__lt=now)  # its worker died mid-attempt
     lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 20)
-    if not WebhookDelivery.objects.filter(due | abandoned, pk=delivery_id).update(
-        state=State.DELIVERING, lease_until=lease
-    ):
+    endpoint_id = WebhookDelivery.objects.filter(pk=delivery_id).values_list("endpoint_id", flat=True).first()
+    if endpoint_id is None:
         return None
-    delivery = WebhookDelivery.objects.select_related("event", "endpoint__token").get(pk=delivery_id)
+    with transaction.atomic():
+        _lock_lane(endpoint_id)
+        if not WebhookDelivery.objects.filter(due | abandoned, pk=delivery_id).update(
+            state=State.DELIVERING, lease_until=lease
+        ):
+            return None
+        delivery = WebhookDelivery.objects.select_related("event", "endpoint__token").get(pk=delivery_id)
+        if delivery.endpoint.enabled and (_earlier_on_its_way(delivery) or _lane_full(delivery, now)):
+            # Parked under the lane's lock: the attempt that frees it releases it (release()) at once.
+            WebhookDelivery.objects.filter(pk=delivery_id).update(
+                state=State.PENDING, next_attempt_at=now + timedelta(seconds=PARKED_SECONDS), lease_until=None
+            )
+            return PARKED_SECONDS
     endpoint, event = delivery.endpoint, delivery.event
     if not endpoint.enabled:
         _finish(delivery, now, sender.Result(error="endpoint disabled"), final=True)
         return None
-    if _earlier_on_its_way(delivery):
-        WebhookDelivery.objects.filter(pk=delivery_id).update(
-            state=State.PENDING, next_attempt_at=now + timedelta(seconds=ORDER_WAIT_SECONDS), lease_until=None
-        )
-        return ORDER_WAIT_SECONDS
     # The timestamp is the attempt's, as the specification has it: a receiver refuses one older than 5 minutes,
     # so a retry or a resend signed with the event's own time would never be accepted.
     timestamp = int(now.timestamp())
@@ -82,6 +90,42 @@ def attempt(delivery_id):
     }
     result = sender.post(endpoint.url, event.body, headers)
     return _finish(delivery, now, result)
+
+
+def _lock_lane(endpoint_id):
+    """Takes the endpoint's row lock (PostgreSQL; SQLite has one writer at a time anyway): a delivery decides to
+    park, and an attempt that ends releases the parked ones, one at a time, so that none is parked unseen."""
+    WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).values_list("pk", flat=True).first()
+
+
+def _lane_full(delivery, now):
+    """Whether the endpoint already has WEBHOOK_IN_FLIGHT_PER_ENDPOINT attempts in flight: a slow endpoint then waits
+    in its own lane instead of holding every worker thread."""
+    in_flight = WebhookDelivery.objects.filter(
+        endpoint_id=delivery.endpoint_id, state=State.DELIVERING, lease_until__gte=now
+    ).exclude(pk=delivery.pk)
+    return in_flight.count() >= settings.WEBHOOK_IN_FLIGHT_PER_ENDPOINT
+
+
+def release(delivery_id):
+    """After an attempt: the IDs of the deliveries of its endpoint parked for a place in the lane or for an earlier
+    event, as many as have a place now, earliest event first, made due now. The caller enqueues them."""
+    endpoint_id = WebhookDelivery.objects.filter(pk=delivery_id).values_list("endpoint_id", flat=True).first()
+    if endpoint_id is None:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_lane(endpoint_id)
+        lane = WebhookDelivery.objects.filter(endpoint_id=endpoint_id)
+        free = (
+            settings.WEBHOOK_IN_FLIGHT_PER_ENDPOINT - lane.filter(state=State.DELIVERING, lease_until__gte=now).count()
+        )
+        if free <= 0:
+            return []
+        parked = lane.filter(state=State.PENDING, next_attempt_at__gt=now).order_by("event_id", "pk")
+        ids = list(parked.values_list("pk", flat=True)[:free])
+        WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    return ids
 
 
 def _earlier_on_its_way(delivery):
@@ -147,4 +191,5 @@ def prune(older_than_days=None):
     old = WebhookEvent.objects.filter(created_at__lt=timezone.now() - timedelta(days=days))
     busy = WebhookDelivery.objects.filter(state__in=[State.PENDING, State.DELIVERING, State.RETRYING])
     deleted, _by_model = old.exclude(deliveries__in=busy).delete()
+    ManualSend.objects.filter(created_at__lt=timezone.now() - ManualSend.WINDOW).delete()  # counted no more
     return deleted

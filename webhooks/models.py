@@ -336,3 +336,46 @@ class WebhookAttempt(models.Model):
     def failure(self):
         """What went wrong, in words (and the sender's text beside them); None for a success."""
         return failures.failure(self.error, self.status)
+
+
+class ManualSend(models.Model):
+    """A test event or a resend a developer asked for: each endpoint and each account has a few an hour
+    (WEBHOOK_MANUAL_SENDS_PER_ENDPOINT_PER_HOUR, …_PER_ACCOUNT_PER_HOUR), so that an endpoint's URL cannot be used
+    to flood a third party's server."""
+
+    class Kind(models.TextChoices):
+        TEST = "test", _("Test event")
+        RESEND = "resend", _("Resend")
+
+    WINDOW = timedelta(hours=1)
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="manual_sends")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("manual send")
+        verbose_name_plural = _("manual sends")
+
+    def __str__(self):
+        return f"{self.kind} · {self.endpoint_id} · {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def take(cls, endpoint, kind):
+        """Counts one manual send of the endpoint; returns None, or the time from which one is allowed again (and
+        counts nothing). Sends of one endpoint are counted one at a time (its row is locked)."""
+        now = timezone.now()
+        with transaction.atomic():
+            WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+            owner_id = endpoint.token.owner_id
+            recent = cls.objects.filter(created_at__gt=now - cls.WINDOW)
+            for sends, limit in [
+                (recent.filter(endpoint=endpoint), settings.WEBHOOK_MANUAL_SENDS_PER_ENDPOINT_PER_HOUR),
+                (recent.filter(owner_id=owner_id), settings.WEBHOOK_MANUAL_SENDS_PER_ACCOUNT_PER_HOUR),
+            ]:
+                times = list(sends.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+                if len(times) >= limit:
+                    return times[-1] + cls.WINDOW  # when the oldest of the last `limit` leaves the window
+            cls.objects.create(endpoint=endpoint, owner_id=owner_id, kind=kind, created_at=now)
+        return None

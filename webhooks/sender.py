@@ -2,7 +2,6 @@
 unless allowed, no address on the loopback, private, link-local or metadata ranges — connecting to the very
 address that was checked, so a second DNS answer cannot point the request elsewhere."""
 
-import ipaddress
 import socket
 import ssl
 import time
@@ -12,6 +11,8 @@ from urllib.parse import urlsplit
 import certifi
 import urllib3
 from django.conf import settings
+
+from lib.addresses import forbidden_address
 
 USER_AGENT = "CallbackNow-Webhooks/1.0"
 EXCERPT_BYTES = 2048
@@ -37,14 +38,6 @@ class Result:
     @property
     def succeeded(self):
         return self.status is not None and 200 <= self.status < 300
-
-
-def forbidden_address(address):
-    """Whether an address is anything but a public unicast one (loopback, private, link-local, metadata, CGNAT…)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
 
 
 def check_url(url, allow_private=None):

@@ -1,6 +1,7 @@
 """The developer's webhook pages: a token's endpoints, each endpoint's secret and its delivery log."""
 
 import logging
+import math
 from datetime import timedelta
 
 from allauth.account.decorators import reauthentication_required
@@ -28,7 +29,7 @@ from webhooks.forms import (
     ResendFailedForm,
     RollSecretForm,
 )
-from webhooks.models import CALL_REQUEST_EVENTS, WebhookDelivery, WebhookEndpoint
+from webhooks.models import CALL_REQUEST_EVENTS, ManualSend, WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 READ = ("GET", "HEAD")
@@ -178,10 +179,32 @@ def secret_roll(request, endpoint):
     return show_once(request, "webhooks:secret_issued", endpoint.public_id, plaintext, rolled=True)
 
 
+def _over_manual_sends(request, endpoint, kind):
+    """Counts a test event or a resend (ManualSend); when the hour's allowance is used up, says when to try again
+    and returns True."""
+    allowed_at = ManualSend.take(endpoint, kind)
+    if allowed_at is None:
+        return False
+    minutes = max(1, math.ceil((allowed_at - timezone.now()).total_seconds() / 60))
+    at = timezone.localtime(allowed_at)
+    messages.error(
+        request,
+        ngettext(
+            "Too many test events and resends this hour: try again in %(minutes)d minute (at %(time)s).",
+            "Too many test events and resends this hour: try again in %(minutes)d minutes (at %(time)s).",
+            minutes,
+        )
+        % {"minutes": minutes, "time": at.strftime("%H:%M")},
+    )
+    return True
+
+
 @owned_endpoint(WRITE)
 def send_test(request, endpoint):
     if not endpoint.enabled:
         messages.error(request, _("The endpoint is disabled: enable it first, then send a test event."))
+        return redirect("webhooks:endpoint_detail", endpoint.public_id)
+    if _over_manual_sends(request, endpoint, ManualSend.Kind.TEST):
         return redirect("webhooks:endpoint_detail", endpoint.public_id)
     test = delivery.send_test_event(endpoint)
     _enqueue_after_commit([test.pk])
@@ -215,8 +238,15 @@ def resend_event(request, endpoint, message_id):
     deliveries = WebhookDelivery.objects.for_endpoint(endpoint).filter(event__public_id=message_id)
     if not deliveries.exists():
         raise Http404
+    delivered = deliveries.filter(state=WebhookDelivery.State.DELIVERED).exists()
+    if delivered and request.POST.get("confirm") != "yes":
+        # Already delivered: a second copy goes to the receiver only when the developer says so.
+        context = {"endpoint": endpoint, "token": endpoint.token, "message_id": message_id}
+        return render(request, "webhooks/resend_confirm.html", context)
     if not endpoint.enabled:
         messages.error(request, _("The endpoint is disabled: enable it first, then resend."))
+    elif _over_manual_sends(request, endpoint, ManualSend.Kind.RESEND):
+        pass
     elif delivery_ids := delivery.resend(deliveries):
         _enqueue_after_commit(delivery_ids)
         messages.success(request, _("Event %(id)s is sent again.") % {"id": message_id})
@@ -232,6 +262,8 @@ def resend_failed(request, endpoint):
         return _render_log(request, endpoint, resend_form=form)
     if not endpoint.enabled:
         messages.error(request, _("The endpoint is disabled: enable it first, then resend."))
+        return redirect("webhooks:delivery_log", endpoint.public_id)
+    if _over_manual_sends(request, endpoint, ManualSend.Kind.RESEND):
         return redirect("webhooks:delivery_log", endpoint.public_id)
     failed = WebhookDelivery.objects.for_endpoint(endpoint).filter(
         state=WebhookDelivery.State.FAILED, event__created_at__gte=form.cleaned_data["since"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import ApiToken, TokenEvent
+from accounts.restrictions import Restriction
 
 register = template.Library()
 Kind = TokenEvent.Kind
@@ -60,7 +61,8 @@ def event_detail(event):
         return data["text"]
     kind = event.kind
     if kind == Kind.ISSUED:
-        return host_display(data.get("host"))
+        shown = host_display(data.get("host"))
+        return f"{shown} · {_restriction(data)}" if "restriction" in data else shown
     if kind == Kind.APPROVED and data.get("automatic"):
         return _("automatically")
     if kind in (Kind.REJECTED, Kind.SUSPENDED):
@@ -75,7 +77,19 @@ def event_detail(event):
         return _host_change(data)
     if kind == Kind.LIMIT_CHANGED:
         return f"{_limit(data.get('old_limit'))}{ARROW}{_limit(data.get('new_limit'))}"
+    if kind == Kind.RESTRICTED:
+        old = _restriction({"restriction": data.get("old_restriction")})
+        return f"{old}{ARROW}{_restriction({'restriction': data.get('new_restriction'), **data})}"
+    if kind == Kind.CALLBACK_NUMBERS:
+        return ", ".join(data.get("numbers") or []) or _("any callback number")
     return ""
+
+
+def _restriction(data):
+    """“Websites”, or “Servers: 203.0.113.0/24, 2001:db8::/48”."""
+    label = str(dict(Restriction.choices).get(data.get("restriction"), data.get("restriction") or ""))
+    addresses = data.get("addresses")
+    return f"{label}: {', '.join(addresses)}" if addresses else label
 
 
 def _limit(per_minute):

@@ -24,7 +24,7 @@ def test_it_issues_an_active_token_and_returns_the_plaintext_once(developer):
     assert plaintext not in str(token) and plaintext not in repr(token)
     assert kinds(token) == ["issued", "approved"]
     issued = token.events.get(kind="issued")
-    assert (issued.actor, issued.ip, event_detail(issued)) == (developer, "192.0.2.1", "shop.example")
+    assert (issued.actor, issued.ip, event_detail(issued)) == (developer, "192.0.2.1", "shop.example · Websites")
 
 
 @override_settings(TOKEN_APPROVAL="manual")

@@ -75,6 +75,9 @@ def test_it_keeps_english_details_readable_in_english():
         ("revealed", {"where": "test_page"}),
         *(("rolled", {"grace_seconds": seconds}) for seconds in (0, 90, 3600, 86400, 604800)),
         ("host_changed", {"old_host": "example.com", "new_host": "shop.example.org", "awaits_approval": True}),
+        ("issued", {"host": "example.com", "restriction": "websites"}),
+        ("restricted", {"old_restriction": "legacy", "new_restriction": "websites"}),
+        ("callback_numbers", {"numbers": []}),
     ],
 )
 def test_it_shows_korean_readers_no_english_word_beyond_the_hosts(kind, data):
@@ -100,6 +103,8 @@ def test_it_names_events_as_nouns_distinct_from_states():
             "이름 변경",
             "호스트 변경",
             "요청 한도 변경",
+            "제한 변경",
+            "콜백 번호 변경",
         ]
 
 

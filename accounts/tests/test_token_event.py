@@ -19,7 +19,10 @@ def test_it_cannot_be_changed_or_deleted_once_written(issued):
     with pytest.raises(TypeError):
         TokenEvent.objects.filter(token=token).delete()
     assert TokenEvent.objects.filter(token=token).count() == 2
-    assert [event_detail(e) for e in TokenEvent.objects.filter(token=token)] == ["automatically", "example.com"]
+    assert [event_detail(e) for e in TokenEvent.objects.filter(token=token)] == [
+        "automatically",
+        "example.com · Websites",
+    ]
 
 
 def test_it_names_the_actor_or_the_system_and_never_holds_the_secret(issued, developer):
@@ -49,7 +52,7 @@ def test_it_keeps_each_kind_s_values_by_name_and_refuses_others(issued, develope
     token.change_host("shop.example", actor=developer)
     token.reveal(developer)
     assert list(token.events.order_by("id").values_list("kind", "data")) == [
-        ("issued", {"host": "example.com"}),
+        ("issued", {"host": "example.com", "restriction": "websites"}),
         ("approved", {"automatic": True}),
         ("rolled", {"grace_seconds": 3600}),
         ("suspended", {"reason": "Abuse"}),

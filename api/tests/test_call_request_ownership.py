@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from accounts.models import ApiToken
 from api.models import CallRequest
 from tests.helpers import SEED_SUCCESS, failed, seed_body
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 PAIR = "01010041004/kr/01011111111/kr"
@@ -16,7 +16,7 @@ PAIR = "01010041004/kr/01011111111/kr"
 @pytest.fixture
 def bob(outsider):
     """Another developer's active token (for another host): its plaintext."""
-    return ApiToken.issue(outsider, "Bob's shop", "bob.example.net")[1]
+    return server_token(outsider, "Bob's shop", "bob.example.net")[1]
 
 
 def get(client, value, action, message=None):
@@ -65,7 +65,7 @@ def test_it_keeps_the_requests_apart_on_the_encrypted_post_too(client, value, ta
 
 
 def test_it_lets_each_of_the_developer_s_tokens_refresh_and_cancel_the_request(client, value, target, developer):
-    second = ApiToken.issue(developer, "Second site", "second.example.com")[1]
+    second = server_token(developer, "Second site", "second.example.com")[1]
     get(client, value, "callback", "first")
 
     assert get(client, second, "callback", "second") == SEED_SUCCESS

@@ -7,9 +7,9 @@ import time
 import pytest
 import requests
 
-from accounts.models import ApiToken
 from bench.load import Server, server_env
 from tests.helpers import SEED_SUCCESS, failed, url_of_test_database
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CALLBACK = "/{value}/callback/01010041004/kr/01011111111/kr/hi"
@@ -48,7 +48,7 @@ def answer(server, value):
 def test_it_refuses_a_changed_token_on_every_other_machine_within_a_second(
     other_machines, developer, target, change, refusal
 ):
-    token, value = ApiToken.issue(developer, "My site", "example.com")
+    token, value = server_token(developer, "My site", "example.com")
     for server in other_machines:  # each has read the token and keeps it now
         assert [answer(server, value) for _ in range(3)] == [SEED_SUCCESS] * 3
 
@@ -71,6 +71,6 @@ def test_it_admits_a_new_token_at_once_on_every_machine(other_machines, develope
         failed("unknown token")
     ] * 2
 
-    token, value = ApiToken.issue(developer, "My site", "example.com")
+    token, value = server_token(developer, "My site", "example.com")
 
     assert [answer(server, value) for server in other_machines] == [SEED_SUCCESS] * 2

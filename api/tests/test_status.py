@@ -8,6 +8,7 @@ import pytest
 from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest
 from tests.helpers import failed
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -53,7 +54,7 @@ def test_it_answers_by_jsonp_too(client, value, target):
 
 def test_it_lets_every_token_of_the_sender_s_developer_read_it(client, value, target, developer):
     public_id = send_callback(client, value)
-    second = ApiToken.issue(developer, "Second", "second.example.com")[1]
+    second = server_token(developer, "Second", "second.example.com")[1]
 
     assert json.loads(status(client, second, public_id)[1].content)["state"] == "pending"
 
@@ -72,7 +73,7 @@ def test_it_keeps_test_mode_and_live_apart_for_one_developer(client, value, targ
 
 def test_it_tells_another_developer_nothing(client, value, target, outsider):
     public_id = send_callback(client, value)
-    theirs = ApiToken.issue(outsider, "Theirs", "theirs.example.com")[1]
+    theirs = server_token(outsider, "Theirs", "theirs.example.com")[1]
 
     code, response = status(client, theirs, public_id)
     unknown_code, unknown = status(client, theirs, "cr_doesnotexist0000000000")

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from api.models import ApiRequestLog
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 
@@ -104,9 +105,8 @@ def test_it_draws_the_chart_as_svg_without_inline_styles_or_scripts(owner_client
 
 
 def test_it_does_not_show_the_calls_of_other_tokens(owner_client, token, developer, outsider):
-    from accounts.models import ApiToken
 
-    other, _value = ApiToken.issue(outsider, "Theirs", "example.com")
+    other, _value = server_token(outsider, "Theirs", "example.com")
     entry(other, reason="somebody else's call")
 
     assert "somebody else" not in owner_client.get(url(token)).content.decode()
@@ -156,8 +156,12 @@ def test_it_shows_no_call_request_for_a_failed_call(owner_client, token, value, 
     assert f"<code>{failed['X-Request-Id']}</code>" in row.group(1) and "cr_" not in row.group(1)
 
 
-def test_it_reads_the_call_requests_of_a_page_of_rows_in_the_same_queries_as_one(owner_client, token, value, target):
+def test_it_reads_the_call_requests_of_a_page_of_rows_in_the_same_queries_as_one(
+    owner_client, token, value, target, settings
+):
     from django.db import connection
+
+    settings.API_PER_TARGET_PER_HOUR = settings.API_PER_TARGET_PER_DAY = 100  # 21 requests to one target
     from django.test.utils import CaptureQueriesContext
 
     def queries_for_the_page():

@@ -5,10 +5,10 @@ anyone else gets 404."""
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken
 from api.models import CallRequest
 from device.models import DeviceKey
 from tests.helpers import form_data
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_it_answers_404_to_an_anonymous_visitor_for_a_request_sent_elsewhere(cli
 
 
 def test_it_answers_404_to_the_owner_for_another_developers_request(owner_client, outsider, target):
-    token, value = ApiToken.issue(outsider, "Theirs", "example.com")
+    token, value = server_token(outsider, "Theirs", "example.com")
     Client().get(f"/{value}/callback/01010041004/kr/01011111111/kr/hi")
 
     assert owner_client.get(url(CallRequest.objects.get().public_id)).status_code == 404

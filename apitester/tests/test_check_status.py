@@ -10,6 +10,7 @@ from django.test import Client
 from api.models import ApiRequestLog, CallRequest
 from apitester.models import SentRequest
 from tests.helpers import element, form_data
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +80,9 @@ def test_it_checks_with_the_token_an_anonymous_visitor_pastes_again(client, issu
 def test_it_shows_the_apis_answer_for_a_token_of_another_developer(
     client, issued, outsider, target, api_on_live_server
 ):
-    from accounts.models import ApiToken
 
     call_request = sent(client, pasted_token=issued[1])
-    _theirs, other_value = ApiToken.issue(outsider, "Theirs", "example.com")
+    _theirs, other_value = server_token(outsider, "Theirs", "example.com")
 
     html = check(client, call_request.public_id, pasted_token=other_value).content.decode()
 

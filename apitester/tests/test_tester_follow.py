@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 from django.utils.timezone import localtime
 
-from accounts.models import ApiToken
 from api.models import ApiRequestLog, CallRequest
 from apitester import following
 from tests.helpers import element, form_data
+from tests.tokens import server_token
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ def test_it_follows_only_requests_of_the_pasted_tokens_developer(
     client, issued, outsider, target, settings, answering_server
 ):
     """A gateway at the API address could name any ID: the page follows it only if the token's developer owns it."""
-    _theirs, other_value = ApiToken.issue(outsider, "Theirs", "example.com")
+    _theirs, other_value = server_token(outsider, "Theirs", "example.com")
     Client().get(f"/{other_value}/callback/01010041004/kr/01011111111/kr/hi")
     theirs = CallRequest.objects.get().public_id
     body = b'{"result":"success","opname":"SRTelecom","iso":"kr","phone_number":"01011111111"}'
@@ -101,7 +101,7 @@ def test_it_links_a_developer_to_the_virtual_phone_and_says_a_key_is_needed(
 
 
 def test_it_links_staff_to_the_targets_own_phone(client, staff, target, api_on_live_server):
-    token, _value = ApiToken.issue(staff, "Staff site", "example.com")
+    token, _value = server_token(staff, "Staff site", "example.com")
     client.force_login(staff)
 
     html = send(client, token=token.pk)

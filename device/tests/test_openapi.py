@@ -19,6 +19,9 @@ DEVICE_PATHS = {
     "/device/v1/call-requests/{call_request_id}/seen": {"post"},
     "/device/v1/call-requests/{call_request_id}/answer": {"post"},
     "/device/v1/call-requests/{call_request_id}/decline": {"post"},
+    "/device/v1/call-requests/{call_request_id}/spam": {"post"},
+    "/device/v1/blocks": {"get", "post"},
+    "/device/v1/blocks/{block_id}": {"delete"},
 }
 
 
@@ -93,8 +96,8 @@ def test_it_agrees_with_the_real_endpoints(live_server, target, issued_key, issu
     key = {"Authorization": f"Bearer {plaintext}"}
     sent = requests.get(f"{live_server.url}/{token}/callback/01010041004/kr/01011111111/kr/hello", timeout=10)
     call_request_id = sent.headers["X-Call-Request-Id"]
-    # list (delivering) first, then the changes: seen, answer, and a refused decline; then the push target (a PUT
-    # without a body is refused with its reason)
+    # List (delivering) first, then the changes: seen, answer, a refused decline, spam; the push target (a PUT
+    # without a body is refused with its reason); blocks: an empty body (400), then an unknown one to undo (404).
     order = ["get", "post", "put", "delete"]
     seen_statuses = set()
     for path, method, operation in sorted(device_operations(document), key=lambda o: (order.index(o[1]), o[0])):
@@ -113,4 +116,4 @@ def test_it_agrees_with_the_real_endpoints(live_server, target, issued_key, issu
         if "{call_request_id}" in path:
             other = url.replace(call_request_id, "cr_nosuchrequest0000000000")
             assert_documented(document, operation, call(other, headers=key, timeout=10))
-    assert seen_statuses == {200, 201, 400, 401, 405, 409}  # decline after answer: refused
+    assert seen_statuses == {200, 201, 400, 401, 404, 405, 409}  # decline after answer: refused

@@ -83,6 +83,9 @@ def test_it_documents_the_seed_s_paths_and_the_status_call(document):
         "/device/v1/call-requests/{call_request_id}/seen",
         "/device/v1/call-requests/{call_request_id}/answer",
         "/device/v1/call-requests/{call_request_id}/decline",
+        "/device/v1/call-requests/{call_request_id}/spam",
+        "/device/v1/blocks",
+        "/device/v1/blocks/{block_id}",
     }
     post = document["paths"]["/callback/callback_api.php"]["post"]
     body = resolve(document, post["requestBody"]["content"]["application/json"]["schema"])

@@ -11,6 +11,7 @@ class Received:
     path: str
     headers: dict
     body: str
+    at: float = field(default_factory=time.monotonic)  # when it arrived (time.monotonic)
 
 
 @dataclass

@@ -232,7 +232,7 @@ def test_it_holds_an_event_back_while_an_earlier_one_of_its_request_is_not_fanne
     created, delivered = WebhookEvent.objects.order_by("pk")
     [later] = delivery.dispatch(delivered.pk)  # a second worker thread got to the later event first
 
-    assert delivery.attempt(later) == delivery.ORDER_WAIT_SECONDS
+    assert delivery.attempt(later) == delivery.PARKED_SECONDS
     assert receiver.received == []
     run_all()
     WebhookDelivery.objects.update(next_attempt_at=timezone.now())

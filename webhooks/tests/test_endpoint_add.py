@@ -92,6 +92,12 @@ def test_it_needs_https_unless_private_urls_are_allowed(owner_client, token, set
         "https://169.254.169.254/latest/meta-data",
         "https://[::1]/hooks",
         "https://100.64.0.1/hooks",
+        # IPv6 forms that carry a private IPv4 address (lib.addresses): IPv4-compatible, NAT64, 6to4, Teredo
+        "https://[::127.0.0.1]/hooks",
+        "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+        "https://[64:ff9b:1::a9fe:a9fe]/hooks",
+        "https://[2002:7f00:1::]/hooks",
+        "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hooks",
     ],
 )
 def test_it_refuses_private_addresses_in_both_languages(owner_client, token, settings, address):

@@ -27,6 +27,7 @@ def statements_of_callbacks(client, value, first_requester):
 
 def test_it_adds_one_insert_per_callback_call_with_an_endpoint_and_no_more(client, issued, target, settings):
     settings.API_TOKEN_CACHE_SECONDS = 60  # the API's copy of the token outlives both batches (api.callers)
+    settings.API_PER_TARGET_PER_HOUR = settings.API_PER_TARGET_PER_DAY = 1000  # 200 calls to one target
     token, value = issued
     client.get(f"/{value}/callback/01040000000/kr/01011111111/kr/warm-up")
     without = statements_of_callbacks(client, value, 1)

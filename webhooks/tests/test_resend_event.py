@@ -47,11 +47,20 @@ def test_it_delivers_the_event_again_signed_for_now(owner_client, endpoint, rece
     assert f"Event {test.event.public_id} is sent again." in owner_client.get(response.url).content.decode()
 
 
-def test_it_resends_a_delivered_event_too(owner_client, endpoint, receiver, immediate_queue):
+def test_it_asks_before_resending_a_delivered_event(owner_client, endpoint, receiver, immediate_queue):
     endpoint, _ = endpoint
     test = delivery.send_test_event(endpoint)
     delivery.attempt(test.pk)
-    owner_client.post(url(endpoint, test.event.public_id))
+
+    asked = owner_client.post(url(endpoint, test.event.public_id))
+    assert asked.status_code == 200 and 'id="resend-confirm"' in asked.content.decode()
+    assert (
+        "전달되었습니다. 다시 보낼까요?"
+        in owner_client.post(url(endpoint, test.event.public_id), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    )
+    assert WebhookDelivery.objects.get().attempt_count == 1  # nothing sent yet
+
+    owner_client.post(url(endpoint, test.event.public_id), {"confirm": "yes"})
     assert len(receiver.wait_for(2)) == 2
     assert WebhookDelivery.objects.get().attempt_count == 2
 
