@@ -12,7 +12,7 @@ MEMO_SECONDS = 5
 _memo = {}
 
 
-def on_change(topic):
+def on_change(topic, origin=None):
     if not topic.startswith("s:"):
         return
     subscriber_id = int(topic[2:])
