@@ -76,7 +76,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     # Fits 1280 px beside the admin's navigation: the masked token under the name, the creation date in the
     # date hierarchy above the list.
     list_display = ["name_and_token", "owner_email", "host_shown", "state_badge", "last_used_at"]
-    list_filter = [mode_filter("is_test"), StateFilter, "created_at"]
+    list_filter = [mode_filter("is_test"), StateFilter, "restriction", "created_at"]
     list_select_related = ["owner"]
     search_fields = ["owner__email", "host", "name", "=last4"]
     search_help_text = gettext_lazy(
@@ -86,6 +86,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["owner_link", "name", "host", "masked", "state", "state_reason"]}),
         (gettext_lazy("Limits"), {"fields": ["rate_limit_per_minute", "expires_at"]}),
+        # Set by the developer on the token's page (each change in its activity log), shown here.
+        (
+            gettext_lazy("Who may call"),
+            {"fields": ["restriction", "allowed_addresses", "allowed_callback_numbers"]},
+        ),
         (
             gettext_lazy("Use"),
             {"fields": ["created_at", "updated_at", "last_used_at", "last_used_ip", "previous_valid_until"]},
@@ -94,6 +99,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = [
         "owner_link",
         "masked",
+        "restriction",
+        "allowed_addresses",
+        "allowed_callback_numbers",
         "state",
         "state_reason",
         "created_at",
