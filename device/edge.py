@@ -11,10 +11,13 @@ request goes to Django's handler as usual.
 import asyncio
 import io
 
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 
-from device import held, views
+from device import held, reasons, views
+from device.auth import DeviceApiError, failure
+from lib.deadlines import waited
 
 HELD = {"/device/v1/call-requests": views.call_requests, "/device/v1/events": views.events}
 
@@ -57,7 +60,10 @@ async def _answer(view, scope, receive, send):
     request = ASGIRequest(scope, io.BytesIO())
     on_edge = held.on_edge.set(True)
     try:
-        response = await view(request)
+        if waited(request.META) > settings.REQUEST_QUEUE_TIMEOUT_SECONDS:  # as portal.middleware's stale requests
+            response = failure(DeviceApiError(reasons.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"}))
+        else:
+            response = await view(request)
         await send(
             {
                 "type": "http.response.start",

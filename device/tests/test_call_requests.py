@@ -184,3 +184,20 @@ def test_it_waits_from_the_state_at_the_start_without_a_cursor(live_server, targ
 
     assert 0.8 <= elapsed < 1.8
     assert [item["state"] for item in response.json()["call_requests"]] == ["delivered"]
+
+
+def test_it_refuses_a_long_poll_that_waited_in_a_queue_past_its_caller_s_patience(phone_server, issued_key, settings):
+    headers = {"Authorization": f"Bearer {issued_key[1]}"}
+    stale = {**headers, "X-Request-Start": f"t={time.time() - settings.REQUEST_QUEUE_TIMEOUT_SECONDS - 5:.3f}"}
+
+    refused = requests.get(f"{phone_server.url}/device/v1/call-requests?wait=5", headers=stale, timeout=10)
+    fresh, took = timed(
+        lambda: requests.get(f"{phone_server.url}/device/v1/call-requests?wait=1", headers=headers, timeout=10)
+    )
+
+    assert (refused.status_code, refused.json(), refused.headers["Retry-After"]) == (
+        503,
+        {"reason": "service unavailable"},
+        "5",
+    )
+    assert fresh.status_code == 200 and took >= 0.9  # a fresh one is started and waits
