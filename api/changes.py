@@ -93,7 +93,11 @@ def async_redis_client():
         import redis.asyncio
 
         pool = redis.asyncio.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=128, timeout=5, socket_connect_timeout=2, socket_timeout=2
+            settings.REDIS_URL,
+            max_connections=128,
+            timeout=5,
+            socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS,
+            socket_timeout=settings.REDIS_TIMEOUT_SECONDS,
         )
         client = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return client
@@ -119,7 +123,9 @@ def _ensure_sender():
 
 
 def _send_forever():
-    client = redis_client(socket_connect_timeout=2, socket_timeout=2)
+    client = redis_client(
+        socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS, socket_timeout=settings.REDIS_TIMEOUT_SECONDS
+    )
     while True:
         batch = [_outbox.get()]
         while len(batch) < 500:

@@ -208,7 +208,11 @@ class Slots:
     @staticmethod
     def _redis_call(call, default=None):
         try:
-            return call(changes.redis_client(socket_connect_timeout=2, socket_timeout=2))
+            return call(
+                changes.redis_client(
+                    socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS, socket_timeout=settings.REDIS_TIMEOUT_SECONDS
+                )
+            )
         except Exception as exc:
             log.warning("device slots: Redis unavailable (%s)", type(exc).__name__)
             return default

@@ -178,7 +178,9 @@ class Hub:
         delay = 0.2
         while True:
             try:
-                client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, health_check_interval=15)
+                client = redis.Redis.from_url(
+                    settings.REDIS_URL, socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS, health_check_interval=15
+                )
                 subscription = client.pubsub()
                 subscription.subscribe(channel)
                 for message in subscription.listen():
