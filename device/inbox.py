@@ -7,6 +7,7 @@ the phones of its subscriber, which then read the database; no transaction is he
 import hashlib
 import time
 
+from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
@@ -107,19 +108,20 @@ def still_admitted(key):
 
 def deliver(subscriber, key=None, path=None):
     """Marks the subscriber's pending requests delivered (the phone now has them), each with the path that handed it
-    over in its delivery trace; returns how many."""
+    over in its delivery trace, in the change's transaction; returns how many."""
     delivered = 0
     for call_request in CallRequest.objects.for_subscriber(subscriber).pending():
-        if call_request.mark_delivered(path):
-            delivered += 1
-            if path:
-                DeliveryStep.objects.create(
-                    call_request=call_request,
-                    device_key=key,
-                    path=path,
-                    at=call_request.updated_at,
-                    outcome="delivered",
-                )
+        with transaction.atomic():
+            if call_request.mark_delivered(path):
+                delivered += 1
+                if path:
+                    DeliveryStep.objects.create(
+                        call_request=call_request,
+                        device_key=key,
+                        path=path,
+                        at=call_request.updated_at,
+                        outcome="delivered",
+                    )
     return delivered
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -142,9 +142,11 @@ class DeviceKey(models.Model):
     def revoke(self):
         """Stops the key working, for good; False when it was already revoked."""
         now = timezone.now()
-        revoked = type(self).objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
-        if revoked:
-            changes.device_key_changed(self.pk)  # its held connections end
+        with transaction.atomic():
+            revoked = type(self).objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=now)
+            if revoked:
+                PushTarget.objects.filter(device_key_id=self.pk).delete()  # personal data with no use left
+                changes.device_key_changed(self.pk)  # its held connections end
         self.refresh_from_db(fields=["revoked_at"])
         return bool(revoked)
 

@@ -391,7 +391,14 @@ HUEY = {
     "consumer": {"workers": env_int("HUEY_WORKERS", 8), "worker_type": "thread", "max_delay": 0.5, "periodic": True},
 }
 if REDIS_URL:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+    import redis as _redis
+
+    # Timeouts as every Redis client's (an enqueue after a call's commit never hangs on a stalled Redis); the
+    # consumer's blocking read waits 1 s, so the socket's timeout is at least 2.
+    _huey_pool = _redis.ConnectionPool.from_url(
+        REDIS_URL, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=max(REDIS_TIMEOUT_SECONDS, 2.0)
+    )
+    HUEY.update({"huey_class": "huey.RedisHuey", "connection_pool": _huey_pool})
 else:
     HUEY.update(
         {

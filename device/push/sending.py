@@ -169,7 +169,11 @@ def overdue_work(grace_seconds):
     since = timezone.now() - timedelta(seconds=grace_seconds)
     unplanned = (
         CallRequest.objects.open()
-        .filter(created_at__lt=since, target__device_keys__push_target__isnull=False)
+        .filter(
+            created_at__lt=since,
+            target__device_keys__push_target__isnull=False,
+            target__device_keys__revoked_at__isnull=True,
+        )
         .exclude(push_jobs__action=Action.SEND)
         .values_list("target_id", flat=True)
         .distinct()[:1000]

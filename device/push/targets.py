@@ -61,7 +61,8 @@ def _webpush(found):
     if p256dh is None or auth is None or len(auth) != 16 or not _is_p256_point(p256dh):
         raise DeviceApiError(reasons.PUSH_KEYS)
     secret = json.dumps({"endpoint": endpoint, "keys": {"p256dh": keys["p256dh"], "auth": keys["auth"]}})
-    return PushTarget.Kind.WEBPUSH, secret, f"{host} {masked(endpoint)}", ""
+    shown = f"{host if len(host) <= 80 else host[:79] + '…'} {masked(endpoint)}"  # fits PushTarget.shown
+    return PushTarget.Kind.WEBPUSH, secret, shown, ""
 
 
 def _checked_endpoint(endpoint):

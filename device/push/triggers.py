@@ -1,21 +1,47 @@
 """What has the worker push: a change of a subscriber's call requests (api.changes' topic "s:<subscriber>", heard
 after its commit in the process that made it) enqueues the planning of its pushes, if the subscriber has a device
-with a push target. The API's answer waits for no push, only for that enqueue."""
+with a push target. The API's answer waits for none of it: the topic is handed to one thread of the process, which
+looks the targets up and enqueues (a stalled database or Redis delays pushes, never an answer)."""
 
 import logging
+import os
+import queue
+import threading
 import time
+
+from django.db import close_old_connections
 
 from device.models import PushTarget
 
 log = logging.getLogger(__name__)
 MEMO_SECONDS = 5
 _memo = {}
+_changed = queue.SimpleQueue()
+_planner = {"pid": None}
 
 
 def on_change(topic, origin=None):
-    if not topic.startswith("s:"):
-        return
-    subscriber_id = int(topic[2:])
+    if topic.startswith("s:"):
+        _changed.put(int(topic[2:]))
+        if _planner["pid"] != os.getpid():  # none yet, or a forked copy of the parent's record
+            _planner["pid"] = os.getpid()
+            threading.Thread(target=_plan_forever, name="push-planner", daemon=True).start()
+
+
+def _plan_forever():
+    while True:
+        subscribers = {_changed.get()}
+        while True:  # a burst of changes to one subscriber: one enqueue
+            try:
+                subscribers.add(_changed.get_nowait())
+            except queue.Empty:
+                break
+        for subscriber_id in subscribers:
+            plan(subscriber_id)
+        close_old_connections()
+
+
+def plan(subscriber_id):
     try:
         if has_targets(subscriber_id):
             from device import tasks

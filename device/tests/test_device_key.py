@@ -69,3 +69,18 @@ def test_it_records_use_at_most_once_per_interval(issued_key, settings):
     key.refresh_from_db()
     assert key.last_used_at > first
     assert key.last_used_at <= timezone.now()
+
+
+def test_it_forgets_the_push_target_of_a_revoked_key_and_the_sweeper_leaves_its_phone_alone(issued_key, send):
+    from device.models import PushTarget
+    from device.push import sending
+
+    key = issued_key[0]
+    PushTarget.register(key, "fcm", "fcm-token:" + "R" * 140, "…")
+    send(key.subscriber)
+    assert sending.overdue_work(grace_seconds=-60)[0] == [key.subscriber_id]
+
+    key.revoke()
+
+    assert not PushTarget.objects.filter(device_key=key).exists()  # personal data with no use left
+    assert sending.overdue_work(grace_seconds=-60)[0] == []

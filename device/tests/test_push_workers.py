@@ -3,6 +3,7 @@ planning), a real worker process (`manage.py run_huey`) sending to the local sta
 cancel's withdrawal, and the sweeper putting back a request whose enqueue was lost."""
 
 import json
+import time
 
 import pytest
 
@@ -70,14 +71,19 @@ def test_the_sweeper_pushes_a_request_whose_enqueue_was_lost(push_standin, issue
     assert sending.overdue_work(grace_seconds=0) == ([], [])
 
 
-def test_a_request_to_a_subscriber_without_a_push_target_enqueues_nothing(push_standin, issued_key, target, send):
+def test_a_request_to_a_subscriber_without_a_push_target_enqueues_nothing(
+    push_standin, issued_key, target, other_subscriber, send
+):
     from huey.contrib.djhuey import HUEY
 
     HUEY.flush()
-    send(target)
-    assert HUEY.pending_count() == 0  # the API's answer paid one look-up, no enqueue
-
     PushTarget.register(issued_key[0], "fcm", "fcm-token:" + "D" * 140, "…")
+
+    send(other_subscriber)  # no device with a push target: nothing to plan
     send(target, requester=REQUESTER_TWO)
+
+    # The planner thread takes the changes in order: once the second is enqueued the first was looked at.
+    wait_until(lambda: HUEY.pending_count() >= 1, 5, "the planning of the second to be enqueued")
+    time.sleep(0.2)
     assert HUEY.pending_count() == 1
     HUEY.flush()
