@@ -50,17 +50,24 @@ def send(subscription_json, call_request, action, ttl_seconds):
     subscription = json.loads(subscription_json)
     endpoint = subscription["endpoint"]
     try:  # the webhook URLs' address rules, again: the host may resolve elsewhere since it was registered
-        sender.resolve(sender.check_url(endpoint), settings.WEBHOOK_ALLOW_PRIVATE_URLS)
+        address, port = sender.resolve(sender.check_url(endpoint), settings.WEBHOOK_ALLOW_PRIVATE_URLS)
     except sender.RefusedURL as refused:
         return Outcome(FAILED, None, f"refused: {refused}")
     parts = urlsplit(endpoint)
+    # Sent to the address just checked, never to a second resolution of the name (DNS rebinding): the TLS handshake
+    # and the Host header still name the push service's host.
+    pinned = parts._replace(netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}").geturl()
     with _lock:  # py_vapid's signing is not documented as thread-safe
         vapid_headers = vapid().sign({"sub": settings.PUSH_VAPID_SUBJECT, "aud": f"{parts.scheme}://{parts.netloc}"})
     headers = {**vapid_headers, "Urgency": "high", "Topic": call_request.public_id}
     prepared = WebPusher(subscription)._prepare_send_data(payload(call_request, action), headers, ttl=ttl_seconds)
     try:  # the endpoint is the browser's push service, named by the phone: its answer is read up to a cap
         request = providers.client().build_request(
-            "POST", endpoint, content=prepared["data"], headers=dict(prepared["headers"])
+            "POST",
+            pinned,
+            content=prepared["data"],
+            headers={**dict(prepared["headers"]), "Host": parts.netloc},
+            extensions={"sni_hostname": parts.hostname},
         )
         response = providers.client().send(request, stream=True)
         try:

@@ -102,6 +102,32 @@ def test_it_sends_web_push_encrypted_with_vapid_ttl_urgency_and_topic(push_stand
     assert DeliveryStep.objects.get(call_request=call_request).status == 201
 
 
+def test_it_sends_web_push_to_the_address_it_checked_not_to_a_second_resolution(
+    push_standin, key, target, send, monkeypatch
+):
+    """DNS rebinding: the push service's name resolves to a public address when checked, then elsewhere."""
+    import socket
+
+    register(push_standin, key, "webpush")
+    real = socket.getaddrinfo
+    answers = []
+
+    def rebinding(host, port, *args, **kwargs):
+        found = real(host, port, *args, **kwargs)
+        answers.append(host)
+        if host == "localhost" and len(answers) > 1:  # after the check: an address where nothing listens
+            return [(*info[:4], ("127.0.0.9", info[4][1])) for info in found if info[0] == socket.AF_INET]
+        return found
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    send(target)
+
+    push_all(target)
+
+    assert len(push_standin.received) == 1  # sent where the check looked, with the service's name in TLS
+    assert DeliveryStep.objects.get().status == 201
+
+
 def test_it_sends_each_request_once_to_each_device(push_standin, key, target, send):
     register(push_standin, key, "fcm")
     send(target)
