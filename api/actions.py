@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from api import callers, delivery_trace, guards, play, reasons, testmode
+from api import callers, changes, delivery_trace, guards, play, reasons, testmode
 from api.models import CallRequest
 from api.protocol import ACTIONS, BY_ID, REQUESTS
 from lib import phones
@@ -116,6 +116,17 @@ def _find_target(token, spec, target_phone):
     if found is None or not found.can_be_reached_by(token):
         raise ApiError(testmode.world_refusal(token.is_test, in_test_range, not_registered))
     return found, None
+
+
+def after_recovered_commit(token, call_request, received_at):
+    """What a call leaves for after its commit (transaction.on_commit), for a call whose commit's reply was lost
+    and which was then found committed (api.outcome): those hooks went with the connection. Its subscriber's phones
+    are woken (and pushed to), and a magic request it created (on or after received_at, still pending) is played."""
+    changes.call_requests_changed(call_request.target_id)
+    magic = testmode.magic_target(call_request.target.number, None) if token.is_test else None
+    created = call_request.created_at.timestamp() >= received_at - 1  # not a refresh of an older open one
+    if isinstance(magic, testmode.Outcome) and created and call_request.state == CallRequest.State.PENDING:
+        play.magic_outcome(call_request, magic)
 
 
 def _request(requester, target, message, token, magic, entry=None):

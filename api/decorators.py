@@ -14,14 +14,14 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import ApiToken
 from api import callers, guards, protocol, reasons, wire
-from api.actions import ApiError
+from api.actions import ApiError, after_recovered_commit
 from api.attribution import caller_address
 from api.models import ApiRequestLog, CallRequest, PendingEntry
 from api.outcome import DeadlinePassed, OutcomeUnknown, backend_pid, committed_or_not
 from api.protocol import CALL_REQUEST_ID_HEADER, JSONP_PARAMETER, REQUEST_ID_HEADER
 from api.rate_limits import Window, limits
 from api.request_log import entry_values, record_call, write_call
-from lib.deadlines import Deadline
+from lib.deadlines import Deadline, request_start
 from lib.outage import OUTAGE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -186,6 +186,8 @@ def carry_out(request, call, view, *args, read_only=False, **kwargs):
         if committing is None or not committed_or_not(call.request_id, call.deadline, *committing):
             call.call_request = None  # rolled back: neither the answer nor the failure's entry names it
             raise
+        if call.call_request is not None:
+            after_recovered_commit(call.token, call.call_request, request_start(request.META))
     except BaseException:
         call.call_request = None
         raise
@@ -217,6 +219,8 @@ def one_statement(request, call, view, *args, **kwargs):
             raise
         payload = offered[0][0]
         call.call_request = CallRequest.objects.filter(request_log__request_id=call.request_id).first()
+        if call.call_request is not None:
+            after_recovered_commit(call.token, call.call_request, request_start(request.META))
     except BaseException:
         call.call_request = None
         raise

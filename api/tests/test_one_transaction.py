@@ -214,6 +214,18 @@ def test_it_answers_success_when_a_lost_commit_was_done(client, value, target, m
     assert entries() == [(response["X-Request-Id"], 200, "", created.pk)]
 
 
+def test_it_wakes_the_subscriber_s_phones_when_a_lost_commit_was_done(client, value, target, monkeypatch):
+    from api import changes
+
+    heard = []
+    monkeypatch.setattr(changes, "_local_listeners", [lambda topic, origin: heard.append(topic)])
+    with reply_lost(monkeypatch, committed=True):
+        response, _ = call(client, CALLBACK.format(value=value))
+
+    assert response.status_code == 200
+    assert f"s:{target.pk}" in heard  # its after-commit hooks went with the connection: run once it was found
+
+
 def test_it_answers_service_unavailable_when_a_lost_commit_was_not_done(client, value, target, monkeypatch):
     with reply_lost(monkeypatch, committed=False):
         response, answer = call(client, CALLBACK.format(value=value))
