@@ -135,6 +135,8 @@ def _request(requester, target, message, token, magic, entry=None):
     call_request, created = CallRequest.request_call(requester, target, message, token, ttl_seconds=ttl, entry=entry)
     if magic is not None and created:  # once the call's transaction commits: a rolled-back request is not played
         transaction.on_commit(lambda: play.magic_outcome(call_request, magic))
+    if created:  # counted once committed (at once outside a transaction: its one statement has committed)
+        transaction.on_commit(lambda: guards.count_toward_target(token, target), robust=True)
     return call_request
 
 

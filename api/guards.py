@@ -42,24 +42,39 @@ def check_target(token, target, requester):
     blocks_someone = getattr(target, "has_blocks", True)  # read with the target (api.callers), else asked
     if blocks_someone and callers.blocks_of(target.pk).stop(token.owner_id, requester.e164):
         raise actions.ApiError(reasons.BLOCKED_BY_RECIPIENT)
-    count_toward_target(token, target)
+    check_quota_of_target(token, target)
 
 
-def count_toward_target(token, target):
-    """Counts a live call request against what the token's account may send this target in an hour and in a day
-    (across all its tokens); ApiError with Retry-After once either is used up. Test targets are not people."""
-    if token.is_test:
-        return
-    key = f"{token.owner_id}:{target.pk}"
-    quotas = [
+def _quotas():
+    return [
         ("target-hour", settings.API_PER_TARGET_PER_HOUR, HOUR),
         ("target-day", settings.API_PER_TARGET_PER_DAY, DAY),
     ]
-    # Both windows are read before either is counted: a request refused by the day's limit uses none of the hour's.
+
+
+def check_quota_of_target(token, target):
+    """Refuses a live call request once the token's account has used up what it may send this target in an hour or
+    in a day (across all its tokens): ApiError with Retry-After. Only reads: a call is counted once it is committed
+    (count_toward_target). Test targets are not people."""
+    if token.is_test:
+        return
+    key = f"{token.owner_id}:{target.pk}"
     used_up = [
-        window for window in (limits().peek(policy, key, *quota) for policy, *quota in quotas) if not window.allowed
+        window for window in (limits().peek(policy, key, *quota) for policy, *quota in _quotas()) if not window.allowed
     ]
     if used_up:
         raise actions.ApiError(reasons.TARGET_RATE_LIMITED, retry_after=max(window.retry_after for window in used_up))
-    for policy, *quota in quotas:
+
+
+def count_toward_target(token, target):
+    """Counts a call request the call created, once it is committed (transaction.on_commit; at once on the
+    one-statement path, whose statement has committed): a call that failed, was rolled back or whose outcome is
+    unknown, and a refresh of an open request, use none of the quota. The check (check_quota_of_target) and this
+    count are not one step: calls of one account to one target running side by side may each pass the check, and
+    each is counted as it commits (the counter stops at the quota), so the limit can be overshot by as many calls
+    as ran at once."""
+    if token.is_test:
+        return
+    key = f"{token.owner_id}:{target.pk}"
+    for policy, *quota in _quotas():
         limits().hit(policy, key, *quota)

@@ -10,8 +10,9 @@ from redis.exceptions import RedisError
 
 from api import reasons
 from api.decorators import failure
+from api.protocol import JSONP_PARAMETER
 from api.routing import call_match
-from api.wire import json_body
+from api.wire import is_valid_callback_name, json_body, jsonp_body
 from device import reasons as device_reasons
 from device.push import providers
 from lib.deadlines import waited
@@ -115,7 +116,8 @@ class StaleRequestMiddleware:
     """Refuses, before any work, a request that waited in a queue (nginx's, the server's backlog) longer than
     REQUEST_QUEUE_TIMEOUT_SECONDS: its caller has given up or is about to, and a call started now could be done
     after its caller was told it failed. Answered 503 in the interface's own shape: the API's JSON failure
-    "service unavailable" (nothing was done; not logged, as no database is touched), the device API's JSON, else
+    "service unavailable" (nothing was done; not logged, as no database is touched; a JSONP call with a valid
+    callback gets it wrapped, with 200, as the API answers its own failures), the device API's JSON, else
     the outage page. The time comes from nginx's X-Request-Start (lib.deadlines); without it nothing is refused."""
 
     def __init__(self, get_response):
@@ -130,7 +132,12 @@ class StaleRequestMiddleware:
 
 
 def stale_answer(request):
-    if call_match(request.path_info) is not None:
+    callback = request.GET.get(JSONP_PARAMETER) if request.method == "GET" else None
+    if call_match(request.path_info) is not None and is_valid_callback_name(callback):
+        # JSONP, as the API answers its own failures: a script tag cannot read a status, so 200 and the wrapper.
+        body, _status = failure(reasons.SERVICE_UNAVAILABLE)
+        response = HttpResponse(jsonp_body(callback, body), content_type="application/javascript; charset=utf-8")
+    elif call_match(request.path_info) is not None:  # a bad callback name is never reflected: plain JSON
         body, status = failure(reasons.SERVICE_UNAVAILABLE)
         response = HttpResponse(json_body(body), status=status, content_type="application/json; charset=utf-8")
         response["Access-Control-Allow-Origin"] = "*"

@@ -17,6 +17,9 @@ State = WebhookDelivery.State
 # A delivery waiting for a place in its endpoint's lane, or for an earlier event of its call request, is released
 # at once by the attempt that frees it (release()); this is only the fallback, should that release be lost.
 PARKED_SECONDS = 5
+# How many parked deliveries of a lane an ended attempt looks at for one whose cause has cleared (one query each);
+# one further down waits for its PARKED_SECONDS fallback.
+RELEASE_LOOKS = 100
 
 
 def dispatch(event_id):
@@ -54,30 +57,43 @@ def resend(deliveries):
 def attempt(delivery_id):
     """One attempt of a delivery if it is due and nobody else holds it. Returns the seconds until it should be
     tried again (a retry, or an earlier event of the same call request still on its way), or None."""
+    return _attempt(delivery_id)[0]
+
+
+def attempt_and_release(delivery_id):
+    """One attempt, then, if it ended (was sent, or given up), the deliveries of its lane it held back, made due
+    now: (seconds until it should be tried again or None, IDs to enqueue). A delivery that only parked releases
+    nothing: it freed no place, and releasing itself would send it round again at once, on and on."""
+    delay, ended = _attempt(delivery_id)
+    return delay, release(delivery_id) if ended else []
+
+
+def _attempt(delivery_id):
+    """(delay as attempt() returns it, whether an attempt ended: sent, or finished for a disabled endpoint)."""
     now = timezone.now()
     due = Q(state__in=[State.PENDING, State.RETRYING], next_attempt_at__lte=now)
     abandoned = Q(state=State.DELIVERING, lease_until__lt=now)  # its worker died mid-attempt
     lease = now + timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 20)
     endpoint_id = WebhookDelivery.objects.filter(pk=delivery_id).values_list("endpoint_id", flat=True).first()
     if endpoint_id is None:
-        return None
+        return None, False
     with transaction.atomic():
         _lock_lane(endpoint_id)
         if not WebhookDelivery.objects.filter(due | abandoned, pk=delivery_id).update(
             state=State.DELIVERING, lease_until=lease
         ):
-            return None
+            return None, False
         delivery = WebhookDelivery.objects.select_related("event", "endpoint__token").get(pk=delivery_id)
         if delivery.endpoint.enabled and (_earlier_on_its_way(delivery) or _lane_full(delivery, now)):
             # Parked under the lane's lock: the attempt that frees it releases it (release()) at once.
             WebhookDelivery.objects.filter(pk=delivery_id).update(
                 state=State.PENDING, next_attempt_at=now + timedelta(seconds=PARKED_SECONDS), lease_until=None
             )
-            return PARKED_SECONDS
+            return PARKED_SECONDS, False
     endpoint, event = delivery.endpoint, delivery.event
     if not endpoint.enabled:
         _finish(delivery, now, sender.Result(error="endpoint disabled"), final=True)
-        return None
+        return None, True
     # The timestamp is the attempt's, as the specification has it: a receiver refuses one older than 5 minutes,
     # so a retry or a resend signed with the event's own time would never be accepted.
     timestamp = int(now.timestamp())
@@ -89,7 +105,7 @@ def attempt(delivery_id):
         ),
     }
     result = sender.post(endpoint.url, event.body, headers)
-    return _finish(delivery, now, result)
+    return _finish(delivery, now, result), True
 
 
 def _lock_lane(endpoint_id):
@@ -108,8 +124,9 @@ def _lane_full(delivery, now):
 
 
 def release(delivery_id):
-    """After an attempt: the IDs of the deliveries of its endpoint parked for a place in the lane or for an earlier
-    event, as many as have a place now, earliest event first, made due now. The caller enqueues them."""
+    """After an attempt ended: the IDs of the deliveries of its endpoint parked for a place in the lane or for an
+    earlier event, whose cause has cleared (no earlier event of their request still queued or in flight there), as
+    many as have a place now, earliest event first, made due now; never the given one. The caller enqueues them."""
     endpoint_id = WebhookDelivery.objects.filter(pk=delivery_id).values_list("endpoint_id", flat=True).first()
     if endpoint_id is None:
         return []
@@ -122,8 +139,18 @@ def release(delivery_id):
         )
         if free <= 0:
             return []
-        parked = lane.filter(state=State.PENDING, next_attempt_at__gt=now).order_by("event_id", "pk")
-        ids = list(parked.values_list("pk", flat=True)[:free])
+        parked = (
+            lane.filter(state=State.PENDING, next_attempt_at__gt=now)
+            .exclude(pk=delivery_id)
+            .select_related("event")
+            .order_by("event_id", "pk")
+        )
+        ids = []
+        for waiting in parked[:RELEASE_LOOKS]:
+            if len(ids) == free:
+                break
+            if not _earlier_on_its_way(waiting):
+                ids.append(waiting.pk)
         WebhookDelivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
     return ids
 

@@ -20,11 +20,12 @@ def dispatch_event(event_id):
 @db_task()
 def deliver(delivery_id):
     """One attempt; a retry (or a fallback for a delivery parked in its lane) is scheduled on the queue. The attempt's
-    end releases at once what it held back: the next in its endpoint's lane, the next event of its call request."""
-    delay = delivery.attempt(delivery_id)
+    end releases at once what it held back: the next in its endpoint's lane, the next event of its call request (an
+    attempt that only parked releases nothing)."""
+    delay, released_ids = delivery.attempt_and_release(delivery_id)
     if delay is not None:
         deliver.schedule((delivery_id,), delay=delay)
-    for released in delivery.release(delivery_id):
+    for released in released_ids:
         deliver(released)
 
 

@@ -1,13 +1,15 @@
 """One account sends one target at most API_PER_TARGET_PER_HOUR and API_PER_TARGET_PER_DAY call requests, across its
-tokens (api.guards.count_toward_target)."""
+tokens (api.guards): checked before the call, counted once a call that created a request has committed."""
 
 import pytest
+from django.db import connections
 
 from api.models import ApiRequestLog, CallRequest
+from api.tests.test_one_transaction import FAIL_SUCCESS_ENTRIES, UNDO
 from tests.helpers import SEED_SUCCESS, failed
 from tests.tokens import server_token
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # real commits: a call is counted once committed
 
 
 def send(client, value, requester):
@@ -61,3 +63,33 @@ def test_it_leaves_test_phones_to_the_test_tokens_own_limits(client, developer, 
     _token, value = ApiToken.issue(developer, "Sandbox", "localhost", test=True)
     path = "/{value}/callback/0101004{n:04d}/kr/010-0000-0003/kr/hi"
     assert all(client.get(path.format(value=value, n=n)).json()["result"] == "success" for n in range(6))
+
+
+@pytest.mark.parametrize("webhooks", [True, False], ids=["in a transaction", "in one statement"])
+def test_it_does_not_count_a_call_that_failed_after_its_guards(client, developer, target, settings, webhooks):
+    settings.API_PER_TARGET_PER_HOUR, settings.API_PER_TARGET_PER_DAY = 1, 5
+    token, value = server_token(developer, "One", "example.com")
+    if webhooks:
+        from webhooks.models import CALL_REQUEST_EVENTS, WebhookEndpoint
+
+        WebhookEndpoint.add(token, "http://127.0.0.1:9/hook", CALL_REQUEST_EVENTS)
+    vendor = connections["default"].vendor
+    with connections["default"].cursor() as cursor:
+        for sql in FAIL_SUCCESS_ENTRIES[vendor]:  # the success's log entry fails, after the request was written
+            cursor.execute(sql)
+    failed_call = send(client, value, 1)
+    with connections["default"].cursor() as cursor:
+        for sql in UNDO[vendor]:
+            cursor.execute(sql)
+    assert failed_call.status_code == 503 and not CallRequest.objects.exists()
+
+    assert send(client, value, 2).json() == SEED_SUCCESS  # the hour's one request: the failed call used none
+    assert send(client, value, 3).status_code == 429
+
+
+def test_it_does_not_count_a_refresh_of_an_open_request(client, developer, target, small_limits):
+    _token, value = server_token(developer, "One", "example.com")
+
+    assert [send(client, value, 1).json() for _ in range(2)] == [SEED_SUCCESS] * 2  # sent, then refreshed
+    assert CallRequest.objects.count() == 1
+    assert [send(client, value, n).status_code for n in (2, 3, 4)] == [200, 200, 429]

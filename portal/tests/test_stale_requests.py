@@ -22,6 +22,20 @@ def test_it_refuses_a_stale_api_call_with_the_api_s_json_and_logs_nothing(client
     assert not ApiRequestLog.objects.exists()
 
 
+@pytest.mark.django_db
+def test_it_answers_a_stale_jsonp_call_as_the_api_answers_a_jsonp_failure(client, issued, target):
+    path = f"/{issued[1]}/callback/01010041004/kr/01011111111/kr/hi"
+    response = client.get(path, {"callback": "app.on_done"}, headers=waited(6))
+
+    assert response.status_code == 200  # a script tag cannot read the status
+    assert response["Content-Type"] == "application/javascript; charset=utf-8"
+    assert response.content.decode() == '/**/app.on_done({"result":"failed","reason":"service unavailable"});'
+    assert not ApiRequestLog.objects.exists()
+
+    refused = client.get(path, {"callback": "alert(1)//"}, headers=waited(6))  # never reflected
+    assert (refused.status_code, refused.json()) == (503, {"result": "failed", "reason": "service unavailable"})
+
+
 def test_it_refuses_a_stale_device_call_with_the_device_api_s_json(client):
     response = client.get("/device/v1/me", headers=waited(6))
 

@@ -3,8 +3,11 @@ WEBHOOK_IN_FLIGHT_PER_ENDPOINT attempts in flight) and never delays another acco
 request go out in order, each released by the end of the one before it, not by a recheck a second later."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 from standardwebhooks import Webhook
 
 from accounts.models import ApiToken
@@ -17,6 +20,7 @@ from webhooks.tests.receiver import Receiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REQUESTER = normalise("01010041004", "kr")
+ONE_MINUTE = timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -91,3 +95,44 @@ def test_it_delivers_a_requests_quick_changes_in_order_each_within_two_seconds(w
         assert max(late) < 2.0, late
     finally:
         receiver.stop()
+
+
+def test_it_leaves_a_parked_event_parked_while_the_earlier_one_is_in_flight(target, token, receiver, monkeypatch):
+    endpoint, secret = WebhookEndpoint.add(token, receiver.url, CALL_REQUEST_EVENTS)
+    call_request = CallRequest.request_call(REQUESTER, target, "please call", token)[0]
+    call_request.mark_delivered()
+    created, delivered = (delivery.dispatch(event_id)[0] for event_id in _events_in_order())
+    # A slow endpoint has the first event in flight; the lane has room for the second.
+    WebhookDelivery.objects.filter(pk=created).update(state="delivering", lease_until=timezone.now() + ONE_MINUTE)
+    attempts = []
+    real_attempt = delivery._attempt
+
+    def counted(delivery_id):
+        attempts.append(delivery_id)
+        assert len(attempts) < 20, "the parked delivery keeps coming back"
+        return real_attempt(delivery_id)
+
+    monkeypatch.setattr(delivery, "_attempt", counted)
+    monkeypatch.setattr(HUEY, "immediate", True)  # each task runs as it is enqueued, in this thread
+
+    tasks.deliver(delivered)  # parks behind the first
+
+    assert attempts == [delivered]
+    assert WebhookDelivery.objects.get(pk=delivered).state == "pending"
+    # Another delivery of the lane ends meanwhile: the first is still in flight, so the second stays parked.
+    tasks.deliver(delivery.send_test_event(endpoint).pk)
+    assert delivered not in attempts[1:]
+    assert len(receiver.wait_for(1)) == 1
+
+    # The first ends: the second goes out at once, behind it.
+    WebhookDelivery.objects.filter(pk=created).update(state="pending", next_attempt_at=timezone.now(), lease_until=None)
+    tasks.deliver(created)
+    types = [Webhook(secret).verify(r.body, r.headers)["type"] for r in receiver.wait_for(3)]
+    assert types == ["webhook.test", "call_request.created", "call_request.delivered"]
+    assert WebhookDelivery.objects.get(pk=delivered).state == "delivered"
+
+
+def _events_in_order():
+    from webhooks.models import WebhookEvent
+
+    return list(WebhookEvent.objects.order_by("pk").values_list("pk", flat=True))
