@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('api', '0007_recipients_controls'),
-        ('api', '0007_request_log_call_request_without_constraint'),
+        ("api", "0007_recipients_controls"),
+        ("api", "0007_request_log_call_request_without_constraint"),
     ]
 
-    operations = [
-    ]
+    operations = []
