@@ -126,7 +126,8 @@ def as_json(call_request, timeline_html):
     }
 
 
-def status_request(public_id, secret, base):
+def status_request(public_id, secret, base, page_host=""):
     """The status call's GET (GET /<token>/status/<id>), with the headers of the page's other GETs."""
     url = base.join([secret, STATUS, public_id])
-    return wire.Outgoing("GET", url, wire.base_headers(base) + [("Connection", "close")])
+    headers = wire.base_headers(base) + wire.page_headers(page_host) + [("Connection", "close")]
+    return wire.Outgoing("GET", url, headers)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import ApiToken
+from accounts.restrictions import Restriction
 from api import testmode
 from api.models import normalise_public_id
 from api.protocol import (
@@ -57,7 +58,15 @@ class TokenChoiceField(forms.ModelChoiceField):
 class TesterForm(forms.Form):
     """One API call to try. A signed-in developer picks an active token of theirs; a visitor pastes one."""
 
-    token = TokenChoiceField(label=_("Token"), queryset=ApiToken.objects.none(), empty_label=None)
+    token = TokenChoiceField(
+        label=_("Token"),
+        queryset=ApiToken.objects.none(),
+        empty_label=None,
+        help_text=_(
+            "A token restricted to websites is sent as a page on its host sends it, with Referer: "
+            "http://<host>/; one restricted to servers is accepted only from their addresses, not from this page."
+        ),
+    )
     pasted_token = forms.CharField(
         label=_("Token"),
         max_length=128,
@@ -266,6 +275,13 @@ class TesterForm(forms.Form):
     def api_token(self):
         """The token the request is made with, when the page knows it (a signed-in developer's choice)."""
         return self.cleaned_data.get("token") if self.signed_in else None
+
+    def page_host(self):
+        """The host whose page the GET or JSONP comes from: a signed-in developer's own token restricted to websites
+        is sent as a page on its host sends it, with that Referer (without one the API refuses it: "referer or
+        origin required"). A pasted token, or one restricted to servers or to nothing, is sent without."""
+        token = self.api_token()
+        return token.host if token is not None and token.restriction == Restriction.WEBSITES else ""
 
     def referer_host(self):
         token = self.api_token()

@@ -212,7 +212,10 @@ def run(request, form):
     secret = form.token_value()
     masker = masker_for(request, token, secret)
     trial = Trial(call, masker)
-    base = send(request, trial, token, lambda base: wire.build(call, secret, base, form.referer_host()))
+    page_host = form.page_host()
+    base = send(
+        request, trial, token, lambda base: wire.build(call, secret, base, form.referer_host(), None, page_host)
+    )
     if base is None:
         return trial
     reveal = masker.reveal
@@ -252,7 +255,8 @@ def check_status(request, form, call_request):
     in the history, whose entries are the form's own calls, to open and send again."""
     token, secret = form.api_token(), form.token_value()
     trial = Trial(None, masker_for(request, token, secret), followed=call_request)
-    send(request, trial, token, lambda base: following.status_request(call_request.public_id, secret, base))
+    page_host = form.page_host()
+    send(request, trial, token, lambda base: following.status_request(call_request.public_id, secret, base, page_host))
     return trial
 
 

@@ -110,6 +110,12 @@ def referer_for(host_pattern):
     return f"http://{referer_host(host_pattern)}/"
 
 
+def page_headers(page_host):
+    """[("Referer", "http://<host>/")] for a page on the host, as the browser sends it with a page's GET or JSONP;
+    [] without one."""
+    return [("Referer", referer_for(page_host))] if page_host else []
+
+
 def now_ms():
     return int(time.time() * 1000)
 
@@ -119,9 +125,10 @@ def base_headers(base):
     return [("Host", base.netloc), ("User-Agent", USER_AGENT), ("Accept", "*/*"), ("Accept-Encoding", "identity")]
 
 
-def build(call, token, base, host_pattern="", foot=None):
-    """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST."""
-    headers = base_headers(base)
+def build(call, token, base, host_pattern="", foot=None, page_host=""):
+    """The request for this call: a GET (or JSONP) URL, or the seed's encrypted JSON POST. With page_host (a
+    websites token's host), the GET or JSONP carries the Referer a browser sends from a page on that host."""
+    headers = base_headers(base) + page_headers(page_host)
     if call.transport in (GET, JSONP):
         jsonp = call.transport == JSONP
         query = JSONP_PARAMETER + "=" + quote(call.callback, safe="") if jsonp else ""
@@ -136,7 +143,7 @@ def build(call, token, base, host_pattern="", foot=None):
     fields = [EncryptedField(name, value, encrypt_field(token, value)) for name, value in plaintexts]
     # PHP's json_encode escapes "/" (base64 has them); do as the seed's client does.
     body = json.dumps({f.name: f.ciphertext for f in fields}, separators=(",", ":")).replace("/", "\\/").encode()
-    headers += [
+    headers = base_headers(base) + [
         ("Referer", referer_for(host_pattern)),
         ("Content-Type", "application/json"),
         ("Content-Length", str(len(body))),

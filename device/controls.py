@@ -1,5 +1,5 @@
 """The subscriber's controls in the device API: their blocks (a callback number, a developer account), listed and
-undone, and spam reports. The Open API refuses a blocked sender (api.guards); what the sender sees is its reason."""
+undone, spam reports, and quiet hours (a request arriving then is pushed silently: device.push.sending). The Open API refuses a blocked sender (api.guards); what the sender sees is its reason."""
 
 import json
 import re
@@ -7,7 +7,9 @@ import re
 from api.recipients import Block, report_spam
 from device import payloads, reasons
 from device.auth import DeviceApiError, device_api, respond
+from device.models import QuietHours
 from device.views import own_call_request
+from lib import quiet
 from lib.times import iso_time
 
 MAX_BODY_BYTES = 4096
@@ -64,19 +66,46 @@ def spam(request, call_request_id):
     return {"call_request": payloads.call_request(found), "blocked": True}
 
 
+@device_api("GET", "PUT", "DELETE")
+def quiet_hours(request):
+    """The subscriber's quiet hours (null when none). PUT {"start": "22:00", "end": "07:00", "time_zone":
+    "Asia/Seoul"} sets them; PUT {} or DELETE clears them. A request arriving then is pushed silently."""
+    subscriber = request.subscriber
+    if request.method == "PUT":
+        if not request.body:
+            raise DeviceApiError(reasons.BAD_QUIET_HOURS)
+        body = _body(request, reasons.BAD_QUIET_HOURS)
+        if body:
+            start, end = quiet.parse_time(body.get("start")), quiet.parse_time(body.get("end"))
+            zone = body.get("time_zone")
+            if set(body) != {"start", "end", "time_zone"} or None in (start, end):
+                raise DeviceApiError(reasons.BAD_QUIET_HOURS)
+            if not quiet.valid_zone(zone):
+                raise DeviceApiError(reasons.BAD_QUIET_HOURS)
+            QuietHours.objects.update_or_create(
+                subscriber=subscriber, defaults={"start": start, "end": end, "time_zone": zone}
+            )
+        else:
+            QuietHours.objects.filter(subscriber=subscriber).delete()
+    elif request.method == "DELETE":
+        QuietHours.objects.filter(subscriber=subscriber).delete()
+    found = QuietHours.objects.filter(subscriber=subscriber).first()
+    return {"quiet_hours": found.as_json() if found else None}
+
+
 def block_payload(block):
     """A block as the app lists it: a developer by the app name of the token that sent the request."""
     shown = {"number": block.number} if block.kind == Block.Kind.NUMBER else {"developer": block.label}
     return {"id": block.public_id, "kind": block.kind, **shown, "created_at": iso_time(block.created_at)}
 
 
-def _body(request):
+def _body(request, bad=reasons.BAD_BLOCK):
     if len(request.body) > MAX_BODY_BYTES:
-        raise DeviceApiError(reasons.BAD_BLOCK)
+        raise DeviceApiError(bad)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
-        raise DeviceApiError(reasons.BAD_BLOCK) from None
+        raise DeviceApiError(bad) from None
     if not isinstance(body, dict):
-        raise DeviceApiError(reasons.BAD_BLOCK)
+        raise DeviceApiError(bad)
     return body

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_variables
 from accounts import token_crypto
 from api import changes
 from api.models import Subscriber
+from lib import quiet
 from lib.times import iso_time
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ class DeliveryStep(models.Model):
     status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16)  # delivered, sent, retry, dead, failed
     answer = models.CharField(_("provider's answer"), max_length=300, blank=True)  # message ID or error, no token
+    quiet = models.BooleanField(_("sent quietly"), default=False)  # in the subscriber's quiet hours: no sound
 
     class Meta:
         ordering = ["at", "id"]
@@ -319,4 +321,35 @@ class DeliveryStep(models.Model):
             found["status"] = self.status
         if self.answer:
             found["answer"] = self.answer
+        if self.quiet:
+            found["quiet"] = True
         return found
+
+
+class QuietHours(models.Model):
+    """A subscriber's quiet hours, in their own time zone: a request that arrives then is delivered as usual but
+    pushed silently (no sound, never a loud wake-up); its delivery trace says so."""
+
+    subscriber = models.OneToOneField(
+        Subscriber, on_delete=models.CASCADE, related_name="quiet_hours", verbose_name=_("subscriber")
+    )
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("quiet hours")
+        verbose_name_plural = _("quiet hours")
+
+    def __str__(self):
+        return f"{self.start:%H:%M}–{self.end:%H:%M} {self.time_zone}"
+
+    @classmethod
+    def cover(cls, subscriber_id, moment):
+        """Whether the subscriber's quiet hours (if any) cover this moment."""
+        found = cls.objects.filter(subscriber_id=subscriber_id).first()
+        return found is not None and quiet.covers(found.start, found.end, found.time_zone, moment)
+
+    def as_json(self):
+        return {"start": f"{self.start:%H:%M}", "end": f"{self.end:%H:%M}", "time_zone": self.time_zone}

@@ -14,6 +14,7 @@ from device.auth import CHALLENGE
 from device.controls import BLOCKED_NUMBER
 from device.models import EVENT_TICKET_SECONDS
 from device.views import MAX_WAIT_SECONDS
+from lib import quiet
 
 TAG = "Device API"
 SECURITY_SCHEME = "deviceKey"
@@ -247,7 +248,7 @@ _TIME = {"type": "string", "format": "date-time"}
 
 
 def _control_paths():
-    """The subscriber's controls (device.controls): blocks and spam reports."""
+    """The subscriber's controls (device.controls): blocks, spam reports and quiet hours."""
     block_id = {"name": "block_id", "in": "path", "required": True, "schema": {"type": "string"}}
     body = {
         "required": True,
@@ -263,6 +264,22 @@ def _control_paths():
         "twice is one block.",
     )
     create["requestBody"] = body
+    quiet = _operation(
+        "setQuietHours",
+        "Sets the subscriber's quiet hours in their own time zone, or clears them with {}",
+        "DeviceQuietHoursAnswer",
+        failures=[reasons.BAD_QUIET_HOURS],
+        description="A call request that arrives in quiet hours is delivered as usual (event stream, long poll, "
+        "the list) but its push is silent: FCM normal priority on the low-importance channel call_requests_quiet "
+        "without sound, APNs interruption-level passive without sound, Web Push Urgency normal and silent: true. "
+        "The window may run across midnight (22:00 to 07:00); start is inside it, end is not; start equal to end is "
+        "the whole day. The sender's "
+        "delivery trace marks such a push quiet: true.",
+    )
+    quiet["requestBody"] = {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeviceNewQuietHours"}}},
+    }
     return {
         _path("blocks"): {
             "get": _operation("listBlocks", "The subscriber's blocks, newest first", "DeviceBlockList"),
@@ -276,6 +293,13 @@ def _control_paths():
                 failures=[reasons.UNKNOWN_BLOCK],
                 parameters=[block_id],
             )
+        },
+        _path("quiet_hours"): {
+            "get": _operation(
+                "getQuietHours", "The subscriber's quiet hours (null when none)", "DeviceQuietHoursAnswer"
+            ),
+            "put": quiet,
+            "delete": _operation("clearQuietHours", "Clears the quiet hours", "DeviceQuietHoursAnswer"),
         },
         _path("spam", "call_request_id"): {
             "post": _operation(
@@ -303,7 +327,39 @@ def _control_schemas():
             "created_at": _TIME,
         },
     }
+    hours = {
+        "type": "object",
+        "required": ["start", "end", "time_zone"],
+        "additionalProperties": False,
+        "properties": {
+            "start": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "22:00"},
+            "end": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "07:00"},
+            "time_zone": {
+                "type": "string",
+                "description": "An IANA time zone name",
+                "enum": quiet.zone_names(),
+                "example": "Asia/Seoul",
+            },
+        },
+    }
     return {
+        "DeviceQuietHours": hours,
+        "DeviceQuietHoursShown": {
+            **{name: value for name, value in hours.items() if name != "additionalProperties"},
+            "nullable": True,
+            "description": "The quiet hours; null without them.",
+        },
+        "DeviceQuietHoursAnswer": {
+            "type": "object",
+            "required": ["quiet_hours"],
+            "properties": {"quiet_hours": {"$ref": "#/components/schemas/DeviceQuietHoursShown"}},
+        },
+        "DeviceNewQuietHours": {
+            "oneOf": [
+                {"$ref": "#/components/schemas/DeviceQuietHours"},
+                {"type": "object", "maxProperties": 0, "description": "{} clears the quiet hours"},
+            ]
+        },
         "DeviceBlock": block,
         "DeviceBlockAnswer": {
             "type": "object",

@@ -46,6 +46,10 @@ ERRORS = {
     reasons.SERVER_BUSY.text: _("The server is busy for a moment."),
     reasons.UNKNOWN_CALL_REQUEST.text: _("This call request is not on this phone any more."),
     reasons.SERVICE_UNAVAILABLE.text: _("The service is unavailable for a moment."),
+    reasons.BAD_QUIET_HOURS.text: _(
+        "Enter a start, an end and a time zone such as Asia/Seoul or Europe/London (the IANA name)."
+    ),
+    reasons.UNKNOWN_BLOCK.text: _("This block was undone already."),
 }
 # A test phone's key stops working when the phone is opened in more browsers, or deleted: its developer opens it
 # again from Test mode, with no staff involved.
@@ -90,6 +94,17 @@ def script_strings():
         "poll": str(_("New call requests appear here as they arrive, through long polling.")),
         "dropped": str(_("The connection dropped; the phone picks it up again by itself.")),
         "unopened": str(_("The event stream did not open.")),
+        "controls": {
+            "number": str(_("Blocked %(number)s: its requests are refused from now on.")),
+            "developer": str(_("Blocked %(developer)s: its requests are refused from now on.")),
+            "spam": str(_("Reported as spam: its developer is blocked.")),
+            "undone": str(_("Unblocked %(what)s.")),
+            "undo": str(_("Undo")),
+            "number_kind": str(_("Number")),
+            "developer_kind": str(_("Developer")),
+            "quiet_saved": str(_("Quiet hours: %(start)s to %(end)s (%(time_zone)s).")),
+            "quiet_none": str(_("No quiet hours.")),
+        },
         "push": {
             "on": str(_("Notifications on: a request arriving while this tab is hidden shows one.")),
             "denied": str(_("Notifications are blocked for this site: allow them in the browser's settings.")),

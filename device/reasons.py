@@ -56,6 +56,13 @@ BAD_BLOCK = Reason(
     '"number": a phone number in international form}.',
 )
 UNKNOWN_BLOCK = Reason("UNKNOWN_BLOCK", "unknown block", 404, "No block with this ID is the subscriber's.")
+BAD_QUIET_HOURS = Reason(
+    "BAD_QUIET_HOURS",
+    "invalid quiet hours",
+    400,
+    'The body is not {"start": "HH:MM", "end": "HH:MM", "time_zone": an IANA time zone name such as "Asia/Seoul"} '
+    "(on a 24-hour clock; start equal to end is the whole day) or {} to clear them; a PUT without a body is refused.",
+)
 NOT_FOUND = Reason("NOT_FOUND", "not found", 404, "The device API has no such path.")
 METHOD_NOT_ALLOWED = Reason(
     "METHOD_NOT_ALLOWED", "method not allowed", 405, "The path does not take this method; see the Allow header."
@@ -153,6 +160,7 @@ ALL = [
     UNKNOWN_CALL_REQUEST,
     BAD_BLOCK,
     UNKNOWN_BLOCK,
+    BAD_QUIET_HOURS,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     REFUSED_CHANGE,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("call-requests/<str:call_request_id>/spam", controls.spam, name="spam"),
     path("blocks", controls.blocks, name="blocks"),
     path("blocks/<str:block_id>", controls.block, name="block"),
+    path("quiet-hours", controls.quiet_hours, name="quiet_hours"),
     # JSON everywhere under /device/v1/, even for a path that does not exist.
     re_path(r"", views.unknown_path, name="unknown_path"),
 ]

@@ -364,6 +364,10 @@ def _schemas(reasons):
                             "action": {"type": "string", "enum": ["send", "withdraw"]},
                             "status": {"type": "integer"},
                             "answer": {"type": "string"},
+                            "quiet": {
+                                "type": "boolean",
+                                "description": "true: pushed silently, in the recipient's quiet hours",
+                            },
                         },
                     },
                 },

@@ -45,6 +45,8 @@ MESSAGE_FIELDS = {"name", "data", "notification", "android", "webpush", "apns", 
                   "condition"}  # fmt: skip
 ANDROID_FIELDS = {"collapse_key", "priority", "ttl", "restricted_package_name", "data", "notification", "fcm_options",
                   "direct_boot_ok"}  # fmt: skip
+NOTIFICATION_PRIORITIES = {"PRIORITY_UNSPECIFIED", "PRIORITY_MIN", "PRIORITY_LOW", "PRIORITY_DEFAULT", "PRIORITY_HIGH",
+                           "PRIORITY_MAX"}  # fmt: skip
 ANDROID_NOTIFICATION_FIELDS = {"title", "body", "icon", "color", "sound", "tag", "click_action", "body_loc_key",
                                "title_loc_key", "channel_id", "ticker", "sticky", "event_time", "local_only",
                                "notification_priority", "default_sound", "visibility", "notification_count", "image"}  # fmt: skip
@@ -368,7 +370,7 @@ class StandIn:
         checks = [
             (headers.get("apns-topic") == APNS_TOPIC, "TopicDisallowed"),
             (headers.get("apns-push-type") == "alert", "InvalidPushType"),
-            (headers.get("apns-priority") == "10", "BadPriority"),
+            (headers.get("apns-priority") in ("1", "5", "10"), "BadPriority"),
             (0 < len(headers.get("apns-collapse-id", "").encode()) <= 64, "BadCollapseId"),
             (headers.get("apns-expiration", "").isdigit(), "BadExpirationDate"),
             (len(body) <= 4096, "PayloadTooLarge"),
@@ -380,6 +382,8 @@ class StandIn:
         try:
             payload = json.loads(body)
             assert isinstance(payload["aps"]["alert"], dict)
+            level = payload["aps"].get("interruption-level", "active")
+            assert level in ("passive", "active", "time-sensitive", "critical")
         except (ValueError, KeyError, TypeError, AssertionError):
             raise Refused(400, {"reason": "PayloadEmpty"}) from None
         kept = {name: value for name, value in headers.items() if name.startswith("apns-")}
@@ -443,3 +447,6 @@ def _check_fcm_message(message):
     assert android.get("priority", "NORMAL") in ("NORMAL", "HIGH"), "android priority"
     assert re.fullmatch(r"\d+(\.\d{1,9})?s", android.get("ttl", "0s")), "android ttl"
     assert set(android.get("notification", {})) <= ANDROID_NOTIFICATION_FIELDS, "unknown android notification field"
+    priority = android.get("notification", {}).get("notification_priority", "PRIORITY_UNSPECIFIED")
+    assert priority in NOTIFICATION_PRIORITIES, "android notification priority"
+    assert isinstance(android.get("notification", {}).get("default_sound", False), bool), "default_sound: a bool"

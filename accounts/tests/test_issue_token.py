@@ -1,4 +1,4 @@
-"""manage.py issue_token EMAIL HOST [--name NAME]."""
+"""manage.py issue_token EMAIL HOST [--name NAME] [--servers ADDRESSES]."""
 
 from io import StringIO
 
@@ -62,3 +62,29 @@ def test_it_respects_the_cap(developer, settings):
     with pytest.raises(CommandError, match="most tokens"):
         issue_token("owner@example.com", "two.example")
     assert ApiToken.objects.count() == 1
+
+
+def test_it_restricts_the_token_to_websites_by_default(developer):
+    out, _ = issue_token("owner@example.com", "example.com")
+    token = ApiToken.objects.find_active(out.strip())
+    token.refresh_from_db()
+    assert (token.restriction, token.allowed_addresses) == ("websites", [])
+
+
+def test_it_restricts_the_token_to_servers_with_their_addresses(developer):
+    out, _ = issue_token("owner@example.com", "example.com", "--servers", "203.0.113.7, 2001:DB8::/48,203.0.113.7")
+    token = ApiToken.objects.find_active(out.strip())
+    token.refresh_from_db()
+    assert token.restriction == "servers"
+    assert token.allowed_addresses == ["203.0.113.7/32", "2001:db8::/48"]
+    assert token.events.get(kind="issued").data["addresses"] == ["203.0.113.7/32", "2001:db8::/48"]
+
+
+@pytest.mark.parametrize(
+    ("servers", "message"),
+    [("203.0.113.300", "“203.0.113.300” is not an IP address"), (" , ", "at least one"), ("example.com", "not an IP")],
+)
+def test_it_refuses_bad_server_addresses_and_creates_nothing(db, servers, message):
+    with pytest.raises(CommandError, match=message):
+        issue_token("owner@example.com", "example.com", "--servers", servers)
+    assert not ApiToken.objects.exists() and not get_user_model().objects.exists()

@@ -36,18 +36,22 @@ def provider_token():
         return _token["text"]
 
 
-def request(call_request, action):
+def request(call_request, action, quiet=False):
     """(headers, payload) of the push. A withdrawal replaces the notification (same apns-collapse-id) with a quiet
-    one that says the request was cancelled."""
+    one that says the request was cancelled. A request in quiet hours is sent as passive: no sound, the screen not
+    lit, apns-priority 5 (delivered when the device is awake anyway)."""
     headers = {
         "authorization": f"bearer {provider_token()}",
         "apns-topic": settings.PUSH_APNS_TOPIC,
         "apns-push-type": "alert",
-        "apns-priority": "10",
+        "apns-priority": "5" if quiet else "10",
         "apns-collapse-id": call_request.public_id,
         "apns-expiration": str(int(call_request.expires_at.timestamp())),
     }
-    if action == "send":
+    if action == "send" and quiet:
+        alert = {"title": call_request.requester_number, "body": call_request.message}
+        aps = {"alert": alert, "interruption-level": "passive"}
+    elif action == "send":
         alert = {"title": call_request.requester_number, "body": call_request.message}
         aps = {"alert": alert, "sound": "default", "interruption-level": "time-sensitive"}
     else:
@@ -56,9 +60,9 @@ def request(call_request, action):
     return headers, {"aps": aps, "call_request_id": call_request.public_id, "action": action}
 
 
-def send(token, environment, call_request, action):
+def send(token, environment, call_request, action, quiet=False):
     base = settings.PUSH_APNS_URL if environment == "production" else settings.PUSH_APNS_SANDBOX_URL
-    headers, payload = request(call_request, action)
+    headers, payload = request(call_request, action, quiet)
     try:
         response = providers.client(http2=True).post(f"{base}/3/device/{token}", json=payload, headers=headers)
     except httpx.HTTPError as exc:

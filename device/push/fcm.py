@@ -18,6 +18,7 @@ from device.push.providers import DEAD, SENT, Outcome
 
 log = logging.getLogger(__name__)
 SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
+QUIET_CHANNEL = "call_requests_quiet"  # the app creates it with IMPORTANCE_LOW: no sound, no heads-up
 _credentials = {}
 _lock = threading.Lock()
 
@@ -35,26 +36,33 @@ def credentials():
         return found
 
 
-def message(token, call_request, action, ttl_seconds):
+def message(token, call_request, action, ttl_seconds, quiet=False):
     """The v1 message: a notification and data for a new request; data only (the app removes the notification
-    tagged with the request's ID) for a withdrawal."""
+    tagged with the request's ID) for a withdrawal. A quiet one (quiet hours) has normal priority (it does not wake
+    the device from Doze), the low-priority notification channel without sound, and "quiet": "1" in its data."""
     data = {"call_request_id": call_request.public_id, "action": action}
-    android = {"priority": "HIGH", "ttl": f"{ttl_seconds}s", "collapse_key": call_request.public_id}
+    priority = "NORMAL" if quiet else "HIGH"
+    android = {"priority": priority, "ttl": f"{ttl_seconds}s", "collapse_key": call_request.public_id}
     found = {"token": token, "data": data, "android": android}
     if action == "send":
         found["notification"] = {"title": call_request.requester_number, "body": call_request.message}
         android["notification"] = {"tag": call_request.public_id, "channel_id": "call_requests"}
+        if quiet:
+            data["quiet"] = "1"
+            android["notification"].update(
+                channel_id=QUIET_CHANNEL, notification_priority="PRIORITY_LOW", default_sound=False
+            )
     return {"message": found}
 
 
-def send(token, call_request, action, ttl_seconds):
+def send(token, call_request, action, ttl_seconds, quiet=False):
     try:
         found = credentials()
     except Exception as exc:  # the token endpoint: no network, or it refused the key
         log.warning("FCM access token not obtained: %s", str(exc)[:300])
         return providers.network_failure(exc)
     url = f"{settings.PUSH_FCM_URL}/v1/projects/{found.project_id}/messages:send"
-    body = message(token, call_request, action, ttl_seconds)
+    body = message(token, call_request, action, ttl_seconds, quiet)
     try:
         response = providers.client().post(url, json=body, headers={"Authorization": f"Bearer {found.token}"})
     except httpx.HTTPError as exc:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import CallRequest
-from device.models import DeliveryStep, DeviceKey, PushJob, PushTarget
+from device.models import DeliveryStep, DeviceKey, PushJob, PushTarget, QuietHours
 from device.push import apns, fcm, providers, webpush
 
 log = logging.getLogger(__name__)
@@ -75,8 +75,9 @@ def attempt(job_id):
         _set(job, State.SKIPPED)
         log.info("push %s of call request %s not sent: %s", job.pk, call_request.public_id, why_not)
         return None
+    quietly = job.action == Action.SEND and QuietHours.cover(call_request.target_id, call_request.created_at)
     try:
-        result = send(target, call_request, job.action, now)
+        result = send(target, call_request, job.action, now, quiet=quietly)
     except Exception as exc:  # a bug or a library's surprise: retried like a network failure, not left leased
         log.warning("push %s failed unexpectedly: %s", job.pk, type(exc).__name__, exc_info=exc)
         result = providers.Outcome(providers.RETRY, None, f"{type(exc).__name__}: unexpected failure")
@@ -89,21 +90,23 @@ def attempt(job_id):
         status=result.status,
         outcome=result.outcome,
         answer=result.answer,
+        quiet=quietly,
     )
     return _finish(job, target, call_request, result)
 
 
-def send(target, call_request, action, now=None):
-    """Sends one push of the call request to the target, through its channel; an Outcome."""
+def send(target, call_request, action, now=None, quiet=False):
+    """Sends one push of the call request to the target, through its channel; an Outcome. A quiet push (the request
+    arrived in the subscriber's quiet hours) shows the notification without a sound and wakes no one."""
     now = now or timezone.now()
     if not providers.channels()[target.kind]:
         return providers.Outcome(providers.FAILED, None, f"{target.kind} is off: no credentials")
     ttl = max(1, int((call_request.expires_at - now).total_seconds()))
     if target.kind == PushTarget.Kind.FCM:
-        return fcm.send(target.secret(), call_request, action, ttl)
+        return fcm.send(target.secret(), call_request, action, ttl, quiet)
     if target.kind == PushTarget.Kind.APNS:
-        return apns.send(target.secret(), target.environment, call_request, action)
-    return webpush.send(target.secret(), call_request, action, ttl)
+        return apns.send(target.secret(), target.environment, call_request, action, quiet)
+    return webpush.send(target.secret(), call_request, action, ttl, quiet)
 
 
 TEST_TITLE = "CallbackNow"

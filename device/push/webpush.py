@@ -39,14 +39,18 @@ def public_key():
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def payload(call_request, action):
+def payload(call_request, action, quiet=False):
+    """What the service worker (device/static/device/sw.js) reads; "silent": true in quiet hours, which it passes
+    to showNotification (no sound, no vibration)."""
     found = {"call_request_id": call_request.public_id, "action": action}
     if action == "send":
         found.update(title=call_request.requester_number, body=call_request.message)
+        if quiet:
+            found["silent"] = True
     return json.dumps(found, ensure_ascii=False).encode()
 
 
-def send(subscription_json, call_request, action, ttl_seconds):
+def send(subscription_json, call_request, action, ttl_seconds, quiet=False):
     subscription = json.loads(subscription_json)
     endpoint = subscription["endpoint"]
     try:  # the webhook URLs' address rules, again: the host may resolve elsewhere since it was registered
@@ -59,8 +63,10 @@ def send(subscription_json, call_request, action, ttl_seconds):
     pinned = parts._replace(netloc=f"[{address}]:{port}" if ":" in address else f"{address}:{port}").geturl()
     with _lock:  # py_vapid's signing is not documented as thread-safe
         vapid_headers = vapid().sign({"sub": settings.PUSH_VAPID_SUBJECT, "aud": f"{parts.scheme}://{parts.netloc}"})
-    headers = {**vapid_headers, "Urgency": "high", "Topic": call_request.public_id}
-    prepared = WebPusher(subscription)._prepare_send_data(payload(call_request, action), headers, ttl=ttl_seconds)
+    urgency = "normal" if quiet else "high"  # RFC 8030: normal is not delivered to a device on battery saving
+    headers = {**vapid_headers, "Urgency": urgency, "Topic": call_request.public_id}
+    found = payload(call_request, action, quiet)
+    prepared = WebPusher(subscription)._prepare_send_data(found, headers, ttl=ttl_seconds)
     try:  # the endpoint is the browser's push service, named by the phone: its answer is read up to a cap
         request = providers.client().build_request(
             "POST",

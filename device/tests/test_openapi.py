@@ -22,6 +22,7 @@ DEVICE_PATHS = {
     "/device/v1/call-requests/{call_request_id}/spam": {"post"},
     "/device/v1/blocks": {"get", "post"},
     "/device/v1/blocks/{block_id}": {"delete"},
+    "/device/v1/quiet-hours": {"get", "put", "delete"},
 }
 
 

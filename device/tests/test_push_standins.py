@@ -95,7 +95,10 @@ def test_apns_wants_http2_and_a_provider_token_of_the_key(http, push_standin):
     other = ec.generate_private_key(ec.SECP256R1())
     assert http.post(url, json=payload, headers=apns_headers(other)).json() == {"reason": "InvalidProviderToken"}
     assert http.post(url, json=payload, headers=apns_headers(key, team="OTHERTEAM1")).status_code == 403
-    assert http.post(url, json=payload, headers=apns_headers(key, **{"apns-priority": "5"})).status_code == 400
+    assert http.post(url, json=payload, headers=apns_headers(key, **{"apns-priority": "5"})).status_code == 200
+    assert http.post(url, json=payload, headers=apns_headers(key, **{"apns-priority": "7"})).status_code == 400
+    loud = {"aps": {**payload["aps"], "interruption-level": "loud"}}  # Apple knows four levels
+    assert http.post(url, json=loud, headers=apns_headers(key)).status_code == 400
     assert http.post(url, json={"aps": {}}, headers=apns_headers(key)).status_code == 400
 
 

@@ -86,6 +86,7 @@ def test_it_documents_the_seed_s_paths_and_the_status_call(document):
         "/device/v1/call-requests/{call_request_id}/spam",
         "/device/v1/blocks",
         "/device/v1/blocks/{block_id}",
+        "/device/v1/quiet-hours",
     }
     post = document["paths"]["/callback/callback_api.php"]["post"]
     body = resolve(document, post["requestBody"]["content"]["application/json"]["schema"])

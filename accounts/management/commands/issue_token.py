@@ -7,6 +7,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from accounts.models import ApiToken, TokenLimitReached
+from accounts.restrictions import MAX_ADDRESSES, Restriction
+from lib.client_ip import normalise_network
 from lib.hosts import InvalidHost, normalise_host
 
 
@@ -25,18 +27,40 @@ def developer_for_email(email):
     return user
 
 
+def server_addresses(text):
+    """The --servers list, each entry normalised; a CommandError naming an entry that is not an address or range."""
+    networks = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(normalise_network(entry))
+        except ValueError:
+            raise CommandError(f"“{entry}” is not an IP address or CIDR range.") from None
+    if not networks:
+        raise CommandError("--servers needs at least one IP address or CIDR range.")
+    if len(networks) > MAX_ADDRESSES:
+        raise CommandError(f"At most {MAX_ADDRESSES} addresses.")
+    return list(dict.fromkeys(networks))
+
+
 class Command(BaseCommand):
     help = (
         "Issues an active API token for a developer's host and prints only the token. "
-        "Creates the developer (verified email, no usable password) if there is none."
+        "Creates the developer (verified email, no usable password) if there is none. The token's restriction is "
+        "websites (Origin or Referer must name the host) unless --servers names the addresses that will call."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("host", help="e.g. example.com, *.example.com, localhost")
         parser.add_argument("--name", help="the token's name (default: the host)")
+        parser.add_argument(
+            "--servers",
+            metavar="ADDRESSES",
+            help="restrict the token to servers: IP addresses or CIDR ranges, IPv4 or IPv6, separated by commas "
+            "(e.g. 203.0.113.7,2001:db8::/48); without it the token is restricted to websites",
+        )
 
-    def handle(self, *args, email, host, name=None, **options):
+    def handle(self, *args, email, host, name=None, servers=None, **options):
         try:
             validate_email(email)
         except ValidationError as exc:
@@ -46,9 +70,13 @@ class Command(BaseCommand):
         except InvalidHost as exc:
             raise CommandError(f"Invalid host: {exc}") from exc
         name = (name or host)[:100]
+        restriction, addresses = Restriction.WEBSITES, ()
+        if servers is not None:
+            restriction, addresses = Restriction.SERVERS, server_addresses(servers)
         try:
             with transaction.atomic():
-                token, plaintext = ApiToken.issue(developer_for_email(email), name, host)
+                owner = developer_for_email(email)
+                token, plaintext = ApiToken.issue(owner, name, host, restriction=restriction, addresses=addresses)
                 if token.state == ApiToken.State.PENDING:
                     token.approve()  # an operator issuing a token is its approval
         except TokenLimitReached as exc:

@@ -1,6 +1,7 @@
 // The virtual phone: the device API's reference client. It does what the CallbackNow app does, with nothing but
 // the device API (/device/v1/): who am I, the open call requests, their changes as they happen (the event stream,
-// or the long poll where the stream does not get through), open, call back, decline.
+// or the long poll where the stream does not get through), open, call back, decline; block a number or a
+// developer, report spam, undo blocks, set quiet hours.
 // Without this script the page still works: the server renders the same list with forms.
 (function () {
   "use strict";
@@ -358,6 +359,7 @@
     keyView.hidden = true;
     screen.hidden = false;
     offerPush(me.push);
+    loadControls(signal);
     listen(signal);
   }
 
@@ -488,6 +490,118 @@
     if (control.dataset.action !== "answer") event.preventDefault();
     act(control.closest(".call-card"), control.dataset.action);
   });
+
+  // The subscriber's controls: block a request's number or developer, report it as spam, undo a block, quiet hours.
+  const controlsStatus = $("#phone-controls-status"), blockList = $("#phone-blocks");
+  const blocksEmpty = $("#phone-blocks-empty"), quietForm = $("#phone-quiet-form");
+
+  function sayControl(text, problem) {
+    controlsStatus.textContent = text;
+    controlsStatus.classList.toggle("problem", Boolean(problem));
+  }
+
+  function blockName(block) {
+    return block.kind === "number" ? block.number : block.developer;
+  }
+
+  function showBlocks(blocks) {
+    blockList.replaceChildren(
+      ...blocks.map((block) => {
+        const item = document.createElement("li");
+        item.id = block.id;
+        item.dataset.kind = block.kind;
+        const kind = document.createElement("span");
+        kind.className = "muted";
+        kind.textContent = T.controls[block.kind + "_kind"] + " ";
+        const name = document.createElement("strong");
+        name.textContent = blockName(block);
+        const undo = document.createElement("button");
+        undo.type = "button";
+        undo.className = "secondary button-small";
+        undo.dataset.undo = block.id;
+        undo.textContent = T.controls.undo;
+        undo.setAttribute("aria-label", T.controls.undo + " · " + blockName(block));
+        item.append(kind, name, " ", undo);
+        return item;
+      })
+    );
+    blocksEmpty.hidden = blocks.length > 0;
+  }
+
+  async function loadControls(signal) {
+    try {
+      const [blocks, quiet] = await Promise.all([call("GET", "blocks", signal), call("GET", "quiet-hours", signal)]);
+      showBlocks(blocks.blocks);
+      showQuiet(quiet.quiet_hours);
+    } catch (failure) {
+      if (failure.name !== "AbortError") sayControl(plainWords(failure), true);
+    }
+  }
+
+  function showQuiet(hours) {
+    const fields = quietForm.elements;
+    fields.namedItem("start").value = hours ? hours.start : "";
+    fields.namedItem("end").value = hours ? hours.end : "";
+    fields.namedItem("time_zone").value = hours
+      ? hours.time_zone
+      : Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    return hours ? fill(T.controls.quiet_saved, hours) : T.controls.quiet_none;
+  }
+
+  async function control(card, kind) {
+    const signal = session.controller.signal;
+    try {
+      if (kind === "spam") {
+        const body = await call("POST", `call-requests/${encodeURIComponent(card.id)}/spam`, signal);
+        showOutcome(body.call_request);
+        sayControl(T.controls.spam);
+      } else {
+        const body = await call("POST", "blocks", signal, { kind: kind, call_request: card.id });
+        sayControl(fill(T.controls[kind], body.block));
+      }
+      await loadControls(signal);
+    } catch (failure) {
+      if (failure.name !== "AbortError") sayControl(plainWords(failure), true);
+    }
+  }
+
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-control]");
+    if (button) control(button.closest(".call-card"), button.dataset.control);
+  });
+
+  blockList.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-undo]");
+    if (!button) return;
+    const signal = session.controller.signal;
+    try {
+      const body = await call("DELETE", "blocks/" + encodeURIComponent(button.dataset.undo), signal);
+      sayControl(fill(T.controls.undone, { what: blockName(body.block) }));
+    } catch (failure) {
+      if (failure.name !== "AbortError") sayControl(plainWords(failure), true);
+    }
+    await loadControls(signal);
+  });
+
+  async function setQuiet(hours) {
+    try {
+      const body = await call("PUT", "quiet-hours", session.controller.signal, hours);
+      sayControl(showQuiet(body.quiet_hours));
+    } catch (failure) {
+      if (failure.name !== "AbortError") sayControl(plainWords(failure), true);
+    }
+  }
+
+  quietForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const fields = quietForm.elements;
+    setQuiet({
+      start: fields.namedItem("start").value,
+      end: fields.namedItem("end").value,
+      time_zone: fields.namedItem("time_zone").value.trim(),
+    });
+  });
+  $("#phone-quiet-clear").addEventListener("click", () => setQuiet({}));
 
   const known = root.dataset.key || localStorage.getItem(STORE);
   if (known) connect(known);

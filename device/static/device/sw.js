@@ -1,5 +1,5 @@
 // The virtual phone's service worker, served at /sw.js (the site's root): a Web Push message from CallbackNow
-// (its payload decrypted by the browser: {call_request_id, action, title, body}) shows a notification while no
+// (its payload decrypted by the browser: {call_request_id, action, title, body, silent}) shows a notification while no
 // tab of the site is visible, and a withdrawal (the request was cancelled) closes it. A click opens the phone.
 "use strict";
 
@@ -31,7 +31,8 @@ async function handle(message) {
     body: message.body || "",
     tag: tag,
     renotify: true,
-    requireInteraction: true,
+    requireInteraction: !message.silent,
+    silent: Boolean(message.silent), // quiet hours: shown without sound or vibration
     data: { url: "/phone/", call_request_id: message.call_request_id },
   });
 }
