@@ -10,14 +10,20 @@ request goes to Django's handler as usual.
 
 import asyncio
 import io
+import logging
 
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 
 from device import held, reasons, views
 from device.auth import DeviceApiError, failure
 from lib.deadlines import waited
+
+# A phone's patience with a held connection: nginx reads a long poll's answer for 45 s, its wait is at most 30 s,
+# and a long poll's wait is shortened by its time in the queue. Past this it has given up or is about to: the
+# request is not started (its deliveries would go to no one).
+QUEUE_PATIENCE_SECONDS = 15
+log = logging.getLogger(__name__)
 
 HELD = {"/device/v1/call-requests": views.call_requests, "/device/v1/events": views.events}
 
@@ -60,9 +66,12 @@ async def _answer(view, scope, receive, send):
     request = ASGIRequest(scope, io.BytesIO())
     on_edge = held.on_edge.set(True)
     try:
-        if waited(request.META) > settings.REQUEST_QUEUE_TIMEOUT_SECONDS:  # as portal.middleware's stale requests
+        queued = waited(request.META)
+        if queued > QUEUE_PATIENCE_SECONDS:  # as portal.middleware's stale requests, with a phone's patience
+            log.warning("%s refused unstarted: it waited %.1f s in a queue", scope["path"], queued)
             response = failure(DeviceApiError(reasons.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"}))
         else:
+            request.queued_seconds = queued  # a long poll's wait is shortened by as much (device.views)
             response = await view(request)
         await send(
             {

@@ -36,7 +36,8 @@ def push(request):
 async def call_requests(request):
     """The open requests, newest first; with ?wait= it answers when something changed, or after the wait."""
     wait = wait_seconds(request.GET.get("wait"))
-    if wait:
+    if wait:  # answered about `wait` seconds after the phone sent it, its time in a queue included
+        wait = max(1, wait - int(getattr(request, "queued_seconds", 0)))
         admission = await Admission.take(request.device_key)
         try:
             await inbox.wait_for_change(request.subscriber, request.device_key, request.GET.get("cursor", ""), wait)
