@@ -25,7 +25,7 @@ def faults_run():
     if missing:
         pytest.skip("needs " + ", ".join(missing))
     done = subprocess.run(
-        [sys.executable, "bench/faults.py", "--phase-seconds", "1.5", "--concurrency", "4", "--workers", "2"]
+        [sys.executable, "bench/faults.py", "--phase-seconds", "3", "--concurrency", "4", "--workers", "2"]
         + ["--lock-seconds", str(LOCK_SECONDS), "--kills", "3"],
         cwd=ROOT,
         capture_output=True,

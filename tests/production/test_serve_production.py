@@ -160,8 +160,10 @@ def test_it_keeps_health_and_the_api_quick_while_one_device_key_opens_24_waits(s
         health = requests.get(served + "/healthz", headers=behind_balancer, timeout=5)
         health_took = time.monotonic() - started
         started = time.monotonic()
-        call = requests.get(
-            f"{served}/{token}/callback/01010041004/kr/01011111111/kr/hello", headers=behind_balancer, timeout=5
+        call = requests.get(  # from a page of the token's website (a websites token, issue_token's default)
+            f"{served}/{token}/callback/01010041004/kr/01011111111/kr/hello",
+            headers={**behind_balancer, "Referer": "https://developers.callbacknow.test/"},
+            timeout=5,
         )
         call_took = time.monotonic() - started
         statuses = sorted(wait.result().status_code for wait in waits)
