@@ -76,7 +76,10 @@ def listen_locally(listener):
 
 
 def redis_client(**options):
-    """A client of REDIS_URL, one per process and set of options (a pool of connections behind it)."""
+    """A client of REDIS_URL, one per process and set of options (a pool of connections behind it), with
+    REDIS_TIMEOUT_SECONDS to connect and to read unless the options say otherwise."""
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    options = {"socket_connect_timeout": timeout, "socket_timeout": timeout, **options}
     key = (os.getpid(), tuple(sorted(options.items())))
     if key not in _clients:
         import redis
@@ -123,9 +126,7 @@ def _ensure_sender():
 
 
 def _send_forever():
-    client = redis_client(
-        socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS, socket_timeout=settings.REDIS_TIMEOUT_SECONDS
-    )
+    client = redis_client()
     while True:
         batch = [_outbox.get()]
         while len(batch) < 500:

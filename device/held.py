@@ -1,9 +1,10 @@
 """What a held connection (a long poll's wait, an event stream) may take: a place under the process's cap, one of
 its device key's DEVICE_WAITS_PER_KEY slots, and database work on a small pool of threads.
 
-With Redis, slots are leases counted across processes and machines, so that a process that dies leaves none
-behind for longer than a lease; without it (one server process) they are counted in memory. A third wait or stream of the same key is refused (429): the
-two it holds are answered normally, and a phone that lost one finds it freed as soon as its connection closes.
+With Redis, slots are counted across processes and machines, and a process that dies leaves none behind for
+longer than a lease; without it (one server process) they are counted in memory. A third wait or stream of the
+same key is refused (429): the two it holds are answered normally, and a phone that lost one finds it freed as
+soon as its connection closes.
 """
 
 import asyncio
@@ -170,9 +171,9 @@ class Slots:
         return self._process[1]
 
     async def _take_in_redis(self, key_id):
-        slot = f"{self.process_name()}|{secrets.token_hex(8)}"
-        process, limit = self.process_name(), settings.DEVICE_WAITS_PER_KEY
-        arguments = [self._alive_prefix(), process, slot, limit, time.time(), LEASE_SECONDS]
+        process = self.process_name()
+        slot = f"{process}|{secrets.token_hex(8)}"
+        arguments = [self._alive_prefix(), process, slot, settings.DEVICE_WAITS_PER_KEY, time.time(), LEASE_SECONDS]
         # Redis away: the connection is not refused for it.
         taken = await self._redis("eval", self.TAKE, 1, self._set_of(key_id), *arguments, default=1)
         return slot if taken else None
@@ -208,11 +209,7 @@ class Slots:
     @staticmethod
     def _redis_call(call, default=None):
         try:
-            return call(
-                changes.redis_client(
-                    socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS, socket_timeout=settings.REDIS_TIMEOUT_SECONDS
-                )
-            )
+            return call(changes.redis_client())
         except Exception as exc:
             log.warning("device slots: Redis unavailable (%s)", type(exc).__name__)
             return default
