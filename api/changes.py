@@ -17,19 +17,17 @@ import asyncio
 import contextvars
 import logging
 import os
-import queue
-import threading
 import weakref
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from lib.background import Drain
+
 log = logging.getLogger(__name__)
 
 _local_listeners = []
-_outbox = queue.SimpleQueue()
-_sender = {"pid": None}
 _clients = {}
 _async_clients = weakref.WeakKeyDictionary()
 _origin = contextvars.ContextVar("device_change_origin", default=None)
@@ -115,29 +113,17 @@ def publish(topic, origin=None):
     for listener in list(_local_listeners):
         listener(topic, origin)
     if settings.REDIS_URL:
-        _outbox.put((channel(), f"{topic}{SEPARATOR}{origin}" if origin else topic))
-        _ensure_sender()
+        _SENDER.put((channel(), f"{topic}{SEPARATOR}{origin}" if origin else topic))
 
 
-def _ensure_sender():
-    if _sender["pid"] != os.getpid():  # none yet, or a forked copy of the parent's record
-        _sender["pid"] = os.getpid()
-        threading.Thread(target=_send_forever, name="device-changes-publisher", daemon=True).start()
+def _send(batch):
+    try:
+        pipeline = redis_client().pipeline(transaction=False)
+        for name, message in batch:
+            pipeline.publish(name, message)
+        pipeline.execute()
+    except Exception as exc:  # Redis away: the phones catch up from the database when it is back
+        log.warning("could not publish %d device change(s): %s", len(batch), type(exc).__name__)
 
 
-def _send_forever():
-    client = redis_client()
-    while True:
-        batch = [_outbox.get()]
-        while len(batch) < 500:
-            try:
-                batch.append(_outbox.get_nowait())
-            except queue.Empty:
-                break
-        try:
-            pipeline = client.pipeline(transaction=False)
-            for name, message in batch:
-                pipeline.publish(name, message)
-            pipeline.execute()
-        except Exception as exc:  # Redis away: the phones catch up from the database when it is back
-            log.warning("could not publish %d device change(s): %s", len(batch), type(exc).__name__)
+_SENDER = Drain("device-changes-publisher", _send)

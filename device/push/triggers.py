@@ -4,41 +4,27 @@ with a push target. The API's answer waits for none of it: the topic is handed t
 looks the targets up and enqueues (a stalled database or Redis delays pushes, never an answer)."""
 
 import logging
-import os
-import queue
-import threading
 import time
 
 from django.db import close_old_connections
 
 from device.models import PushTarget
+from lib.background import Drain
 
 log = logging.getLogger(__name__)
 MEMO_SECONDS = 5
 _memo = {}
-_changed = queue.SimpleQueue()
-_planner = {"pid": None}
 
 
 def on_change(topic, origin=None):
     if topic.startswith("s:"):
-        _changed.put(int(topic[2:]))
-        if _planner["pid"] != os.getpid():  # none yet, or a forked copy of the parent's record
-            _planner["pid"] = os.getpid()
-            threading.Thread(target=_plan_forever, name="push-planner", daemon=True).start()
+        _PLANNER.put(int(topic[2:]))
 
 
-def _plan_forever():
-    while True:
-        subscribers = {_changed.get()}
-        while True:  # a burst of changes to one subscriber: one enqueue
-            try:
-                subscribers.add(_changed.get_nowait())
-            except queue.Empty:
-                break
-        for subscriber_id in subscribers:
-            plan(subscriber_id)
-        close_old_connections()
+def _plan_all(batch):
+    for subscriber_id in set(batch):  # a burst of changes to one subscriber: one enqueue
+        plan(subscriber_id)
+    close_old_connections()
 
 
 def plan(subscriber_id):
@@ -69,3 +55,6 @@ def has_targets(subscriber_id):
 
 def targets_changed(subscriber_id):
     _memo.pop(subscriber_id, None)
+
+
+_PLANNER = Drain("push-planner", _plan_all)
